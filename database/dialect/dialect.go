@@ -133,7 +133,7 @@ type Features struct {
 	// SingleConnection means the database lives in one connection (SQLite's
 	// :memory:): the driver sized the pool and it must not be changed.
 	SingleConnection bool
-	MaxIdentLength   int    // longest identifier the server accepts
+	MaxIdentLength   int // longest identifier the server accepts
 }
 
 // ErrUnsupported is returned when the engine cannot do what was asked; the
