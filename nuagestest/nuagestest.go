@@ -1,0 +1,141 @@
+// Package nuagestest is the test kit of Nuages: it gives each test a fresh,
+// uniquely named database on every engine the environment configures and
+// drops it when the test ends.
+//
+// SQLite always runs (a file in the test's temporary directory). PostgreSQL
+// and MySQL/MariaDB run when NUAGES_TEST_POSTGRES and NUAGES_TEST_MYSQL name
+// a server the test may create databases on; otherwise those subtests skip
+// with a one-line reason, or fail when CI=true:
+//
+//	func TestSomething(t *testing.T) {
+//		nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+//			// runs as the subtests sqlite, postgres and mysql
+//		})
+//	}
+package nuagestest
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/internal/testenv"
+)
+
+// The engines a test database can be opened on.
+const (
+	SQLite   = "sqlite"
+	Postgres = "postgres"
+	MySQL    = "mysql"
+)
+
+// Engines lists every engine, in the order EachDB runs them.
+var Engines = []string{SQLite, Postgres, MySQL}
+
+// TB is the part of testing.TB that opening a database needs.
+type TB interface {
+	Helper()
+	Cleanup(func())
+	TempDir() string
+	Context() context.Context
+	Fatalf(format string, args ...any)
+	Skipf(format string, args ...any)
+}
+
+var _ TB = (testing.TB)(nil)
+
+// EachDB runs fn once per engine, as a subtest named after the engine, each
+// with its own fresh database.
+func EachDB(t *testing.T, fn func(t *testing.T, db *database.DB)) {
+	t.Helper()
+	for _, engine := range Engines {
+		t.Run(engine, func(t *testing.T) {
+			fn(t, OpenDB(t, engine))
+		})
+	}
+}
+
+// OpenDB opens a fresh database on engine and closes and drops it when the
+// test ends. A server engine whose variable is unset skips the test (fails
+// it under CI=true).
+func OpenDB(t TB, engine string) *database.DB {
+	t.Helper()
+	url := URL(t, engine)
+	db, err := database.Open(t.Context(), database.DefaultAlias, database.Config{URL: url})
+	if err != nil {
+		t.Fatalf("nuagestest: opening the %s test database: %v", engine, err)
+	}
+	// Cleanups run last-registered first: this closes db before the
+	// database is dropped.
+	t.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			t.Fatalf("nuagestest: closing the %s test database: %v", engine, err)
+		}
+	})
+	return db
+}
+
+// URL creates a fresh database on engine and returns its URL; the database
+// is dropped when the test ends. Use it to open the same database twice, or
+// to give a project its settings.
+func URL(t TB, engine string) string {
+	t.Helper()
+	switch engine {
+	case SQLite:
+		return "sqlite:///" + filepath.Join(t.TempDir(), "test.sqlite3")
+	case Postgres:
+		return serverDB(t, testenv.Postgres, "")
+	case MySQL:
+		return serverDB(t, testenv.MySQL, " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
+	}
+	t.Fatalf("nuagestest: unknown engine %q: use one of %s", engine, strings.Join(Engines, ", "))
+	return ""
+}
+
+// serverDB creates a uniquely named database on the server that the
+// variable env names, and returns the server URL with that database.
+func serverDB(t TB, env, createOptions string) string {
+	t.Helper()
+	serverURL := testenv.Lookup(t, env)
+	ctx := t.Context()
+	admin, err := database.Open(ctx, "nuagestest-admin", database.Config{URL: serverURL, ConnectTimeout: 5 * time.Second})
+	if err != nil {
+		testenv.Unreachable(t, env, err)
+	}
+	name := uniqueName()
+	quoted := admin.Dialect().QuoteIdent(name)
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+quoted+createOptions); err != nil {
+		admin.Close()
+		t.Fatalf("nuagestest: creating database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		defer admin.Close()
+		drop := "DROP DATABASE IF EXISTS " + quoted
+		if admin.Dialect().Name() == Postgres {
+			drop += " WITH (FORCE)" // connections a failed test leaked
+		}
+		// The test's context is done by now: drop with a fresh one.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.Exec(ctx, drop); err != nil {
+			t.Fatalf("nuagestest: dropping database %s: %v", name, err)
+		}
+	})
+	u, err := database.ParseURL(serverURL)
+	if err != nil {
+		t.Fatalf("nuagestest: %s: %v", env, err)
+	}
+	u.Path = "/" + name
+	return u.String()
+}
+
+func uniqueName() string {
+	var b [6]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails
+	return "nuagestest_" + time.Now().UTC().Format("20060102150405") + "_" + hex.EncodeToString(b[:])
+}
