@@ -53,10 +53,15 @@ var _ TB = (testing.TB)(nil)
 // with its own fresh database.
 func EachDB(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 	t.Helper()
+	EachEngine(t, func(t *testing.T, engine string) { fn(t, OpenDB(t, engine)) })
+}
+
+// EachEngine runs fn once per engine, as a subtest named after the engine;
+// fn opens what it needs with URL or OpenDB.
+func EachEngine(t *testing.T, fn func(t *testing.T, engine string)) {
+	t.Helper()
 	for _, engine := range Engines {
-		t.Run(engine, func(t *testing.T) {
-			fn(t, OpenDB(t, engine))
-		})
+		t.Run(engine, func(t *testing.T) { fn(t, engine) })
 	}
 }
 
