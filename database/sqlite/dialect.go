@@ -1,0 +1,305 @@
+package sqlite
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// Dialect generates SQLite's SQL.
+type Dialect struct {
+	version  string
+	inMemory bool
+}
+
+var _ dialect.Dialect = (*Dialect)(nil)
+
+// Name returns "sqlite".
+func (d *Dialect) Name() string { return "sqlite" }
+
+// Features reports what SQLite supports. SQLite locks the whole database
+// for writing, so it has no row locks and a single writer.
+func (d *Dialect) Features() dialect.Features {
+	return dialect.Features{
+		Version:          d.version,
+		Returning:        true,
+		TransactionalDDL: true,
+		DropColumn:       true,
+		PartialIndexes:   true,
+		CheckConstraints: true,
+		SingleWriter:     true,
+		SingleConnection: d.inMemory,
+	}
+}
+
+// QuoteIdent quotes name with double quotes.
+func (d *Dialect) QuoteIdent(name string) string { return dialect.Quote(name, '"') }
+
+// Placeholder returns "?".
+func (d *Dialect) Placeholder(int) string { return "?" }
+
+var columnTypes = map[dialect.Kind]string{
+	dialect.KindAuto:             "integer",
+	dialect.KindBigAuto:          "integer",
+	dialect.KindSmallAuto:        "integer",
+	dialect.KindBool:             "bool",
+	dialect.KindSmallInt:         "smallint",
+	dialect.KindInt:              "integer",
+	dialect.KindBigInt:           "bigint",
+	dialect.KindPositiveSmallInt: "smallint unsigned",
+	dialect.KindPositiveInt:      "integer unsigned",
+	dialect.KindPositiveBigInt:   "bigint unsigned",
+	dialect.KindFloat:            "real",
+	dialect.KindDecimal:          "decimal",
+	dialect.KindText:             "text",
+	dialect.KindDate:             "date",
+	dialect.KindDateTime:         "datetime",
+	dialect.KindTime:             "time",
+	dialect.KindDuration:         "bigint",
+	dialect.KindUUID:             "char(32)",
+	dialect.KindBinary:           "BLOB",
+	dialect.KindJSON:             "text",
+	dialect.KindIPAddress:        "char(39)",
+}
+
+// ColumnType returns the declared type; SQLite stores by type affinity, so
+// decimals are bound as text by the ORM to stay exact.
+func (d *Dialect) ColumnType(c dialect.Column) (string, error) {
+	if err := dialect.CheckColumn(c); err != nil {
+		return "", err
+	}
+	switch c.Kind {
+	case dialect.KindChar:
+		return "varchar(" + strconv.Itoa(c.MaxLength) + ")", nil
+	case dialect.KindDecimal:
+		return "decimal(" + strconv.Itoa(c.Precision) + ", " + strconv.Itoa(c.Scale) + ")", nil
+	}
+	return columnTypes[c.Kind], nil
+}
+
+// ColumnDefinition returns the column as CREATE TABLE declares it.
+func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
+	typ, err := d.ColumnType(c)
+	if err != nil {
+		return "", err
+	}
+	var suffix []string
+	switch {
+	case c.Kind.IsAuto():
+		suffix = append(suffix, "PRIMARY KEY AUTOINCREMENT")
+	case c.PrimaryKey:
+		suffix = append(suffix, "PRIMARY KEY")
+	case c.Unique:
+		suffix = append(suffix, "UNIQUE")
+	}
+	col := d.QuoteIdent(c.Name)
+	if c.Kind.IsPositive() {
+		suffix = append(suffix, "CHECK ("+col+" >= 0)")
+	}
+	if c.Kind == dialect.KindJSON {
+		suffix = append(suffix, "CHECK (JSON_VALID("+col+") OR "+col+" IS NULL)")
+	}
+	return dialect.ColumnDefinition(d, c, typ, strings.Join(suffix, " ")), nil
+}
+
+// CreateTable returns CREATE TABLE and CREATE INDEX statements; foreign
+// keys marked deferrable are checked at commit.
+func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
+	return dialect.CreateTable(d, t, dialect.TableOptions{Deferrable: true})
+}
+
+func (d *Dialect) DropTable(table string) string { return "DROP TABLE " + d.QuoteIdent(table) }
+
+func (d *Dialect) RenameTable(oldName, newName string) string {
+	return "ALTER TABLE " + d.QuoteIdent(oldName) + " RENAME TO " + d.QuoteIdent(newName)
+}
+
+// AddColumn adds a column in place when SQLite allows it: the column must be
+// nullable or have a default, and be neither unique nor a primary key.
+func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
+	if c.PrimaryKey || c.Unique || (!c.Null && c.Default == "") {
+		return nil, fmt.Errorf("sqlite: adding column %q to %q: SQLite adds only nullable or defaulted, non-unique columns in place; the table must be rebuilt: %w", c.Name, table, dialect.ErrUnsupported)
+	}
+	def, err := d.ColumnDefinition(c)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"ALTER TABLE " + d.QuoteIdent(table) + " ADD COLUMN " + def}, nil
+}
+
+func (d *Dialect) DropColumn(table, column string) string {
+	return "ALTER TABLE " + d.QuoteIdent(table) + " DROP COLUMN " + d.QuoteIdent(column)
+}
+
+func (d *Dialect) RenameColumn(table, oldName, newName string) string {
+	return "ALTER TABLE " + d.QuoteIdent(table) + " RENAME COLUMN " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
+}
+
+// AlterColumn is not possible in SQLite: migrations rebuild the table.
+func (d *Dialect) AlterColumn(table string, c dialect.Column) ([]string, error) {
+	return nil, fmt.Errorf("sqlite: altering column %q of %q: SQLite cannot alter a column in place; the table must be rebuilt: %w", c.Name, table, dialect.ErrUnsupported)
+}
+
+func (d *Dialect) CreateIndex(table string, ix dialect.Index) (string, error) {
+	return dialect.CreateIndex(d, table, ix, true)
+}
+
+// DropIndex drops the index name; SQLite's index names are global, so the
+// table is not needed.
+func (d *Dialect) DropIndex(_, name string) string { return "DROP INDEX " + d.QuoteIdent(name) }
+
+// AddConstraint adds a unique constraint as a unique index, which SQLite
+// treats the same; check constraints and foreign keys need a table rebuild.
+func (d *Dialect) AddConstraint(table string, c dialect.Constraint) (string, error) {
+	if c.Kind != dialect.ConstraintUnique {
+		return "", fmt.Errorf("sqlite: adding constraint %q to %q: SQLite adds only unique constraints in place; the table must be rebuilt: %w", c.Name, table, dialect.ErrUnsupported)
+	}
+	return d.CreateIndex(table, dialect.Index{Name: c.Name, Columns: c.Columns, Unique: true})
+}
+
+// DropConstraint drops a unique constraint added by AddConstraint.
+func (d *Dialect) DropConstraint(table string, c dialect.Constraint) (string, error) {
+	if c.Kind != dialect.ConstraintUnique {
+		return "", fmt.Errorf("sqlite: dropping constraint %q from %q: SQLite drops only unique constraints in place; the table must be rebuilt: %w", c.Name, table, dialect.ErrUnsupported)
+	}
+	return d.DropIndex(table, c.Name), nil
+}
+
+// LimitOffset uses LIMIT -1 for "no limit", which SQLite needs before OFFSET.
+func (d *Dialect) LimitOffset(limit, offset int64) string {
+	switch {
+	case limit < 0 && offset <= 0:
+		return ""
+	case offset <= 0:
+		return "LIMIT " + strconv.FormatInt(limit, 10)
+	case limit < 0:
+		return "LIMIT -1 OFFSET " + strconv.FormatInt(offset, 10)
+	}
+	return "LIMIT " + strconv.FormatInt(limit, 10) + " OFFSET " + strconv.FormatInt(offset, 10)
+}
+
+func (d *Dialect) Returning(columns []string) string {
+	return "RETURNING " + strings.Join(columns, ", ")
+}
+
+// Upsert uses ON CONFLICT; updating needs the conflict target.
+func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) {
+	target := ""
+	if len(c.Target) > 0 {
+		target = " (" + dialect.QuoteList(d, c.Target) + ")"
+	}
+	switch c.Action {
+	case dialect.ConflictIgnore:
+		return "INSERT", "ON CONFLICT" + target + " DO NOTHING", nil
+	case dialect.ConflictUpdate:
+		if target == "" || len(c.Update) == 0 {
+			return "", "", fmt.Errorf("sqlite: an updating upsert needs the conflict target columns and the columns to update")
+		}
+		sets := make([]string, len(c.Update))
+		for i, col := range c.Update {
+			q := d.QuoteIdent(col)
+			sets[i] = q + " = excluded." + q
+		}
+		return "INSERT", "ON CONFLICT" + target + " DO UPDATE SET " + strings.Join(sets, ", "), nil
+	}
+	return "", "", fmt.Errorf("sqlite: unknown conflict action %d", c.Action)
+}
+
+// ForUpdate returns "": SQLite has no row locks, and a transaction already
+// holds the database's write lock from BEGIN IMMEDIATE, so no other writer
+// can change what it read. Like Django, the options are accepted and moot.
+func (d *Dialect) ForUpdate(dialect.Lock) (string, error) { return "", nil }
+
+// Match uses GLOB for case-sensitive operations (SQLite's LIKE ignores ASCII
+// case) and a Unicode-aware lower-casing with LIKE for the insensitive ones.
+func (d *Dialect) Match(op dialect.MatchOp, lhs, rhs string) string {
+	switch op {
+	case dialect.Contains, dialect.StartsWith, dialect.EndsWith:
+		return lhs + " GLOB " + rhs
+	case dialect.IExact:
+		return "nuages_lower(" + lhs + ") = nuages_lower(" + rhs + ")"
+	case dialect.IContains, dialect.IStartsWith, dialect.IEndsWith:
+		return "nuages_lower(" + lhs + ") LIKE nuages_lower(" + rhs + `) ESCAPE '\'`
+	case dialect.Regex, dialect.IRegex:
+		return lhs + " REGEXP " + rhs
+	}
+	return "0 = 1"
+}
+
+// MatchArg returns the value to bind for Match's rhs.
+func (d *Dialect) MatchArg(op dialect.MatchOp, value string) string {
+	switch op {
+	case dialect.Contains:
+		return "*" + escapeGlob(value) + "*"
+	case dialect.StartsWith:
+		return escapeGlob(value) + "*"
+	case dialect.EndsWith:
+		return "*" + escapeGlob(value)
+	case dialect.IRegex:
+		return "(?i)" + value
+	case dialect.Regex, dialect.IExact:
+		return value
+	}
+	return dialect.LikeArg(op, value)
+}
+
+// escapeGlob makes GLOB's metacharacters literal by wrapping each in a
+// one-character class.
+func escapeGlob(s string) string {
+	if !strings.ContainsAny(s, "*?[") {
+		return s
+	}
+	var b strings.Builder
+	for _, r := range s {
+		if r == '*' || r == '?' || r == '[' {
+			b.WriteByte('[')
+			b.WriteRune(r)
+			b.WriteByte(']')
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+var strftime = map[dialect.DatePart]string{
+	dialect.Year:       "%Y",
+	dialect.Month:      "%m",
+	dialect.Week:       "%V",
+	dialect.Day:        "%d",
+	dialect.ISOWeekDay: "%u",
+	dialect.DayOfYear:  "%j",
+	dialect.Hour:       "%H",
+	dialect.Minute:     "%M",
+	dialect.Second:     "%S",
+}
+
+// Extract reads a date part with strftime; SQLite's date functions work in
+// UTC, which is how datetimes are stored.
+func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
+	switch part {
+	case dialect.Quarter:
+		return "((CAST(strftime('%m', " + expr + ") AS INTEGER) + 2) / 3)", nil
+	case dialect.WeekDay:
+		return "(CAST(strftime('%w', " + expr + ") AS INTEGER) + 1)", nil
+	}
+	f, ok := strftime[part]
+	if !ok {
+		return "", fmt.Errorf("sqlite: unknown date part %d", part)
+	}
+	return "CAST(strftime('" + f + "', " + expr + ") AS INTEGER)", nil
+}
+
+func (d *Dialect) CastDate(expr string) string { return "date(" + expr + ")" }
+
+func (d *Dialect) Savepoint(name string) string { return "SAVEPOINT " + d.QuoteIdent(name) }
+
+func (d *Dialect) ReleaseSavepoint(name string) string {
+	return "RELEASE SAVEPOINT " + d.QuoteIdent(name)
+}
+
+func (d *Dialect) RollbackToSavepoint(name string) string {
+	return "ROLLBACK TO SAVEPOINT " + d.QuoteIdent(name)
+}
