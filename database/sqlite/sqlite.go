@@ -231,7 +231,14 @@ func (d *Dialect) Classify(err error) error {
 // constraintName extracts what SQLite names after "constraint failed: ",
 // e.g. "book.title" or a CHECK constraint's name.
 func constraintName(msg string) string {
-	_, after, ok := strings.Cut(msg, "constraint failed: ")
+	// The driver prefixes SQLite's own message with the result code's
+	// description, so the phrase may appear twice: SQLite's comes last.
+	const marker = "constraint failed"
+	i := strings.LastIndex(msg, marker)
+	if i < 0 {
+		return ""
+	}
+	after, ok := strings.CutPrefix(msg[i+len(marker):], ": ")
 	if !ok {
 		return ""
 	}

@@ -1,0 +1,375 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"modernc.org/sqlite"
+
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// open opens a fresh database file in the test's temporary directory.
+func open(t *testing.T, query string) (*sql.DB, dialect.Dialect) {
+	t.Helper()
+	u := &url.URL{Scheme: "sqlite", Path: filepath.Join(t.TempDir(), "test.sqlite3"), RawQuery: query}
+	db, dl, err := Driver{}.Open(t.Context(), u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db, dl
+}
+
+func exec(t *testing.T, db *sql.DB, stmts ...string) {
+	t.Helper()
+	for _, s := range stmts {
+		if _, err := db.Exec(s); err != nil {
+			t.Fatalf("%s: %v", s, err)
+		}
+	}
+}
+
+func TestOpen_Pragmas(t *testing.T) {
+	tests := []struct {
+		name, query string
+		want        map[string]string
+	}{
+		{"defaults", "", map[string]string{"foreign_keys": "1", "journal_mode": "wal", "busy_timeout": "5000", "synchronous": "1"}},
+		{"options", "busy_timeout=250&journal_mode=delete&synchronous=full", map[string]string{"journal_mode": "delete", "busy_timeout": "250", "synchronous": "2"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _ := open(t, tt.query)
+			for pragma, want := range tt.want {
+				var got string
+				if err := db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
+					t.Fatal(err)
+				}
+				if got != want {
+					t.Errorf("PRAGMA %s = %s, want %s", pragma, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestOpen_Errors(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, path, query, want string
+	}{
+		{"unknown_option", filepath.Join(dir, "a.db"), "cache=shared", `sqlite: unknown option "cache": the options are busy_timeout, journal_mode and synchronous`},
+		{"bad_timeout", filepath.Join(dir, "a.db"), "busy_timeout=soon", `sqlite: busy_timeout="soon" is not a number of milliseconds >= 0`},
+		{"bad_journal", filepath.Join(dir, "a.db"), "journal_mode=fast", `sqlite: journal_mode="fast": use one of DELETE, TRUNCATE, PERSIST, MEMORY, WAL, OFF`},
+		{"missing_dir", filepath.Join(dir, "no", "such", "a.db"), "", "does not exist: create"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: tt.path, RawQuery: tt.query})
+			if err == nil {
+				db.Close()
+				t.Fatal("Open succeeded")
+			}
+			if !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("error = %q, want it to contain %q", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestMemory_IsPrivateAndLasts(t *testing.T) {
+	mem := &url.URL{Scheme: "sqlite", Path: memory}
+	a, dl, err := Driver{}.Open(t.Context(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	b, _, err := Driver{}.Open(t.Context(), mem)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Close()
+	if !dl.Features().SingleConnection {
+		t.Error("in-memory database does not report SingleConnection")
+	}
+	exec(t, a, "CREATE TABLE t (x integer)", "INSERT INTO t VALUES (1)")
+	if _, err := b.Exec("SELECT * FROM t"); err == nil {
+		t.Error("a second in-memory database sees the first one's table")
+	}
+	time.Sleep(10 * time.Millisecond)
+	var n int
+	if err := a.QueryRow("SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 1 {
+		t.Errorf("after idling: count = %d, %v; want 1", n, err)
+	}
+}
+
+func TestDDL_EveryKind(t *testing.T) {
+	db, dl := open(t, "")
+	var cols []dialect.Column
+	for _, k := range dialect.Kinds() {
+		c := dialect.Column{Name: "c_" + k.String(), Kind: k, Null: true, MaxLength: 20, Precision: 10, Scale: 2}
+		if k.IsAuto() {
+			if k != dialect.KindBigAuto {
+				continue // one primary key per table
+			}
+			c.Null, c.PrimaryKey = false, true
+		}
+		cols = append(cols, c)
+	}
+	stmts, err := dl.CreateTable(dialect.Table{
+		Name:    "everything",
+		Columns: cols,
+		Indexes: []dialect.Index{
+			{Name: "everything_char_int", Columns: []string{"c_char", "-c_int"}},
+			{Name: "everything_partial", Columns: []string{"c_text"}, Unique: true, Where: `"c_bool"`},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, stmts...)
+	exec(t, db, `INSERT INTO everything (c_json) VALUES ('{"a": [1, 2]}')`)
+	if _, err := db.Exec(`INSERT INTO everything (c_json) VALUES ('{not json')`); !errors.Is(dl.Classify(err), dialect.ErrCheckViolation) {
+		t.Errorf("invalid JSON: error = %v, want a check violation", err)
+	}
+	if _, err := db.Exec(`INSERT INTO everything (c_positiveint) VALUES (-1)`); !errors.Is(dl.Classify(err), dialect.ErrCheckViolation) {
+		t.Errorf("negative positive int: error = %v, want a check violation", err)
+	}
+	add, err := dl.AddColumn("everything", dialect.Column{Name: "added", Kind: dialect.KindInt, Default: "7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, add...)
+	exec(t, db, dl.RenameColumn("everything", "added", "renamed"), dl.DropColumn("everything", "renamed"))
+	uq, err := dl.AddConstraint("everything", dialect.Constraint{Name: "everything_uuid_uniq", Kind: dialect.ConstraintUnique, Columns: []string{"c_uuid"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, uq, dl.DropIndex("everything", "everything_char_int"), dl.RenameTable("everything", "all_kinds"), dl.DropTable("all_kinds"))
+}
+
+func TestClassify_RealErrors(t *testing.T) {
+	db, dl := open(t, "")
+	parent, err := dl.CreateTable(dialect.Table{Name: "parent", Columns: []dialect.Column{{Name: "id", Kind: dialect.KindBigAuto, PrimaryKey: true}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	child, err := dl.CreateTable(dialect.Table{
+		Name: "child",
+		Columns: []dialect.Column{
+			{Name: "id", Kind: dialect.KindInt, PrimaryKey: true},
+			{Name: "parent_id", Kind: dialect.KindBigInt},
+			{Name: "code", Kind: dialect.KindChar, MaxLength: 5, Unique: true},
+			{Name: "qty", Kind: dialect.KindInt},
+		},
+		Constraints: []dialect.Constraint{
+			{Name: "child_parent_fk", Kind: dialect.ConstraintForeignKey, Columns: []string{"parent_id"}, RefTable: "parent", RefColumns: []string{"id"}, OnDelete: dialect.Cascade},
+			{Name: "child_qty_check", Kind: dialect.ConstraintCheck, Check: `"qty" > 0`},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, parent...)
+	exec(t, db, child...)
+	exec(t, db, "INSERT INTO parent (id) VALUES (1)", "INSERT INTO child VALUES (1, 1, 'a', 1)")
+	tests := []struct {
+		name, stmt     string
+		want           error
+		wantConstraint string
+	}{
+		{"unique", "INSERT INTO child VALUES (2, 1, 'a', 1)", dialect.ErrUniqueViolation, "child.code"},
+		{"primary_key", "INSERT INTO child VALUES (1, 1, 'b', 1)", dialect.ErrUniqueViolation, "child.id"},
+		{"foreign_key", "INSERT INTO child VALUES (3, 99, 'c', 1)", dialect.ErrForeignKeyViolation, ""},
+		{"not_null", "INSERT INTO child VALUES (4, 1, NULL, 1)", dialect.ErrNotNullViolation, "child.code"},
+		{"check", "INSERT INTO child VALUES (5, 1, 'e', 0)", dialect.ErrCheckViolation, "child_qty_check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := db.Exec(tt.stmt)
+			err = dl.Classify(err)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("error = %v, want %v", err, tt.want)
+			}
+			var de *dialect.Error
+			var se *sqlite.Error
+			if !errors.As(err, &de) || !errors.As(err, &se) {
+				t.Fatalf("error %T does not reach both *dialect.Error and *sqlite.Error", err)
+			}
+			if de.Constraint != tt.wantConstraint {
+				t.Errorf("Constraint = %q, want %q", de.Constraint, tt.wantConstraint)
+			}
+		})
+	}
+	if got := dl.Classify(nil); got != nil {
+		t.Errorf("Classify(nil) = %v", got)
+	}
+	other := errors.New("other")
+	if got := dl.Classify(other); got != other {
+		t.Errorf("Classify(other) = %v, want it unchanged", got)
+	}
+	// ON DELETE CASCADE really cascades.
+	exec(t, db, "DELETE FROM parent")
+	var n int
+	if err := db.QueryRow("SELECT COUNT(*) FROM child").Scan(&n); err != nil || n != 0 {
+		t.Errorf("children after cascading delete = %d, %v; want 0", n, err)
+	}
+}
+
+func TestMatchAndExtract_RealRows(t *testing.T) {
+	db, dl := open(t, "")
+	exec(t, db, `CREATE TABLE w (s text, at datetime)`)
+	for _, s := range []string{"Hello World", "hello world", "50%_off", "50 percent off", "Élan", "a*b", "axb"} {
+		if _, err := db.Exec("INSERT INTO w (s, at) VALUES (?, ?)", s, time.Date(2024, 3, 17, 13, 45, 30, 0, time.UTC)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	match := []struct {
+		name  string
+		op    dialect.MatchOp
+		value string
+		want  string
+	}{
+		{"contains_is_case_sensitive", dialect.Contains, "World", "[Hello World]"},
+		{"icontains", dialect.IContains, "WORLD", "[Hello World hello world]"},
+		{"iexact", dialect.IExact, "hello WORLD", "[Hello World hello world]"},
+		{"iexact_unicode", dialect.IExact, "élan", "[Élan]"},
+		{"istartswith_unicode", dialect.IStartsWith, "éL", "[Élan]"},
+		{"startswith", dialect.StartsWith, "hello", "[hello world]"},
+		{"endswith", dialect.EndsWith, "off", "[50 percent off 50%_off]"},
+		{"wildcards_are_literal_like", dialect.IContains, "0%_", "[50%_off]"},
+		{"wildcards_are_literal_glob", dialect.Contains, "a*b", "[a*b]"},
+		{"regex", dialect.Regex, "^h.*d$", "[hello world]"},
+		{"iregex", dialect.IRegex, "^h.*d$", "[Hello World hello world]"},
+	}
+	for _, tt := range match {
+		t.Run(tt.name, func(t *testing.T) {
+			rows, err := db.Query("SELECT s FROM w WHERE "+dl.Match(tt.op, "s", "?")+" ORDER BY s", dl.MatchArg(tt.op, tt.value))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var got []string
+			for rows.Next() {
+				var s string
+				rows.Scan(&s)
+				got = append(got, s)
+			}
+			if fmt.Sprint(got) != tt.want {
+				t.Errorf("got %v, want %s", got, tt.want)
+			}
+		})
+	}
+	t.Run("bad_regex", func(t *testing.T) {
+		_, err := db.Exec("SELECT 1 FROM w WHERE s REGEXP ?", "(")
+		if err == nil || !strings.Contains(err.Error(), "invalid regular expression") {
+			t.Errorf("error = %v, want one naming the invalid regular expression", err)
+		}
+	})
+	// 2024-03-17 is a Sunday in ISO week 11, the 77th day of the year.
+	parts := []struct {
+		part dialect.DatePart
+		want int
+	}{
+		{dialect.Year, 2024}, {dialect.Quarter, 1}, {dialect.Month, 3}, {dialect.Week, 11}, {dialect.Day, 17},
+		{dialect.WeekDay, 1}, {dialect.ISOWeekDay, 7}, {dialect.DayOfYear, 77},
+		{dialect.Hour, 13}, {dialect.Minute, 45}, {dialect.Second, 30},
+	}
+	for _, tt := range parts {
+		expr, err := dl.Extract(tt.part, "at")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got int
+		if err := db.QueryRow("SELECT " + expr + " FROM w LIMIT 1").Scan(&got); err != nil {
+			t.Fatalf("%s: %v", expr, err)
+		}
+		if got != tt.want {
+			t.Errorf("%s = %d, want %d", expr, got, tt.want)
+		}
+	}
+	var date string
+	if err := db.QueryRow("SELECT " + dl.CastDate("at") + " FROM w LIMIT 1").Scan(&date); err != nil || date != "2024-03-17" {
+		t.Errorf("CastDate = %q, %v; want 2024-03-17", date, err)
+	}
+}
+
+func TestUpsertAndReturning_RealRows(t *testing.T) {
+	db, dl := open(t, "")
+	exec(t, db, `CREATE TABLE kv (k text PRIMARY KEY, v integer)`)
+	ins, suffix, err := dl.Upsert(dialect.Conflict{Action: dialect.ConflictUpdate, Target: []string{"k"}, Update: []string{"v"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []int{1, 2} {
+		var got int
+		if err := db.QueryRow(ins+" INTO kv VALUES ('a', ?) "+suffix+" "+dl.Returning([]string{`"v"`}), v).Scan(&got); err != nil || got != v {
+			t.Errorf("upsert v=%d returned %d, %v", v, got, err)
+		}
+	}
+	ins, suffix, _ = dl.Upsert(dialect.Conflict{Action: dialect.ConflictIgnore})
+	exec(t, db, ins+" INTO kv VALUES ('a', 99) "+suffix)
+	var v int
+	if err := db.QueryRow("SELECT v FROM kv WHERE k = 'a' " + dl.LimitOffset(1, 0)).Scan(&v); err != nil || v != 2 {
+		t.Errorf("after ignored upsert v = %d, %v; want 2", v, err)
+	}
+}
+
+// TestConcurrentWriters checks that read-then-write transactions from many
+// goroutines all succeed: BEGIN IMMEDIATE makes them wait on busy_timeout
+// instead of failing with "database is locked".
+func TestConcurrentWriters(t *testing.T) {
+	db, _ := open(t, "")
+	exec(t, db, "CREATE TABLE counter (n integer)", "INSERT INTO counter VALUES (0)")
+	const writers, each = 8, 25
+	var wg sync.WaitGroup
+	errs := make(chan error, writers*each)
+	for range writers {
+		wg.Go(func() {
+			for range each {
+				errs <- func() error {
+					tx, err := db.BeginTx(context.Background(), nil)
+					if err != nil {
+						return err
+					}
+					defer tx.Rollback()
+					var n int
+					if err := tx.QueryRow("SELECT n FROM counter").Scan(&n); err != nil {
+						return err
+					}
+					if _, err := tx.Exec("UPDATE counter SET n = ?", n+1); err != nil {
+						return err
+					}
+					return tx.Commit()
+				}()
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("writer: %v", err)
+		}
+	}
+	var n int
+	if err := db.QueryRow("SELECT n FROM counter").Scan(&n); err != nil || n != writers*each {
+		t.Errorf("counter = %d, %v; want %d", n, err, writers*each)
+	}
+}
+
+func TestShell(t *testing.T) {
+	sh := Driver{}.Shell(&url.URL{Scheme: "sqlite", Path: "/data/app.db"})
+	if sh.Program != "sqlite3" || fmt.Sprint(sh.Args) != "[/data/app.db]" || sh.Install == "" {
+		t.Errorf("Shell = %+v", sh)
+	}
+}
