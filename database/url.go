@@ -35,8 +35,8 @@ const schemes = "sqlite, postgres, postgresql, mysql or mariadb"
 //	mysql://user:pass@host:3306/name?opts                (or mariadb://)
 //
 // For SQLite the returned URL's Path is the file path as meant ("relative.db",
-// "/absolute/path.db" or ":memory:"); "mariadb" becomes "mysql". Errors never
-// contain the password.
+// "/absolute/path.db" or ":memory:"); its String form is not a database URL.
+// "mariadb" becomes "mysql". Errors never contain the password.
 func ParseURL(raw string) (*url.URL, error) {
 	scheme, rest, ok := strings.Cut(raw, "://")
 	if !ok || scheme == "" {

@@ -1,0 +1,366 @@
+package mysql
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// Dialect generates the SQL of MySQL 8 or MariaDB, which differ in a few
+// features.
+type Dialect struct {
+	version string
+	mariaDB bool
+	major   int
+	minor   int
+	patch   int
+}
+
+var _ dialect.Dialect = (*Dialect)(nil)
+
+func newDialect(version string) *Dialect {
+	d := &Dialect{version: version, mariaDB: strings.Contains(strings.ToLower(version), "mariadb")}
+	nums := strings.SplitN(strings.SplitN(version, "-", 2)[0], ".", 3)
+	for i, p := range []*int{&d.major, &d.minor, &d.patch} {
+		if i < len(nums) {
+			*p, _ = strconv.Atoi(nums[i])
+		}
+	}
+	return d
+}
+
+// atLeast reports whether the server's version is major.minor.patch or later.
+func (d *Dialect) atLeast(major, minor, patch int) bool {
+	if d.major != major {
+		return d.major > major
+	}
+	if d.minor != minor {
+		return d.minor > minor
+	}
+	return d.patch >= patch
+}
+
+// Name returns "mysql" for both MySQL and MariaDB.
+func (d *Dialect) Name() string { return "mysql" }
+
+// Features reports what the server supports.
+func (d *Dialect) Features() dialect.Features {
+	return dialect.Features{
+		Version:          d.version,
+		Returning:        d.mariaDB && d.atLeast(10, 5, 0),
+		AlterColumn:      true,
+		DropColumn:       true,
+		CheckConstraints: d.mariaDB || d.atLeast(8, 0, 16),
+		ForUpdate:        true,
+		ForUpdateOf:      !d.mariaDB,
+		SkipLocked:       !d.mariaDB || d.atLeast(10, 6, 0),
+		AdvisoryLocks:    true,
+		MaxIdentLength:   64,
+	}
+}
+
+// QuoteIdent quotes name with backticks.
+func (d *Dialect) QuoteIdent(name string) string { return dialect.Quote(name, '`') }
+
+// Placeholder returns "?".
+func (d *Dialect) Placeholder(int) string { return "?" }
+
+var columnTypes = map[dialect.Kind]string{
+	dialect.KindAuto:             "integer",
+	dialect.KindBigAuto:          "bigint",
+	dialect.KindSmallAuto:        "smallint",
+	dialect.KindBool:             "bool",
+	dialect.KindSmallInt:         "smallint",
+	dialect.KindInt:              "integer",
+	dialect.KindBigInt:           "bigint",
+	dialect.KindPositiveSmallInt: "smallint UNSIGNED",
+	dialect.KindPositiveInt:      "integer UNSIGNED",
+	dialect.KindPositiveBigInt:   "bigint UNSIGNED",
+	dialect.KindFloat:            "double precision",
+	dialect.KindText:             "longtext",
+	dialect.KindDate:             "date",
+	dialect.KindDateTime:         "datetime(6)",
+	dialect.KindTime:             "time(6)",
+	dialect.KindDuration:         "bigint",
+	dialect.KindUUID:             "char(32)",
+	dialect.KindBinary:           "longblob",
+	dialect.KindJSON:             "json",
+	dialect.KindIPAddress:        "char(39)",
+}
+
+// ColumnType returns the column's type; durations are stored as
+// microseconds, as in Django.
+func (d *Dialect) ColumnType(c dialect.Column) (string, error) {
+	if err := dialect.CheckColumn(c); err != nil {
+		return "", err
+	}
+	switch c.Kind {
+	case dialect.KindChar:
+		return "varchar(" + strconv.Itoa(c.MaxLength) + ")", nil
+	case dialect.KindDecimal:
+		return "numeric(" + strconv.Itoa(c.Precision) + ", " + strconv.Itoa(c.Scale) + ")", nil
+	}
+	return columnTypes[c.Kind], nil
+}
+
+// ColumnDefinition returns the column as CREATE TABLE declares it.
+func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
+	typ, err := d.ColumnType(c)
+	if err != nil {
+		return "", err
+	}
+	switch c.Kind {
+	case dialect.KindText, dialect.KindBinary, dialect.KindJSON:
+		if c.Default != "" && !strings.HasPrefix(c.Default, "(") {
+			// MySQL accepts defaults on these types only as expressions.
+			c.Default = "(" + c.Default + ")"
+		}
+	}
+	var suffix string
+	switch {
+	case c.Kind.IsAuto():
+		suffix = "AUTO_INCREMENT PRIMARY KEY"
+	case c.PrimaryKey:
+		suffix = "PRIMARY KEY"
+	case c.Unique:
+		suffix = "UNIQUE"
+	}
+	return dialect.ColumnDefinition(d, c, typ, suffix), nil
+}
+
+// CreateTable returns CREATE TABLE and CREATE INDEX statements, for InnoDB
+// in utf8mb4.
+func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
+	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"})
+}
+
+func (d *Dialect) DropTable(table string) string { return "DROP TABLE " + d.QuoteIdent(table) }
+
+func (d *Dialect) RenameTable(oldName, newName string) string {
+	return "RENAME TABLE " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
+}
+
+func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
+	def, err := d.ColumnDefinition(c)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"ALTER TABLE " + d.QuoteIdent(table) + " ADD COLUMN " + def}, nil
+}
+
+func (d *Dialect) DropColumn(table, column string) string {
+	return "ALTER TABLE " + d.QuoteIdent(table) + " DROP COLUMN " + d.QuoteIdent(column)
+}
+
+func (d *Dialect) RenameColumn(table, oldName, newName string) string {
+	return "ALTER TABLE " + d.QuoteIdent(table) + " RENAME COLUMN " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
+}
+
+// AlterColumn redefines the column with MODIFY, which converts the data.
+func (d *Dialect) AlterColumn(table string, c dialect.Column) ([]string, error) {
+	c.PrimaryKey, c.Unique = false, false // keys are kept by MODIFY; repeating them would add another
+	if c.Kind.IsAuto() {
+		return nil, fmt.Errorf("mysql: altering column %q of %q into an auto-increment column: %w", c.Name, table, dialect.ErrUnsupported)
+	}
+	def, err := d.ColumnDefinition(c)
+	if err != nil {
+		return nil, err
+	}
+	return []string{"ALTER TABLE " + d.QuoteIdent(table) + " MODIFY " + def}, nil
+}
+
+// CreateIndex creates an index; MySQL has no partial indexes.
+func (d *Dialect) CreateIndex(table string, ix dialect.Index) (string, error) {
+	return dialect.CreateIndex(d, table, ix, false)
+}
+
+func (d *Dialect) DropIndex(table, name string) string {
+	return "DROP INDEX " + d.QuoteIdent(name) + " ON " + d.QuoteIdent(table)
+}
+
+func (d *Dialect) AddConstraint(table string, c dialect.Constraint) (string, error) {
+	def, err := dialect.ConstraintDefinition(d, c, false)
+	if err != nil {
+		return "", err
+	}
+	return "ALTER TABLE " + d.QuoteIdent(table) + " ADD " + def, nil
+}
+
+// DropConstraint uses the statement each kind needs: both servers accept
+// DROP FOREIGN KEY and DROP INDEX; DROP CHECK is MySQL's, DROP CONSTRAINT
+// MariaDB's.
+func (d *Dialect) DropConstraint(table string, c dialect.Constraint) (string, error) {
+	var what string
+	switch c.Kind {
+	case dialect.ConstraintForeignKey:
+		what = "FOREIGN KEY"
+	case dialect.ConstraintUnique:
+		what = "INDEX"
+	case dialect.ConstraintCheck:
+		what = "CHECK"
+		if d.mariaDB {
+			what = "CONSTRAINT"
+		}
+	default:
+		return "", fmt.Errorf("mysql: constraint %q has unknown kind %d", c.Name, c.Kind)
+	}
+	return "ALTER TABLE " + d.QuoteIdent(table) + " DROP " + what + " " + d.QuoteIdent(c.Name), nil
+}
+
+// LimitOffset writes the largest LIMIT for "no limit", as MySQL needs a
+// LIMIT before OFFSET.
+func (d *Dialect) LimitOffset(limit, offset int64) string {
+	switch {
+	case limit < 0 && offset <= 0:
+		return ""
+	case offset <= 0:
+		return "LIMIT " + strconv.FormatInt(limit, 10)
+	case limit < 0:
+		return "LIMIT 18446744073709551615 OFFSET " + strconv.FormatInt(offset, 10)
+	}
+	return "LIMIT " + strconv.FormatInt(limit, 10) + " OFFSET " + strconv.FormatInt(offset, 10)
+}
+
+// Returning is MariaDB's INSERT/DELETE ... RETURNING, or "" on MySQL.
+func (d *Dialect) Returning(columns []string) string {
+	if !d.Features().Returning {
+		return ""
+	}
+	return "RETURNING " + strings.Join(columns, ", ")
+}
+
+// Upsert uses ON DUPLICATE KEY UPDATE, which matches any unique key (the
+// target is ignored). Ignoring assigns a column to itself rather than using
+// INSERT IGNORE, which would also swallow errors other than duplicates.
+func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) {
+	switch c.Action {
+	case dialect.ConflictIgnore:
+		cols := c.Target
+		if len(cols) == 0 {
+			cols = c.Update
+		}
+		if len(cols) == 0 {
+			return "", "", fmt.Errorf("mysql: an ignoring upsert needs a target column to assign to itself")
+		}
+		q := d.QuoteIdent(cols[0])
+		return "INSERT", "ON DUPLICATE KEY UPDATE " + q + " = " + q, nil
+	case dialect.ConflictUpdate:
+		if len(c.Update) == 0 {
+			return "", "", fmt.Errorf("mysql: an updating upsert needs the columns to update")
+		}
+		sets := make([]string, len(c.Update))
+		for i, col := range c.Update {
+			q := d.QuoteIdent(col)
+			sets[i] = q + " = VALUES(" + q + ")"
+		}
+		return "INSERT", "ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", "), nil
+	}
+	return "", "", fmt.Errorf("mysql: unknown conflict action %d", c.Action)
+}
+
+// ForUpdate returns the locking clause, refusing what the server lacks.
+func (d *Dialect) ForUpdate(l dialect.Lock) (string, error) {
+	f := d.Features()
+	var s string
+	switch l.Strength {
+	case dialect.LockUpdate:
+		s = "FOR UPDATE"
+	case dialect.LockShare:
+		s = "FOR SHARE"
+		if d.mariaDB {
+			s = "LOCK IN SHARE MODE"
+		}
+	case dialect.LockNoKeyUpdate, dialect.LockKeyShare:
+		return "", fmt.Errorf("mysql: key-level row locks (FOR NO KEY UPDATE, FOR KEY SHARE) are PostgreSQL's: %w", dialect.ErrUnsupported)
+	default:
+		return "", fmt.Errorf("mysql: unknown lock strength %d", l.Strength)
+	}
+	if len(l.Of) > 0 {
+		if !f.ForUpdateOf {
+			return "", fmt.Errorf("mysql: FOR UPDATE OF needs MySQL 8; this server is %s: %w", d.version, dialect.ErrUnsupported)
+		}
+		s += " OF " + dialect.QuoteList(d, l.Of)
+	}
+	if l.NoWait && l.SkipLocked {
+		return "", fmt.Errorf("mysql: a row lock cannot both NOWAIT and SKIP LOCKED: choose one")
+	}
+	if (l.NoWait || l.SkipLocked) && !f.SkipLocked {
+		return "", fmt.Errorf("mysql: NOWAIT and SKIP LOCKED need MySQL 8 or MariaDB 10.6; this server is %s: %w", d.version, dialect.ErrUnsupported)
+	}
+	switch {
+	case l.NoWait:
+		s += " NOWAIT"
+	case l.SkipLocked:
+		s += " SKIP LOCKED"
+	}
+	return s, nil
+}
+
+// Match compares with the connection's case-insensitive collation for the
+// insensitive operations and in binary (exact bytes) for the others.
+func (d *Dialect) Match(op dialect.MatchOp, lhs, rhs string) string {
+	switch op {
+	case dialect.IExact, dialect.IContains, dialect.IStartsWith, dialect.IEndsWith:
+		return lhs + " LIKE " + rhs
+	case dialect.Contains, dialect.StartsWith, dialect.EndsWith:
+		return lhs + " LIKE BINARY " + rhs
+	case dialect.Regex:
+		return "CAST(" + lhs + " AS BINARY) REGEXP CAST(" + rhs + " AS BINARY)"
+	case dialect.IRegex:
+		return lhs + " REGEXP " + rhs
+	}
+	return "FALSE"
+}
+
+// MatchArg returns the value to bind for Match's rhs.
+func (d *Dialect) MatchArg(op dialect.MatchOp, value string) string {
+	if op == dialect.Regex {
+		return value
+	}
+	if op == dialect.IRegex {
+		return "(?i)" + value
+	}
+	return dialect.LikeArg(op, value)
+}
+
+var extractUnits = map[dialect.DatePart]string{
+	dialect.Year:    "YEAR",
+	dialect.Quarter: "QUARTER",
+	dialect.Month:   "MONTH",
+	dialect.Day:     "DAY",
+	dialect.Hour:    "HOUR",
+	dialect.Minute:  "MINUTE",
+	dialect.Second:  "SECOND",
+}
+
+// Extract reads a date part; sessions run in UTC.
+func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
+	if unit, ok := extractUnits[part]; ok {
+		return "EXTRACT(" + unit + " FROM " + expr + ")", nil
+	}
+	switch part {
+	case dialect.Week:
+		return "WEEK(" + expr + ", 3)", nil
+	case dialect.WeekDay:
+		return "DAYOFWEEK(" + expr + ")", nil
+	case dialect.ISOWeekDay:
+		return "(WEEKDAY(" + expr + ") + 1)", nil
+	case dialect.DayOfYear:
+		return "DAYOFYEAR(" + expr + ")", nil
+	}
+	return "", fmt.Errorf("mysql: unknown date part %d", part)
+}
+
+func (d *Dialect) CastDate(expr string) string { return "DATE(" + expr + ")" }
+
+func (d *Dialect) Savepoint(name string) string { return "SAVEPOINT " + d.QuoteIdent(name) }
+
+func (d *Dialect) ReleaseSavepoint(name string) string {
+	return "RELEASE SAVEPOINT " + d.QuoteIdent(name)
+}
+
+func (d *Dialect) RollbackToSavepoint(name string) string {
+	return "ROLLBACK TO SAVEPOINT " + d.QuoteIdent(name)
+}
