@@ -1,0 +1,42 @@
+package nuages
+
+import (
+	"context"
+	"io/fs"
+)
+
+// App is an installable part of a project, like a Django app. Name is its
+// label: a lower-case identifier, unique in the project, used to group its
+// commands and (later) to name its tables and migrations.
+type App interface {
+	Name() string
+}
+
+// Commander is an App that adds commands to the project binary.
+type Commander interface {
+	Commands() []*Command
+}
+
+// Checker is an App that adds system checks.
+type Checker interface {
+	Checks() []Check
+}
+
+// Readier is an App with work to do once the project is built, in the order
+// apps were given, before any command runs; an error stops the project.
+type Readier interface {
+	Ready(ctx context.Context, p *Project) error
+}
+
+// TemplateProvider is an App that ships templates. The project layers them
+// in app order, for the template engine of the web core to load (a project
+// directory will override them, as Django's loaders do).
+type TemplateProvider interface {
+	Templates() fs.FS
+}
+
+// StaticProvider is an App that ships static files (CSS, JavaScript,
+// images), for the static files layer to serve and collect.
+type StaticProvider interface {
+	Static() fs.FS
+}

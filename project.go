@@ -1,0 +1,162 @@
+package nuages
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/nuages-go/nuages/database"
+)
+
+// builtinGroup is the name built-in commands are listed under; no app may
+// take it.
+const builtinGroup = "nuages"
+
+var appName = regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+
+// Project is a configured project: settings, apps, commands and databases.
+// It is safe for concurrent use.
+type Project struct {
+	settings Settings
+	apps     []App
+	commands map[string]registered
+	// lookPath finds programs for dbshell; nil means exec.LookPath.
+	// Tests replace it.
+	lookPath func(string) (string, error)
+
+	mu  sync.Mutex
+	dbs map[string]*database.DB // opened so far; guarded by mu
+}
+
+// registered is a command and the app that contributed it.
+type registered struct {
+	cmd   *Command
+	group string
+}
+
+// New validates the settings and apps, collects the apps' commands and runs
+// their Ready hooks. It opens no database: DB does, on first use.
+func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
+	if err := s.Validate(); err != nil {
+		return nil, err
+	}
+	p := &Project{settings: s, apps: apps, commands: map[string]registered{}, dbs: map[string]*database.DB{}}
+	for _, c := range builtinCommands() {
+		p.commands[c.Name] = registered{cmd: c, group: builtinGroup}
+	}
+	seen := map[string]bool{}
+	var errs []error
+	for i, app := range apps {
+		if app == nil {
+			errs = append(errs, fmt.Errorf("nuages: app #%d is nil", i+1))
+			continue
+		}
+		name := app.Name()
+		switch {
+		case !appName.MatchString(name):
+			errs = append(errs, fmt.Errorf("nuages: app %T has name %q: an app name is a lower-case identifier such as \"polls\"", app, name))
+			continue
+		case name == builtinGroup:
+			errs = append(errs, fmt.Errorf("nuages: app %T has the reserved name %q", app, name))
+			continue
+		case seen[name]:
+			errs = append(errs, fmt.Errorf("nuages: two apps are named %q: app names must be unique", name))
+			continue
+		}
+		seen[name] = true
+		if c, ok := app.(Commander); ok {
+			for _, cmd := range c.Commands() {
+				if err := cmd.validate(); err != nil {
+					errs = append(errs, fmt.Errorf("nuages: app %q: %w", name, err))
+					continue
+				}
+				if prev, dup := p.commands[cmd.Name]; dup {
+					errs = append(errs, fmt.Errorf("nuages: apps %q and %q both provide the command %q: rename one", prev.group, name, cmd.Name))
+					continue
+				}
+				p.commands[cmd.Name] = registered{cmd: cmd, group: name}
+			}
+		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	for _, app := range apps {
+		if r, ok := app.(Readier); ok {
+			if err := r.Ready(ctx, p); err != nil {
+				p.Close()
+				return nil, fmt.Errorf("nuages: app %q is not ready: %w", app.Name(), err)
+			}
+		}
+	}
+	return p, nil
+}
+
+// Settings returns the project's settings.
+func (p *Project) Settings() Settings { return p.settings }
+
+// Apps returns the installed apps, in the order given to New.
+func (p *Project) Apps() []App { return slices.Clone(p.apps) }
+
+// Templates returns the template file systems of the apps, in app order.
+func (p *Project) Templates() []fs.FS {
+	var out []fs.FS
+	for _, app := range p.apps {
+		if t, ok := app.(TemplateProvider); ok {
+			out = append(out, t.Templates())
+		}
+	}
+	return out
+}
+
+// Static returns the static file systems of the apps, in app order.
+func (p *Project) Static() []fs.FS {
+	var out []fs.FS
+	for _, app := range p.apps {
+		if s, ok := app.(StaticProvider); ok {
+			out = append(out, s.Static())
+		}
+	}
+	return out
+}
+
+// DB returns the database with the given alias, opening it on first use.
+func (p *Project) DB(ctx context.Context, alias string) (*database.DB, error) {
+	cfg, ok := p.settings.Databases[alias]
+	if !ok {
+		return nil, fmt.Errorf("nuages: no database %q: the configured ones are %s", alias, strings.Join(slices.Sorted(maps.Keys(p.settings.Databases)), ", "))
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if db, ok := p.dbs[alias]; ok {
+		return db, nil
+	}
+	if p.dbs == nil {
+		return nil, fmt.Errorf("nuages: database %q: %w", alias, database.ErrClosed)
+	}
+	db, err := database.Open(ctx, alias, cfg)
+	if err != nil {
+		return nil, err
+	}
+	p.dbs[alias] = db
+	return db, nil
+}
+
+// Close closes every database opened so far, waiting for work in flight.
+func (p *Project) Close() error {
+	p.mu.Lock()
+	dbs := p.dbs
+	p.dbs = nil
+	p.mu.Unlock()
+	var errs []error
+	for _, alias := range slices.Sorted(maps.Keys(dbs)) {
+		errs = append(errs, dbs[alias].Close())
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,135 @@
+package nuages
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nuages-go/nuages/conf"
+	"github.com/nuages-go/nuages/database"
+)
+
+// InsecureKeyPrefix starts the secret keys that examples and new projects
+// ship with, like Django's "django-insecure-": such a key is refused unless
+// Debug is on.
+const InsecureKeyPrefix = "nuages-insecure-"
+
+// Settings configures a project. Start from DefaultSettings, change what the
+// project needs in code, and let the environment override it (LoadEnv).
+type Settings struct {
+	// Debug shows detailed error pages and allows a development secret
+	// key. Never turn it on in production.
+	Debug bool
+	// SecretKey signs sessions, tokens and cookies. Required unless Debug.
+	SecretKey string
+	// SecretKeyFallbacks are previous keys still accepted when verifying,
+	// so that keys can be rotated without logging everyone out.
+	SecretKeyFallbacks []string
+	// AllowedHosts lists the host names the site answers to.
+	AllowedHosts []string
+	// Databases maps aliases to databases; "default" is required.
+	Databases map[string]database.Config
+	// TimeZone is the IANA name of the time zone used to display times
+	// (default "UTC"); times are stored in UTC whatever it is.
+	TimeZone string
+	// LanguageCode is the default language (default "en-us").
+	LanguageCode string
+	// SilencedSystemChecks lists check ids to hide, such as "security.W018".
+	SilencedSystemChecks []string
+}
+
+// DefaultSettings returns the defaults: no debug, no secret key, a SQLite
+// database db.sqlite3 in the working directory, UTC, American English.
+func DefaultSettings() Settings {
+	return Settings{
+		Databases:    map[string]database.Config{database.DefaultAlias: {URL: "sqlite:///db.sqlite3"}},
+		TimeZone:     "UTC",
+		LanguageCode: "en-us",
+	}
+}
+
+// LoadEnv overrides s with the environment, given as "KEY=value" strings
+// (os.Environ() in production). Each setting is read from its Django name and then from the
+// NUAGES_ one, which wins:
+//
+//	DEBUG                  NUAGES_DEBUG
+//	SECRET_KEY             NUAGES_SECRET_KEY
+//	SECRET_KEY_FALLBACKS   NUAGES_SECRET_KEY_FALLBACKS   (comma-separated)
+//	ALLOWED_HOSTS          NUAGES_ALLOWED_HOSTS          (comma-separated)
+//	DATABASE_URL           NUAGES_DATABASE_URL           (the "default" database)
+//	                       NUAGES_DATABASE_URL_<ALIAS>   (another alias, e.g. _REPLICA)
+//	TIME_ZONE              NUAGES_TIME_ZONE
+//	LANGUAGE_CODE          NUAGES_LANGUAGE_CODE
+//	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
+//
+// Every malformed variable is reported, in one error.
+func (s *Settings) LoadEnv(environ []string) error {
+	vars := make(map[string]string, len(environ))
+	for _, kv := range environ {
+		if k, v, ok := strings.Cut(kv, "="); ok {
+			vars[k] = v
+		}
+	}
+	lookup := conf.MapLookup(vars)
+	env := conf.NewEnv(lookup)
+	both := func(name string, read func(string)) {
+		read(name)
+		read("NUAGES_" + name)
+	}
+	both("DEBUG", func(n string) { env.Bool(n, &s.Debug) })
+	both("SECRET_KEY", func(n string) { env.String(n, &s.SecretKey) })
+	both("SECRET_KEY_FALLBACKS", func(n string) { env.List(n, &s.SecretKeyFallbacks) })
+	both("ALLOWED_HOSTS", func(n string) { env.List(n, &s.AllowedHosts) })
+	both("TIME_ZONE", func(n string) { env.String(n, &s.TimeZone) })
+	both("LANGUAGE_CODE", func(n string) { env.String(n, &s.LanguageCode) })
+	env.List("NUAGES_SILENCED_SYSTEM_CHECKS", &s.SilencedSystemChecks)
+
+	databaseURL := func(alias, name string) {
+		if url, ok := lookup(name); ok {
+			if s.Databases == nil {
+				s.Databases = map[string]database.Config{}
+			} else {
+				s.Databases = maps.Clone(s.Databases) // never write into the caller's map
+			}
+			cfg := s.Databases[alias]
+			cfg.URL = url
+			s.Databases[alias] = cfg
+		}
+	}
+	databaseURL(database.DefaultAlias, "DATABASE_URL")
+	databaseURL(database.DefaultAlias, "NUAGES_DATABASE_URL")
+	for _, name := range slices.Sorted(maps.Keys(vars)) {
+		if alias, ok := strings.CutPrefix(name, "NUAGES_DATABASE_URL_"); ok && alias != "" {
+			databaseURL(strings.ToLower(alias), name)
+		}
+	}
+	return env.Err()
+}
+
+// Validate reports every problem that would stop the project from starting,
+// each with what to do about it.
+func (s Settings) Validate() error {
+	var errs []error
+	switch {
+	case s.Debug:
+	case s.SecretKey == "":
+		errs = append(errs, errors.New(`nuages: SECRET_KEY is not set and DEBUG is off: set SECRET_KEY in the environment to a long random value, for example: export SECRET_KEY="$(openssl rand -base64 48)"`))
+	case strings.HasPrefix(s.SecretKey, InsecureKeyPrefix):
+		errs = append(errs, fmt.Errorf(`nuages: SECRET_KEY starts with %q, the mark of a development key, and DEBUG is off: set SECRET_KEY in the environment to a long random value, for example: export SECRET_KEY="$(openssl rand -base64 48)"`, InsecureKeyPrefix))
+	}
+	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
+		errs = append(errs, fmt.Errorf("nuages: TIME_ZONE %q is not a known time zone: use an IANA name such as UTC or Europe/Paris", s.TimeZone))
+	}
+	if _, ok := s.Databases[database.DefaultAlias]; !ok {
+		errs = append(errs, errors.New(`nuages: no "default" database: set DATABASE_URL, for example DATABASE_URL=sqlite:///db.sqlite3`))
+	}
+	for _, alias := range slices.Sorted(maps.Keys(s.Databases)) {
+		if _, err := database.ParseURL(s.Databases[alias].URL); err != nil {
+			errs = append(errs, fmt.Errorf("nuages: database %q: %w", alias, err))
+		}
+	}
+	return errors.Join(errs...)
+}
