@@ -1,0 +1,132 @@
+package nuages
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/nuages-go/nuages/database"
+)
+
+func TestLoadEnv(t *testing.T) {
+	tests := []struct {
+		name    string
+		environ []string
+		check   func(s Settings) string // "" when s is as wanted
+	}{
+		{"nothing_set_keeps_code_values", nil, func(s Settings) string {
+			if s.Debug || s.SecretKey != "code-key" || s.TimeZone != "UTC" || s.Databases["default"].URL != "sqlite:///db.sqlite3" {
+				return fmt.Sprintf("%+v", s)
+			}
+			return ""
+		}},
+		{"django_names", []string{"DEBUG=true", "SECRET_KEY=k1", "ALLOWED_HOSTS=a.com, b.com", "DATABASE_URL=postgres://h/db", "TIME_ZONE=Europe/Paris", "LANGUAGE_CODE=fr", "SECRET_KEY_FALLBACKS=old1,old2"}, func(s Settings) string {
+			got := spaced(s.Debug, s.SecretKey, s.AllowedHosts, s.Databases["default"].URL, s.TimeZone, s.LanguageCode, s.SecretKeyFallbacks)
+			if want := "true k1 [a.com b.com] postgres://h/db Europe/Paris fr [old1 old2]"; got != want {
+				return got + ", want " + want
+			}
+			return ""
+		}},
+		{"nuages_names_win", []string{"DEBUG=true", "NUAGES_DEBUG=false", "SECRET_KEY=k1", "NUAGES_SECRET_KEY=k2", "DATABASE_URL=sqlite:///a.db", "NUAGES_DATABASE_URL=sqlite:///b.db", "NUAGES_ALLOWED_HOSTS=x.org"}, func(s Settings) string {
+			got := spaced(s.Debug, s.SecretKey, s.Databases["default"].URL, s.AllowedHosts)
+			if want := "false k2 sqlite:///b.db [x.org]"; got != want {
+				return got + ", want " + want
+			}
+			return ""
+		}},
+		{"other_aliases", []string{"NUAGES_DATABASE_URL_REPLICA=postgres://r/db", "NUAGES_DATABASE_URL_ANALYTICS=mysql://a/db"}, func(s Settings) string {
+			got := spaced(s.Databases["replica"].URL, s.Databases["analytics"].URL, s.Databases["default"].URL)
+			if want := "postgres://r/db mysql://a/db sqlite:///db.sqlite3"; got != want {
+				return got + ", want " + want
+			}
+			return ""
+		}},
+		{"silenced_checks", []string{"NUAGES_SILENCED_SYSTEM_CHECKS=security.W018, security.W020"}, func(s Settings) string {
+			if got := spaced(s.SilencedSystemChecks); got != "[security.W018 security.W020]" {
+				return got
+			}
+			return ""
+		}},
+		{"value_with_equals_sign", []string{"SECRET_KEY=a=b=c"}, func(s Settings) string {
+			if s.SecretKey != "a=b=c" {
+				return s.SecretKey
+			}
+			return ""
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := DefaultSettings()
+			s.SecretKey = "code-key"
+			defaults := s.Databases
+			if err := s.LoadEnv(tt.environ); err != nil {
+				t.Fatal(err)
+			}
+			if msg := tt.check(s); msg != "" {
+				t.Error(msg)
+			}
+			if defaults["default"].URL != "sqlite:///db.sqlite3" || len(defaults) != 1 {
+				t.Errorf("LoadEnv wrote into the caller's Databases map: %v", defaults)
+			}
+		})
+	}
+}
+
+func TestLoadEnv_Malformed(t *testing.T) {
+	s := DefaultSettings()
+	err := s.LoadEnv([]string{"DEBUG=maybe", "NUAGES_DEBUG=sometimes"})
+	for _, want := range []string{`conf: DEBUG="maybe" is not a boolean`, `conf: NUAGES_DEBUG="sometimes" is not a boolean`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error = %v, want it to contain %q", err, want)
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	const howTo = `export SECRET_KEY="$(openssl rand -base64 48)"`
+	tests := []struct {
+		name    string
+		edit    func(*Settings)
+		wantErr []string // empty: valid
+	}{
+		{"debug_without_key_is_fine", func(s *Settings) { s.Debug = true }, nil},
+		{"debug_with_insecure_key_is_fine", func(s *Settings) { s.Debug, s.SecretKey = true, InsecureKeyPrefix+"x" }, nil},
+		{"production_with_key", func(s *Settings) { s.SecretKey = strings.Repeat("k", 60) }, nil},
+		{"missing_key_outside_debug", func(s *Settings) {}, []string{"SECRET_KEY is not set and DEBUG is off", howTo}},
+		{"insecure_key_outside_debug", func(s *Settings) { s.SecretKey = InsecureKeyPrefix + "abc" }, []string{`SECRET_KEY starts with "nuages-insecure-"`, howTo}},
+		{"unknown_time_zone", func(s *Settings) { s.Debug, s.TimeZone = true, "Mars/Olympus" }, []string{`TIME_ZONE "Mars/Olympus" is not a known time zone`}},
+		{"no_default_database", func(s *Settings) { s.Debug, s.Databases = true, map[string]database.Config{"other": {URL: "sqlite:///x.db"}} }, []string{`no "default" database: set DATABASE_URL`}},
+		{"bad_url_masks_password", func(s *Settings) {
+			s.Debug = true
+			s.Databases = map[string]database.Config{"default": {URL: "postgres://u:hunter2@h:port/db"}}
+		}, []string{`database "default"`, "postgres://u:xxxxx@h:port/db"}},
+		{"every_problem_at_once", func(s *Settings) { s.TimeZone = "Nowhere" }, []string{"SECRET_KEY is not set", `TIME_ZONE "Nowhere"`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := DefaultSettings()
+			tt.edit(&s)
+			err := s.Validate()
+			if len(tt.wantErr) == 0 {
+				if err != nil {
+					t.Fatalf("Validate() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatalf("Validate() = nil, want an error containing %q", tt.wantErr)
+			}
+			for _, w := range tt.wantErr {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Validate() = %q, want it to contain %q", err, w)
+				}
+			}
+			if strings.Contains(err.Error(), "hunter2") {
+				t.Errorf("Validate() = %q shows the password", err)
+			}
+		})
+	}
+}
+
+// spaced formats vals separated by spaces, as fmt.Sprintln does.
+func spaced(vals ...any) string { return strings.TrimSuffix(fmt.Sprintln(vals...), "\n") }
