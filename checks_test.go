@@ -26,7 +26,9 @@ func TestCheckCommand(t *testing.T) {
 				"?: (security.W018) You should not have DEBUG set to true in deployment.\n\tHINT: Set DEBUG=false in the environment.\n" +
 				"?: (security.W020) ALLOWED_HOSTS must not be empty in deployment.\n\tHINT: Set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=example.com,www.example.com.\n" +
 				"\nSystem check identified 3 issues (0 silenced).\n"},
-		{"weak_fallback_key", func(s *Settings) { s.SecretKeyFallbacks = []string{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"} }, nil, []string{"check", "-deploy", "-tag", "security"}, 0,
+		{"weak_fallback_key", func(s *Settings) {
+			s.SecretKeyFallbacks = []string{"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"}
+		}, nil, []string{"check", "-deploy", "-tag", "security"}, 0,
 			"System check identified some issues:\n\nWARNINGS:\n" +
 				"?: (security.W025) Your SECRET_KEY_FALLBACKS[0] has less than 50 characters, less than 5 unique characters, or it starts with \"nuages-insecure-\". It is a weak key for signing sessions and tokens.\n" +
 				"\tHINT: Generate a long random key, for example: export SECRET_KEY=\"$(openssl rand -base64 48)\"\n" +

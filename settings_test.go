@@ -95,7 +95,9 @@ func TestValidate(t *testing.T) {
 		{"missing_key_outside_debug", func(s *Settings) {}, []string{"SECRET_KEY is not set and DEBUG is off", howTo}},
 		{"insecure_key_outside_debug", func(s *Settings) { s.SecretKey = InsecureKeyPrefix + "abc" }, []string{`SECRET_KEY starts with "nuages-insecure-"`, howTo}},
 		{"unknown_time_zone", func(s *Settings) { s.Debug, s.TimeZone = true, "Mars/Olympus" }, []string{`TIME_ZONE "Mars/Olympus" is not a known time zone`}},
-		{"no_default_database", func(s *Settings) { s.Debug, s.Databases = true, map[string]database.Config{"other": {URL: "sqlite:///x.db"}} }, []string{`no "default" database: set DATABASE_URL`}},
+		{"no_default_database", func(s *Settings) {
+			s.Debug, s.Databases = true, map[string]database.Config{"other": {URL: "sqlite:///x.db"}}
+		}, []string{`no "default" database: set DATABASE_URL`}},
 		{"bad_url_masks_password", func(s *Settings) {
 			s.Debug = true
 			s.Databases = map[string]database.Config{"default": {URL: "postgres://u:hunter2@h:port/db"}}
