@@ -450,3 +450,36 @@ func TestConnectionLost_IsClassified(t *testing.T) {
 		}
 	})
 }
+
+func TestValuesRoundTrip_SameOnEveryEngine(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		d := db.Dialect()
+		ctx := t.Context()
+		create(t, db, dialect.Table{Name: "vals", Columns: []dialect.Column{
+			{Name: "s", Kind: dialect.KindChar, MaxLength: 5},
+			{Name: "at", Kind: dialect.KindDateTime},
+		}})
+		paris := time.FixedZone("CEST", 2*3600)
+		at := time.Date(2024, 6, 1, 12, 30, 15, 123456000, paris)
+		if _, err := db.Exec(ctx, "INSERT INTO vals (s, at) VALUES ("+d.Placeholder(1)+", "+d.Placeholder(2)+")", "🌥é", at); err != nil {
+			t.Fatal(err)
+		}
+		var s string
+		var got time.Time
+		if err := db.QueryRow(ctx, "SELECT s, at FROM vals").Scan(&s, &got); err != nil {
+			t.Fatal(err)
+		}
+		if s != "🌥é" {
+			t.Errorf("text round trip = %q, want %q (utf8mb4 on MySQL)", s, "🌥é")
+		}
+		if _, offset := got.Zone(); !got.Equal(at) || offset != 0 {
+			t.Errorf("time round trip = %v, want the same instant %v, in UTC", got, at.UTC())
+		}
+		if d.Name() == "sqlite" {
+			return // SQLite does not enforce varchar lengths; the ORM validates them
+		}
+		if _, err := db.Exec(ctx, "INSERT INTO vals (s, at) VALUES ("+d.Placeholder(1)+", "+d.Placeholder(2)+")", "too long", at); err == nil {
+			t.Error("a 8-character string went into varchar(5): strict mode is off")
+		}
+	})
+}

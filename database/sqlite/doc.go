@@ -14,8 +14,9 @@
 // instead of failing with "database is locked". File databases use the
 // write-ahead log (WAL), so readers never block the writer.
 //
-// Times are written as "YYYY-MM-DD HH:MM:SS.SSS+00:00", a format SQLite's
-// date functions read; the ORM stores datetimes in UTC.
+// Times are written in UTC as "YYYY-MM-DD HH:MM:SS.SSS+00:00", a format
+// SQLite's date functions read and whose text order is time order; they are
+// read back in UTC.
 //
 // REGEXP is provided by Go's regexp package (RE2 syntax), and the
 // case-insensitive text comparisons fold Unicode case, not only ASCII as

@@ -96,6 +96,7 @@ func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, e
 		"_journal_mode": {opts.journalMode},
 		"_txlock":       {"immediate"},
 		"_time_format":  {"sqlite"},
+		"_timezone":     {"UTC"}, // written in UTC, so that text order is time order
 	}.Encode()
 	connector, err := sqlite.NewConnector(dsn)
 	if err != nil {
