@@ -11,6 +11,7 @@ import (
 // Dialect generates the SQL of MySQL 8 or MariaDB, which differ in a few
 // features.
 type Dialect struct {
+	dialect.Standard
 	version string
 	mariaDB bool
 	major   int
@@ -21,7 +22,7 @@ type Dialect struct {
 var _ dialect.Dialect = (*Dialect)(nil)
 
 func newDialect(version string) *Dialect {
-	d := &Dialect{version: version, mariaDB: strings.Contains(strings.ToLower(version), "mariadb")}
+	d := &Dialect{Standard: dialect.Standard{QuoteChar: '`'}, version: version, mariaDB: strings.Contains(strings.ToLower(version), "mariadb")}
 	nums := strings.SplitN(strings.SplitN(version, "-", 2)[0], ".", 3)
 	for i, p := range []*int{&d.major, &d.minor, &d.patch} {
 		if i < len(nums) {
@@ -61,9 +62,6 @@ func (d *Dialect) Features() dialect.Features {
 	}
 }
 
-// QuoteIdent quotes name with backticks.
-func (d *Dialect) QuoteIdent(name string) string { return dialect.Quote(name, '`') }
-
 // Placeholder returns "?".
 func (d *Dialect) Placeholder(int) string { return "?" }
 
@@ -79,6 +77,7 @@ var columnTypes = map[dialect.Kind]string{
 	dialect.KindPositiveInt:      "integer UNSIGNED",
 	dialect.KindPositiveBigInt:   "bigint UNSIGNED",
 	dialect.KindFloat:            "double precision",
+	dialect.KindDecimal:          "numeric",
 	dialect.KindText:             "longtext",
 	dialect.KindDate:             "date",
 	dialect.KindDateTime:         "datetime(6)",
@@ -93,16 +92,7 @@ var columnTypes = map[dialect.Kind]string{
 // ColumnType returns the column's type; durations are stored as
 // microseconds, as in Django.
 func (d *Dialect) ColumnType(c dialect.Column) (string, error) {
-	if err := dialect.CheckColumn(c); err != nil {
-		return "", err
-	}
-	switch c.Kind {
-	case dialect.KindChar:
-		return "varchar(" + strconv.Itoa(c.MaxLength) + ")", nil
-	case dialect.KindDecimal:
-		return "numeric(" + strconv.Itoa(c.Precision) + ", " + strconv.Itoa(c.Scale) + ")", nil
-	}
-	return columnTypes[c.Kind], nil
+	return dialect.ColumnType(c, columnTypes)
 }
 
 // ColumnDefinition returns the column as CREATE TABLE declares it.
@@ -136,8 +126,6 @@ func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
 	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"})
 }
 
-func (d *Dialect) DropTable(table string) string { return "DROP TABLE " + d.QuoteIdent(table) }
-
 func (d *Dialect) RenameTable(oldName, newName string) string {
 	return "RENAME TABLE " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
 }
@@ -148,14 +136,6 @@ func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
 		return nil, err
 	}
 	return []string{"ALTER TABLE " + d.QuoteIdent(table) + " ADD COLUMN " + def}, nil
-}
-
-func (d *Dialect) DropColumn(table, column string) string {
-	return "ALTER TABLE " + d.QuoteIdent(table) + " DROP COLUMN " + d.QuoteIdent(column)
-}
-
-func (d *Dialect) RenameColumn(table, oldName, newName string) string {
-	return "ALTER TABLE " + d.QuoteIdent(table) + " RENAME COLUMN " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
 }
 
 // AlterColumn redefines the column with MODIFY, which converts the data.
@@ -228,7 +208,7 @@ func (d *Dialect) Returning(columns []string) string {
 	if !d.Features().Returning {
 		return ""
 	}
-	return "RETURNING " + strings.Join(columns, ", ")
+	return d.Standard.Returning(columns)
 }
 
 // Upsert uses ON DUPLICATE KEY UPDATE, which matches any unique key (the
@@ -354,13 +334,3 @@ func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
 }
 
 func (d *Dialect) CastDate(expr string) string { return "DATE(" + expr + ")" }
-
-func (d *Dialect) Savepoint(name string) string { return "SAVEPOINT " + d.QuoteIdent(name) }
-
-func (d *Dialect) ReleaseSavepoint(name string) string {
-	return "RELEASE SAVEPOINT " + d.QuoteIdent(name)
-}
-
-func (d *Dialect) RollbackToSavepoint(name string) string {
-	return "ROLLBACK TO SAVEPOINT " + d.QuoteIdent(name)
-}

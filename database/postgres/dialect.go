@@ -10,10 +10,15 @@ import (
 
 // Dialect generates PostgreSQL's SQL.
 type Dialect struct {
+	dialect.Standard
 	version string
 }
 
 var _ dialect.Dialect = (*Dialect)(nil)
+
+func newDialect(version string) *Dialect {
+	return &Dialect{Standard: dialect.Standard{QuoteChar: '"'}, version: version}
+}
 
 // Name returns "postgres".
 func (d *Dialect) Name() string { return "postgres" }
@@ -36,9 +41,6 @@ func (d *Dialect) Features() dialect.Features {
 	}
 }
 
-// QuoteIdent quotes name with double quotes.
-func (d *Dialect) QuoteIdent(name string) string { return dialect.Quote(name, '"') }
-
 // Placeholder returns $n.
 func (d *Dialect) Placeholder(n int) string { return "$" + strconv.Itoa(n) }
 
@@ -54,6 +56,7 @@ var columnTypes = map[dialect.Kind]string{
 	dialect.KindPositiveInt:      "integer",
 	dialect.KindPositiveBigInt:   "bigint",
 	dialect.KindFloat:            "double precision",
+	dialect.KindDecimal:          "numeric",
 	dialect.KindText:             "text",
 	dialect.KindDate:             "date",
 	dialect.KindDateTime:         "timestamp with time zone",
@@ -67,16 +70,7 @@ var columnTypes = map[dialect.Kind]string{
 
 // ColumnType returns the column's type.
 func (d *Dialect) ColumnType(c dialect.Column) (string, error) {
-	if err := dialect.CheckColumn(c); err != nil {
-		return "", err
-	}
-	switch c.Kind {
-	case dialect.KindChar:
-		return "varchar(" + strconv.Itoa(c.MaxLength) + ")", nil
-	case dialect.KindDecimal:
-		return "numeric(" + strconv.Itoa(c.Precision) + ", " + strconv.Itoa(c.Scale) + ")", nil
-	}
-	return columnTypes[c.Kind], nil
+	return dialect.ColumnType(c, columnTypes)
 }
 
 // ColumnDefinition returns the column as CREATE TABLE declares it; auto
@@ -111,10 +105,6 @@ func (d *Dialect) DropTable(table string) string {
 	return "DROP TABLE " + d.QuoteIdent(table) + " CASCADE"
 }
 
-func (d *Dialect) RenameTable(oldName, newName string) string {
-	return "ALTER TABLE " + d.QuoteIdent(oldName) + " RENAME TO " + d.QuoteIdent(newName)
-}
-
 func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
 	def, err := d.ColumnDefinition(c)
 	if err != nil {
@@ -125,10 +115,6 @@ func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
 
 func (d *Dialect) DropColumn(table, column string) string {
 	return "ALTER TABLE " + d.QuoteIdent(table) + " DROP COLUMN " + d.QuoteIdent(column) + " CASCADE"
-}
-
-func (d *Dialect) RenameColumn(table, oldName, newName string) string {
-	return "ALTER TABLE " + d.QuoteIdent(table) + " RENAME COLUMN " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
 }
 
 // AlterColumn sets the column's type (converting the data with a cast),
@@ -189,32 +175,8 @@ func (d *Dialect) LimitOffset(limit, offset int64) string {
 	return strings.Join(parts, " ")
 }
 
-func (d *Dialect) Returning(columns []string) string {
-	return "RETURNING " + strings.Join(columns, ", ")
-}
-
 // Upsert uses ON CONFLICT; updating needs the conflict target.
-func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) {
-	target := ""
-	if len(c.Target) > 0 {
-		target = " (" + dialect.QuoteList(d, c.Target) + ")"
-	}
-	switch c.Action {
-	case dialect.ConflictIgnore:
-		return "INSERT", "ON CONFLICT" + target + " DO NOTHING", nil
-	case dialect.ConflictUpdate:
-		if target == "" || len(c.Update) == 0 {
-			return "", "", fmt.Errorf("postgres: an updating upsert needs the conflict target columns and the columns to update")
-		}
-		sets := make([]string, len(c.Update))
-		for i, col := range c.Update {
-			q := d.QuoteIdent(col)
-			sets[i] = q + " = EXCLUDED." + q
-		}
-		return "INSERT", "ON CONFLICT" + target + " DO UPDATE SET " + strings.Join(sets, ", "), nil
-	}
-	return "", "", fmt.Errorf("postgres: unknown conflict action %d", c.Action)
-}
+func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) { return dialect.OnConflict(d, c) }
 
 var lockStrengths = map[dialect.LockStrength]string{
 	dialect.LockUpdate:      "FOR UPDATE",
@@ -297,13 +259,3 @@ func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
 }
 
 func (d *Dialect) CastDate(expr string) string { return "(" + expr + ")::date" }
-
-func (d *Dialect) Savepoint(name string) string { return "SAVEPOINT " + d.QuoteIdent(name) }
-
-func (d *Dialect) ReleaseSavepoint(name string) string {
-	return "RELEASE SAVEPOINT " + d.QuoteIdent(name)
-}
-
-func (d *Dialect) RollbackToSavepoint(name string) string {
-	return "ROLLBACK TO SAVEPOINT " + d.QuoteIdent(name)
-}

@@ -11,7 +11,7 @@ import (
 	"github.com/nuages-go/nuages/database/dialect"
 )
 
-var d = &Dialect{version: "15.20"}
+var d = newDialect("15.20")
 
 func TestColumnDefinition(t *testing.T) {
 	tests := []struct {

@@ -43,7 +43,7 @@ func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, e
 		db.Close()
 		return nil, nil, fmt.Errorf("postgres: %w", err)
 	}
-	return db, &Dialect{version: version}, nil
+	return db, newDialect(version), nil
 }
 
 // Shell returns psql for the database; the password goes in the

@@ -10,11 +10,16 @@ import (
 
 // Dialect generates SQLite's SQL.
 type Dialect struct {
+	dialect.Standard
 	version  string
 	inMemory bool
 }
 
 var _ dialect.Dialect = (*Dialect)(nil)
+
+func newDialect(version string, inMemory bool) *Dialect {
+	return &Dialect{Standard: dialect.Standard{QuoteChar: '"'}, version: version, inMemory: inMemory}
+}
 
 // Name returns "sqlite".
 func (d *Dialect) Name() string { return "sqlite" }
@@ -33,9 +38,6 @@ func (d *Dialect) Features() dialect.Features {
 		SingleConnection: d.inMemory,
 	}
 }
-
-// QuoteIdent quotes name with double quotes.
-func (d *Dialect) QuoteIdent(name string) string { return dialect.Quote(name, '"') }
 
 // Placeholder returns "?".
 func (d *Dialect) Placeholder(int) string { return "?" }
@@ -67,16 +69,7 @@ var columnTypes = map[dialect.Kind]string{
 // ColumnType returns the declared type; SQLite stores by type affinity, so
 // decimals are bound as text by the ORM to stay exact.
 func (d *Dialect) ColumnType(c dialect.Column) (string, error) {
-	if err := dialect.CheckColumn(c); err != nil {
-		return "", err
-	}
-	switch c.Kind {
-	case dialect.KindChar:
-		return "varchar(" + strconv.Itoa(c.MaxLength) + ")", nil
-	case dialect.KindDecimal:
-		return "decimal(" + strconv.Itoa(c.Precision) + ", " + strconv.Itoa(c.Scale) + ")", nil
-	}
-	return columnTypes[c.Kind], nil
+	return dialect.ColumnType(c, columnTypes)
 }
 
 // ColumnDefinition returns the column as CREATE TABLE declares it.
@@ -110,12 +103,6 @@ func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
 	return dialect.CreateTable(d, t, dialect.TableOptions{Deferrable: true})
 }
 
-func (d *Dialect) DropTable(table string) string { return "DROP TABLE " + d.QuoteIdent(table) }
-
-func (d *Dialect) RenameTable(oldName, newName string) string {
-	return "ALTER TABLE " + d.QuoteIdent(oldName) + " RENAME TO " + d.QuoteIdent(newName)
-}
-
 // AddColumn adds a column in place when SQLite allows it: the column must be
 // nullable or have a default, and be neither unique nor a primary key.
 func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
@@ -127,14 +114,6 @@ func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
 		return nil, err
 	}
 	return []string{"ALTER TABLE " + d.QuoteIdent(table) + " ADD COLUMN " + def}, nil
-}
-
-func (d *Dialect) DropColumn(table, column string) string {
-	return "ALTER TABLE " + d.QuoteIdent(table) + " DROP COLUMN " + d.QuoteIdent(column)
-}
-
-func (d *Dialect) RenameColumn(table, oldName, newName string) string {
-	return "ALTER TABLE " + d.QuoteIdent(table) + " RENAME COLUMN " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
 }
 
 // AlterColumn is not possible in SQLite: migrations rebuild the table.
@@ -180,32 +159,8 @@ func (d *Dialect) LimitOffset(limit, offset int64) string {
 	return "LIMIT " + strconv.FormatInt(limit, 10) + " OFFSET " + strconv.FormatInt(offset, 10)
 }
 
-func (d *Dialect) Returning(columns []string) string {
-	return "RETURNING " + strings.Join(columns, ", ")
-}
-
 // Upsert uses ON CONFLICT; updating needs the conflict target.
-func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) {
-	target := ""
-	if len(c.Target) > 0 {
-		target = " (" + dialect.QuoteList(d, c.Target) + ")"
-	}
-	switch c.Action {
-	case dialect.ConflictIgnore:
-		return "INSERT", "ON CONFLICT" + target + " DO NOTHING", nil
-	case dialect.ConflictUpdate:
-		if target == "" || len(c.Update) == 0 {
-			return "", "", fmt.Errorf("sqlite: an updating upsert needs the conflict target columns and the columns to update")
-		}
-		sets := make([]string, len(c.Update))
-		for i, col := range c.Update {
-			q := d.QuoteIdent(col)
-			sets[i] = q + " = excluded." + q
-		}
-		return "INSERT", "ON CONFLICT" + target + " DO UPDATE SET " + strings.Join(sets, ", "), nil
-	}
-	return "", "", fmt.Errorf("sqlite: unknown conflict action %d", c.Action)
-}
+func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) { return dialect.OnConflict(d, c) }
 
 // ForUpdate returns "": SQLite has no row locks, and a transaction already
 // holds the database's write lock from BEGIN IMMEDIATE, so no other writer
@@ -293,13 +248,3 @@ func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
 }
 
 func (d *Dialect) CastDate(expr string) string { return "date(" + expr + ")" }
-
-func (d *Dialect) Savepoint(name string) string { return "SAVEPOINT " + d.QuoteIdent(name) }
-
-func (d *Dialect) ReleaseSavepoint(name string) string {
-	return "RELEASE SAVEPOINT " + d.QuoteIdent(name)
-}
-
-func (d *Dialect) RollbackToSavepoint(name string) string {
-	return "ROLLBACK TO SAVEPOINT " + d.QuoteIdent(name)
-}

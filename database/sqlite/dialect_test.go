@@ -8,7 +8,7 @@ import (
 	"github.com/nuages-go/nuages/database/dialect"
 )
 
-var d = &Dialect{version: "3.54.1"}
+var d = newDialect("3.54.1", false)
 
 func TestColumnDefinition(t *testing.T) {
 	tests := []struct {
@@ -105,7 +105,7 @@ func TestFragments(t *testing.T) {
 		{"returning", d.Returning([]string{`"id"`, `"name"`}), `RETURNING "id", "name"`},
 		{"upsert_ignore", upsert(dialect.Conflict{Action: dialect.ConflictIgnore}), "INSERT ... ON CONFLICT DO NOTHING"},
 		{"upsert_ignore_target", upsert(dialect.Conflict{Action: dialect.ConflictIgnore, Target: []string{"email"}}), `INSERT ... ON CONFLICT ("email") DO NOTHING`},
-		{"upsert_update", upsert(dialect.Conflict{Action: dialect.ConflictUpdate, Target: []string{"email"}, Update: []string{"name", "age"}}), `INSERT ... ON CONFLICT ("email") DO UPDATE SET "name" = excluded."name", "age" = excluded."age"`},
+		{"upsert_update", upsert(dialect.Conflict{Action: dialect.ConflictUpdate, Target: []string{"email"}, Update: []string{"name", "age"}}), `INSERT ... ON CONFLICT ("email") DO UPDATE SET "name" = EXCLUDED."name", "age" = EXCLUDED."age"`},
 		{"upsert_update_no_target", upsert(dialect.Conflict{Action: dialect.ConflictUpdate, Update: []string{"name"}}), "error: sqlite: an updating upsert needs the conflict target columns and the columns to update"},
 		{"savepoint", d.Savepoint("s1"), `SAVEPOINT "s1"`},
 		{"release", d.ReleaseSavepoint("s1"), `RELEASE SAVEPOINT "s1"`},

@@ -116,7 +116,7 @@ func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, e
 		db.Close()
 		return nil, nil, fmt.Errorf("sqlite: opening %q: %w", path, err)
 	}
-	return db, &Dialect{version: version, inMemory: inMemory}, nil
+	return db, newDialect(version, inMemory), nil
 }
 
 // Shell returns the sqlite3 command-line client for the database.
