@@ -85,3 +85,31 @@ func OnConflict(d Dialect, c Conflict) (insert, suffix string, err error) {
 	}
 	return "", "", fmt.Errorf("%s: unknown conflict action %d", d.Name(), c.Action)
 }
+
+// KeyClause is a column's key: auto (the engine's auto-increment primary
+// key clause) for the auto kinds, else PRIMARY KEY, UNIQUE or "".
+func KeyClause(c Column, auto string) string {
+	switch {
+	case c.Kind.IsAuto():
+		return auto
+	case c.PrimaryKey:
+		return "PRIMARY KEY"
+	case c.Unique:
+		return "UNIQUE"
+	}
+	return ""
+}
+
+// LockWait is the clause that ends a row lock for l: " NOWAIT",
+// " SKIP LOCKED" or "". Asking for both is an error.
+func LockWait(d Dialect, l Lock) (string, error) {
+	switch {
+	case l.NoWait && l.SkipLocked:
+		return "", fmt.Errorf("%s: a row lock cannot both NOWAIT and SKIP LOCKED: choose one", d.Name())
+	case l.NoWait:
+		return " NOWAIT", nil
+	case l.SkipLocked:
+		return " SKIP LOCKED", nil
+	}
+	return "", nil
+}

@@ -108,16 +108,7 @@ func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
 			c.Default = "(" + c.Default + ")"
 		}
 	}
-	var suffix string
-	switch {
-	case c.Kind.IsAuto():
-		suffix = "AUTO_INCREMENT PRIMARY KEY"
-	case c.PrimaryKey:
-		suffix = "PRIMARY KEY"
-	case c.Unique:
-		suffix = "UNIQUE"
-	}
-	return dialect.ColumnDefinition(d, c, typ, suffix), nil
+	return dialect.ColumnDefinition(d, c, typ, dialect.KeyClause(c, "AUTO_INCREMENT PRIMARY KEY")), nil
 }
 
 // CreateTable returns CREATE TABLE and CREATE INDEX statements, for InnoDB
@@ -263,19 +254,14 @@ func (d *Dialect) ForUpdate(l dialect.Lock) (string, error) {
 		}
 		s += " OF " + dialect.QuoteList(d, l.Of)
 	}
-	if l.NoWait && l.SkipLocked {
-		return "", fmt.Errorf("mysql: a row lock cannot both NOWAIT and SKIP LOCKED: choose one")
+	wait, err := dialect.LockWait(d, l)
+	if err != nil {
+		return "", err
 	}
-	if (l.NoWait || l.SkipLocked) && !f.SkipLocked {
+	if wait != "" && !f.SkipLocked {
 		return "", fmt.Errorf("mysql: NOWAIT and SKIP LOCKED need MySQL 8 or MariaDB 10.6; this server is %s: %w", d.version, dialect.ErrUnsupported)
 	}
-	switch {
-	case l.NoWait:
-		s += " NOWAIT"
-	case l.SkipLocked:
-		s += " SKIP LOCKED"
-	}
-	return s, nil
+	return s + wait, nil
 }
 
 // Match compares with the connection's case-insensitive collation for the

@@ -78,15 +78,7 @@ func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var suffix []string
-	switch {
-	case c.Kind.IsAuto():
-		suffix = append(suffix, "PRIMARY KEY AUTOINCREMENT")
-	case c.PrimaryKey:
-		suffix = append(suffix, "PRIMARY KEY")
-	case c.Unique:
-		suffix = append(suffix, "UNIQUE")
-	}
+	suffix := []string{dialect.KeyClause(c, "PRIMARY KEY AUTOINCREMENT")}
 	col := d.QuoteIdent(c.Name)
 	if c.Kind.IsPositive() {
 		suffix = append(suffix, "CHECK ("+col+" >= 0)")
@@ -94,7 +86,7 @@ func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
 	if c.Kind == dialect.KindJSON {
 		suffix = append(suffix, "CHECK (JSON_VALID("+col+") OR "+col+" IS NULL)")
 	}
-	return dialect.ColumnDefinition(d, c, typ, strings.Join(suffix, " ")), nil
+	return dialect.ColumnDefinition(d, c, typ, strings.TrimSpace(strings.Join(suffix, " "))), nil
 }
 
 // CreateTable returns CREATE TABLE and CREATE INDEX statements; foreign
