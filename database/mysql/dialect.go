@@ -112,9 +112,11 @@ func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
 }
 
 // CreateTable returns CREATE TABLE and CREATE INDEX statements, for InnoDB
-// in utf8mb4.
+// in utf8mb4 with the binary collation: text compares and sorts by code
+// point, case-sensitively, as on SQLite and PostgreSQL, so that one query
+// gives one answer on every engine.
 func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
-	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"})
+	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"})
 }
 
 func (d *Dialect) RenameTable(oldName, newName string) string {
@@ -264,29 +266,27 @@ func (d *Dialect) ForUpdate(l dialect.Lock) (string, error) {
 	return s + wait, nil
 }
 
-// Match compares with the connection's case-insensitive collation for the
-// insensitive operations and in binary (exact bytes) for the others.
+// Match relies on the binary collation of the tables for the case-sensitive
+// operations and lower-cases both sides for the others (MySQL's LOWER
+// follows Unicode), which keeps accents distinct, as PostgreSQL's ILIKE does.
 func (d *Dialect) Match(op dialect.MatchOp, lhs, rhs string) string {
 	switch op {
 	case dialect.IExact, dialect.IContains, dialect.IStartsWith, dialect.IEndsWith:
-		return lhs + " LIKE " + rhs
+		return "LOWER(" + lhs + ") LIKE LOWER(" + rhs + ")"
 	case dialect.Contains, dialect.StartsWith, dialect.EndsWith:
-		return lhs + " LIKE BINARY " + rhs
+		return lhs + " LIKE " + rhs + " COLLATE utf8mb4_bin"
 	case dialect.Regex:
-		return "CAST(" + lhs + " AS BINARY) REGEXP CAST(" + rhs + " AS BINARY)"
+		return lhs + " REGEXP " + rhs + " COLLATE utf8mb4_bin"
 	case dialect.IRegex:
-		return lhs + " REGEXP " + rhs
+		return "LOWER(" + lhs + ") REGEXP LOWER(" + rhs + ")"
 	}
 	return "FALSE"
 }
 
 // MatchArg returns the value to bind for Match's rhs.
 func (d *Dialect) MatchArg(op dialect.MatchOp, value string) string {
-	if op == dialect.Regex {
+	if op == dialect.Regex || op == dialect.IRegex {
 		return value
-	}
-	if op == dialect.IRegex {
-		return "(?i)" + value
 	}
 	return dialect.LikeArg(op, value)
 }

@@ -35,6 +35,9 @@ func config(u *url.URL) (*mysql.Config, error) {
 	if u.Port() == "" && u.Host != "" {
 		cfg.Addr = net.JoinHostPort(u.Hostname(), "3306")
 	}
+	// Report matched rows rather than changed ones, as Django does, so that
+	// an UPDATE that writes the same values still counts the row.
+	cfg.ClientFoundRows = true
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
 	cfg.Collation = "utf8mb4_unicode_ci"
