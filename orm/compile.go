@@ -1,0 +1,178 @@
+package orm
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+	"time"
+
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// compiler turns conditions into SQL for one dialect, collecting the bound
+// arguments. Identifiers come only from the model's metadata.
+type compiler struct {
+	d    dialect.Dialect
+	meta *Meta
+	args []any
+}
+
+func (c *compiler) bind(v any) string {
+	c.args = append(c.args, bindable(v))
+	return c.d.Placeholder(len(c.args))
+}
+
+// bindable converts values whose driver form differs between engines.
+func bindable(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC()
+	}
+	return v
+}
+
+func (c *compiler) field(name string) (*Field, error) {
+	f, ok := c.meta.Field(name)
+	if !ok {
+		return nil, fmt.Errorf("orm: %s has no field %q; the fields are %s", c.meta.Name, name, c.meta.fieldNames())
+	}
+	return f, nil
+}
+
+func (c *compiler) column(f *Field) string { return c.d.QuoteIdent(f.Column) }
+
+// operand is an Expr compiled, or a value bound.
+func (c *compiler) operand(v any) (string, error) {
+	if e, ok := v.(Expr); ok {
+		return e.compileExpr(c)
+	}
+	return c.bind(v), nil
+}
+
+var transforms = map[string]dialect.DatePart{
+	"year": dialect.Year, "quarter": dialect.Quarter, "month": dialect.Month, "week": dialect.Week,
+	"day": dialect.Day, "week_day": dialect.WeekDay, "iso_week_day": dialect.ISOWeekDay,
+	"hour": dialect.Hour, "minute": dialect.Minute, "second": dialect.Second,
+}
+
+var matchOps = map[string]dialect.MatchOp{
+	"iexact": dialect.IExact, "contains": dialect.Contains, "icontains": dialect.IContains,
+	"startswith": dialect.StartsWith, "istartswith": dialect.IStartsWith,
+	"endswith": dialect.EndsWith, "iendswith": dialect.IEndsWith,
+	"regex": dialect.Regex, "iregex": dialect.IRegex,
+}
+
+var comparisons = map[string]string{"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+const lookupNames = "exact, iexact, contains, icontains, in, gt, gte, lt, lte, startswith, istartswith, endswith, iendswith, range, isnull, regex, iregex"
+
+const transformNames = "date, year, quarter, month, week, day, week_day, iso_week_day, hour, minute, second"
+
+// lookup compiles "field[__transform][__lookup]" against value.
+func (c *compiler) lookup(key string, value any) (string, error) {
+	parts := strings.Split(key, "__")
+	f, err := c.field(parts[0])
+	if err != nil {
+		return "", err
+	}
+	lhs := c.column(f)
+	rest := parts[1:]
+	if len(rest) > 0 {
+		if part, ok := transforms[rest[0]]; ok {
+			if f.Kind != dialect.KindDateTime {
+				return "", fmt.Errorf("orm: %s.%s: the %q transform needs a datetime field", c.meta.Name, f.Name, rest[0])
+			}
+			if lhs, err = c.d.Extract(part, lhs); err != nil {
+				return "", err
+			}
+			rest = rest[1:]
+		} else if rest[0] == "date" {
+			if f.Kind != dialect.KindDateTime {
+				return "", fmt.Errorf("orm: %s.%s: the \"date\" transform needs a datetime field", c.meta.Name, f.Name)
+			}
+			lhs = c.d.CastDate(lhs)
+			if t, ok := value.(time.Time); ok {
+				value = t.Format(time.DateOnly)
+			}
+			rest = rest[1:]
+		}
+	}
+	op := "exact"
+	switch len(rest) {
+	case 0:
+	case 1:
+		op = rest[0]
+	default:
+		return "", fmt.Errorf("orm: %s: %q is not a lookup of %s.%s: relations are not supported yet; after a field come a transform (%s) and a lookup (%s)", c.meta.Name, key, c.meta.Name, f.Name, transformNames, lookupNames)
+	}
+	return c.compare(key, lhs, op, value)
+}
+
+func (c *compiler) compare(key, lhs, op string, value any) (string, error) {
+	if mop, ok := matchOps[op]; ok {
+		s, ok := value.(string)
+		if !ok {
+			return "", fmt.Errorf("orm: %s: the %s lookup needs a string, got %T", key, op, value)
+		}
+		return c.d.Match(mop, lhs, c.bind(c.d.MatchArg(mop, s))), nil
+	}
+	if sym, ok := comparisons[op]; ok {
+		rhs, err := c.operand(value)
+		if err != nil {
+			return "", err
+		}
+		return lhs + " " + sym + " " + rhs, nil
+	}
+	switch op {
+	case "exact":
+		if value == nil {
+			return lhs + " IS NULL", nil // as Django: exact None is isnull
+		}
+		rhs, err := c.operand(value)
+		if err != nil {
+			return "", err
+		}
+		return lhs + " = " + rhs, nil
+	case "isnull":
+		b, ok := value.(bool)
+		if !ok {
+			return "", fmt.Errorf("orm: %s: the isnull lookup needs true or false, got %T", key, value)
+		}
+		if b {
+			return lhs + " IS NULL", nil
+		}
+		return lhs + " IS NOT NULL", nil
+	case "in":
+		items, err := sliceOf(key, value)
+		if err != nil {
+			return "", err
+		}
+		if len(items) == 0 {
+			return "1 = 0", nil // nothing is in an empty list
+		}
+		phs := make([]string, len(items))
+		for i, it := range items {
+			phs[i] = c.bind(it)
+		}
+		return lhs + " IN (" + strings.Join(phs, ", ") + ")", nil
+	case "range":
+		items, err := sliceOf(key, value)
+		if err != nil || len(items) != 2 {
+			return "", fmt.Errorf("orm: %s: the range lookup needs two values, low and high", key)
+		}
+		return lhs + " BETWEEN " + c.bind(items[0]) + " AND " + c.bind(items[1]), nil
+	}
+	return "", fmt.Errorf("orm: %s: unknown lookup %q; the lookups are %s, after an optional transform (%s)", key, op, lookupNames, transformNames)
+}
+
+// sliceOf returns the elements of a slice or array value.
+func sliceOf(key string, value any) ([]any, error) {
+	v := reflect.ValueOf(value)
+	if v.Kind() != reflect.Slice && v.Kind() != reflect.Array {
+		return nil, fmt.Errorf("orm: %s: needs a slice of values, got %T", key, value)
+	}
+	out := make([]any, v.Len())
+	for i := range out {
+		out[i] = v.Index(i).Interface()
+	}
+	return out, nil
+}

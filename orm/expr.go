@@ -1,0 +1,125 @@
+package orm
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+)
+
+// Condition is a filter: a Q, or And, Or and Not of conditions.
+type Condition interface {
+	compile(c *compiler) (string, error)
+}
+
+// Q is a set of lookups that must all hold, like Django's Q(...):
+//
+//	orm.Q{"text__icontains": "what", "pub_date__year": 2024}
+type Q map[string]any
+
+func (q Q) compile(c *compiler) (string, error) {
+	if len(q) == 0 {
+		return "1 = 1", nil
+	}
+	parts := make([]string, 0, len(q))
+	for _, key := range slices.Sorted(maps.Keys(q)) { // a stable SQL text
+		s, err := c.lookup(key, q[key])
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, s)
+	}
+	if len(parts) == 1 {
+		return parts[0], nil
+	}
+	return "(" + strings.Join(parts, " AND ") + ")", nil
+}
+
+type junction struct {
+	op    string // "AND" or "OR"
+	conds []Condition
+}
+
+// And holds when every condition holds.
+func And(conds ...Condition) Condition { return junction{"AND", conds} }
+
+// Or holds when any condition holds.
+func Or(conds ...Condition) Condition { return junction{"OR", conds} }
+
+func (j junction) compile(c *compiler) (string, error) {
+	if len(j.conds) == 0 {
+		if j.op == "OR" {
+			return "1 = 0", nil
+		}
+		return "1 = 1", nil
+	}
+	parts := make([]string, len(j.conds))
+	for i, cond := range j.conds {
+		if cond == nil {
+			return "", fmt.Errorf("orm: nil condition in %s", j.op)
+		}
+		s, err := cond.compile(c)
+		if err != nil {
+			return "", err
+		}
+		parts[i] = s
+	}
+	return "(" + strings.Join(parts, " "+j.op+" ") + ")", nil
+}
+
+type not struct{ cond Condition }
+
+// Not holds when cond does not.
+func Not(cond Condition) Condition { return not{cond} }
+
+func (n not) compile(c *compiler) (string, error) {
+	if n.cond == nil {
+		return "", fmt.Errorf("orm: nil condition in Not")
+	}
+	s, err := n.cond.compile(c)
+	if err != nil {
+		return "", err
+	}
+	return "NOT (" + s + ")", nil
+}
+
+// Expr is an F expression: a field, or arithmetic on fields and values.
+type Expr struct {
+	field string // a leaf naming a field
+	op    string // "+", "-", "*", "/" for a node
+	left  *Expr
+	right any // an Expr or a value to bind
+}
+
+// F refers to a field of the model in a filter or an update, as Django's
+// F("votes"):
+//
+//	orm.Query[Choice](db).Filter("pk", id).Update(ctx, orm.Set{"votes": orm.F("votes").Add(1)})
+func F(field string) Expr { return Expr{field: field} }
+
+func (e Expr) arith(op string, v any) Expr { return Expr{op: op, left: &e, right: v} }
+
+// Add, Sub, Mul and Div combine e with a value or another Expr.
+func (e Expr) Add(v any) Expr { return e.arith("+", v) }
+func (e Expr) Sub(v any) Expr { return e.arith("-", v) }
+func (e Expr) Mul(v any) Expr { return e.arith("*", v) }
+func (e Expr) Div(v any) Expr { return e.arith("/", v) }
+
+func (e Expr) compileExpr(c *compiler) (string, error) {
+	if e.left == nil {
+		f, err := c.field(e.field)
+		if err != nil {
+			return "", err
+		}
+		return c.column(f), nil
+	}
+	l, err := e.left.compileExpr(c)
+	if err != nil {
+		return "", err
+	}
+	r, err := c.operand(e.right)
+	if err != nil {
+		return "", err
+	}
+	return "(" + l + " " + e.op + " " + r + ")", nil
+}

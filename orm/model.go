@@ -1,0 +1,353 @@
+package orm
+
+import (
+	"fmt"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode"
+
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// Model gives a struct Django's automatic primary key: a 64-bit
+// auto-increment column "id". Embed it first.
+type Model struct {
+	ID int64 `orm:"primary_key"`
+}
+
+// Metaer is implemented by models with options beyond their fields; the
+// method is called on the zero value.
+type Metaer interface {
+	Meta() Options
+}
+
+// Options are a model's table-level options, like Django's class Meta.
+type Options struct {
+	Table             string   // table name; default: the type name in snake_case
+	Ordering          []string // default ordering, e.g. []string{"-pub_date"}
+	VerboseName       string
+	VerboseNamePlural string
+}
+
+// Meta describes a model: its table and fields. It is computed once per
+// type and shared; treat it as read-only.
+type Meta struct {
+	Name    string // the Go type's name
+	Table   string
+	Fields  []*Field // in struct order, the primary key included
+	PK      *Field
+	Options Options
+	byName  map[string]*Field
+	typ     reflect.Type
+}
+
+// Field describes one field of a model.
+type Field struct {
+	Name        string // lookup name: the Go name in snake_case ("pub_date")
+	GoName      string
+	Column      string
+	Kind        dialect.Kind
+	MaxLength   int
+	Null        bool
+	Blank       bool
+	Unique      bool
+	Index       bool
+	PrimaryKey  bool
+	Editable    bool
+	AutoNow     bool
+	AutoNowAdd  bool
+	Default     string // tag default, as written
+	Choices     []string
+	VerboseName string
+	HelpText    string
+	index       []int // reflect path into the struct
+}
+
+// Field returns the field with the given lookup name ("pk" names the
+// primary key).
+func (m *Meta) Field(name string) (*Field, bool) {
+	if name == "pk" {
+		return m.PK, true
+	}
+	f, ok := m.byName[name]
+	return f, ok
+}
+
+// fieldNames lists the lookup names, for error messages.
+func (m *Meta) fieldNames() string {
+	names := make([]string, 0, len(m.Fields)+1)
+	names = append(names, "pk")
+	for _, f := range m.Fields {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}
+
+// TableSchema returns the dialect description of the model's table, for
+// migrations and tests.
+func (m *Meta) TableSchema() dialect.Table {
+	t := dialect.Table{Name: m.Table}
+	for _, f := range m.Fields {
+		t.Columns = append(t.Columns, dialect.Column{
+			Name: f.Column, Kind: f.Kind, MaxLength: f.MaxLength, Null: f.Null,
+			PrimaryKey: f.PrimaryKey, Unique: f.Unique,
+		})
+		if f.Index && !f.Unique && !f.PrimaryKey {
+			t.Indexes = append(t.Indexes, dialect.Index{Name: m.Table + "_" + f.Column + "_idx", Columns: []string{f.Column}})
+		}
+	}
+	return t
+}
+
+var metas sync.Map // reflect.Type -> metaResult; a derived cache, like encoding/json's
+
+type metaResult struct {
+	meta *Meta
+	err  error
+}
+
+// MetaOf returns the metadata of model type T, computing it on first use.
+// A bad tag or an impossible combination is an error naming the model, the
+// field and the problem.
+func MetaOf[T any]() (*Meta, error) {
+	return metaFor(reflect.TypeFor[T]())
+}
+
+func metaFor(t reflect.Type) (*Meta, error) {
+	if r, ok := metas.Load(t); ok {
+		return r.(metaResult).meta, r.(metaResult).err
+	}
+	m, err := buildMeta(t)
+	r, _ := metas.LoadOrStore(t, metaResult{m, err})
+	return r.(metaResult).meta, r.(metaResult).err
+}
+
+var (
+	timeType  = reflect.TypeFor[time.Time]()
+	bytesType = reflect.TypeFor[[]byte]()
+)
+
+func buildMeta(t reflect.Type) (*Meta, error) {
+	if t.Kind() != reflect.Struct {
+		return nil, fmt.Errorf("orm: model %s is not a struct", t)
+	}
+	m := &Meta{Name: t.Name(), typ: t, byName: map[string]*Field{}}
+	if mt, ok := reflect.Zero(t).Interface().(Metaer); ok {
+		m.Options = mt.Meta()
+	}
+	m.Table = m.Options.Table
+	if m.Table == "" {
+		m.Table = snake(t.Name())
+	}
+	if err := m.collect(t, nil); err != nil {
+		return nil, err
+	}
+	for _, f := range m.Fields {
+		if f.PrimaryKey {
+			if m.PK != nil {
+				return nil, fmt.Errorf("orm: model %s has two primary keys, %s and %s", m.Name, m.PK.GoName, f.GoName)
+			}
+			m.PK = f
+		}
+	}
+	if m.PK == nil {
+		return nil, fmt.Errorf("orm: model %s has no primary key: embed orm.Model or tag a field `orm:\"primary_key\"`", m.Name)
+	}
+	for _, o := range m.Options.Ordering {
+		if _, ok := m.Field(strings.TrimPrefix(o, "-")); !ok {
+			return nil, fmt.Errorf("orm: model %s: Meta ordering %q names no field; the fields are %s", m.Name, o, m.fieldNames())
+		}
+	}
+	return m, nil
+}
+
+// collect adds the fields of struct t, descending into embedded structs
+// such as Model.
+func (m *Meta) collect(t reflect.Type, index []int) error {
+	for i := range t.NumField() {
+		sf := t.Field(i)
+		path := append(slices.Clone(index), i)
+		tag, tagged := sf.Tag.Lookup("orm")
+		if tag == "-" || !sf.IsExported() {
+			continue
+		}
+		if sf.Anonymous && sf.Type.Kind() == reflect.Struct && sf.Type != timeType && !tagged {
+			if err := m.collect(sf.Type, path); err != nil {
+				return err
+			}
+			continue
+		}
+		f, err := newField(sf, tag)
+		if err != nil {
+			return fmt.Errorf("orm: model %s, field %s: %w", m.Name, sf.Name, err)
+		}
+		f.index = path
+		if prev, dup := m.byName[f.Name]; dup {
+			return fmt.Errorf("orm: model %s: fields %s and %s both have the name %q", m.Name, prev.GoName, f.GoName, f.Name)
+		}
+		m.byName[f.Name] = f
+		m.Fields = append(m.Fields, f)
+	}
+	return nil
+}
+
+func newField(sf reflect.StructField, tag string) (*Field, error) {
+	f := &Field{Name: snake(sf.Name), GoName: sf.Name, Editable: true}
+	typ := sf.Type
+	nullable := false
+	switch {
+	case typ.Kind() == reflect.Pointer && typ != bytesType:
+		nullable, typ = true, typ.Elem()
+	case typ.Kind() == reflect.Struct && strings.HasPrefix(typ.Name(), "Null[") && typ.PkgPath() == "database/sql":
+		nullable, typ = true, typ.Field(0).Type // sql.Null[T]'s V
+	}
+	if err := f.parseTag(tag); err != nil {
+		return nil, err
+	}
+	if f.Null && !nullable {
+		return nil, fmt.Errorf("null needs a field that can hold NULL: make it a pointer (*%s) or sql.Null[%s]", typ, typ)
+	}
+	f.Null = f.Null || nullable
+	if f.Column == "" {
+		f.Column = f.Name
+	}
+	if f.VerboseName == "" {
+		f.VerboseName = strings.ReplaceAll(f.Name, "_", " ")
+	}
+	kind, err := kindOf(typ, f)
+	if err != nil {
+		return nil, err
+	}
+	f.Kind = kind
+	switch {
+	case f.PrimaryKey && f.Null:
+		return nil, fmt.Errorf("a primary key cannot be null")
+	case (f.AutoNow || f.AutoNowAdd) && f.Kind != dialect.KindDateTime:
+		return nil, fmt.Errorf("auto_now and auto_now_add need a time.Time field, not %s", sf.Type)
+	case f.MaxLength > 0 && f.Kind != dialect.KindChar:
+		return nil, fmt.Errorf("max_length applies to string fields, not %s", sf.Type)
+	}
+	return f, nil
+}
+
+// kindOf maps a Go type to a column kind.
+func kindOf(t reflect.Type, f *Field) (dialect.Kind, error) {
+	if t == timeType {
+		return dialect.KindDateTime, nil
+	}
+	if t == bytesType {
+		return dialect.KindBinary, nil
+	}
+	switch t.Kind() {
+	case reflect.String:
+		if f.MaxLength > 0 {
+			return dialect.KindChar, nil
+		}
+		return dialect.KindText, nil
+	case reflect.Bool:
+		return dialect.KindBool, nil
+	case reflect.Int8, reflect.Int16:
+		return dialect.KindSmallInt, nil
+	case reflect.Int32:
+		return dialect.KindInt, nil
+	case reflect.Int, reflect.Int64:
+		if f.PrimaryKey && f.Default == "" {
+			return dialect.KindBigAuto, nil
+		}
+		return dialect.KindBigInt, nil
+	case reflect.Uint8, reflect.Uint16:
+		return dialect.KindPositiveSmallInt, nil
+	case reflect.Uint32:
+		return dialect.KindPositiveInt, nil
+	case reflect.Uint, reflect.Uint64:
+		return dialect.KindPositiveBigInt, nil
+	case reflect.Float32, reflect.Float64:
+		return dialect.KindFloat, nil
+	}
+	return dialect.KindInvalid, fmt.Errorf("type %s is not supported yet: use a string, integer, float, bool, time.Time or []byte, or a pointer or sql.Null of one", t)
+}
+
+// parseTag reads `orm:"max_length=200,null,unique"`.
+func (f *Field) parseTag(tag string) error {
+	if tag == "" {
+		return nil
+	}
+	for opt := range strings.SplitSeq(tag, ",") {
+		key, val, hasVal := strings.Cut(strings.TrimSpace(opt), "=")
+		flag := func(dst *bool) error {
+			if hasVal {
+				return fmt.Errorf("option %q takes no value", key)
+			}
+			*dst = true
+			return nil
+		}
+		var err error
+		switch key {
+		case "max_length":
+			f.MaxLength, err = strconv.Atoi(val)
+			if err != nil || f.MaxLength <= 0 {
+				return fmt.Errorf("max_length=%q is not a positive integer", val)
+			}
+		case "null":
+			err = flag(&f.Null)
+		case "blank":
+			err = flag(&f.Blank)
+		case "unique":
+			err = flag(&f.Unique)
+		case "db_index":
+			err = flag(&f.Index)
+		case "primary_key":
+			err = flag(&f.PrimaryKey)
+		case "auto_now":
+			err = flag(&f.AutoNow)
+		case "auto_now_add":
+			err = flag(&f.AutoNowAdd)
+		case "editable":
+			f.Editable, err = strconv.ParseBool(val)
+			if err != nil {
+				return fmt.Errorf("editable=%q: use editable=false", val)
+			}
+		case "db_column":
+			if val == "" {
+				return fmt.Errorf("db_column needs a name")
+			}
+			f.Column = val
+		case "default":
+			f.Default = val
+		case "choices":
+			f.Choices = strings.Split(val, "|")
+		case "verbose_name":
+			f.VerboseName = val
+		case "help_text":
+			f.HelpText = val
+		case "":
+		default:
+			return fmt.Errorf("unknown option %q in tag `orm:%q`: the options are max_length, null, blank, default, unique, db_index, db_column, choices, verbose_name, help_text, editable, primary_key, auto_now, auto_now_add", key, tag)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// snake turns a Go name into snake_case: PubDate -> pub_date, ID -> id,
+// HTTPServer -> http_server.
+func snake(s string) string {
+	var b strings.Builder
+	runes := []rune(s)
+	for i, r := range runes {
+		if unicode.IsUpper(r) {
+			if i > 0 && (unicode.IsLower(runes[i-1]) || (i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1]))) {
+				b.WriteByte('_')
+			}
+			r = unicode.ToLower(r)
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}

@@ -1,0 +1,372 @@
+package orm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"iter"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// The errors of Get, matched with errors.Is.
+var (
+	ErrDoesNotExist            = errors.New("orm: object does not exist")
+	ErrMultipleObjectsReturned = errors.New("orm: more than one object returned")
+)
+
+// QuerySet is a query on the model T, like a Django QuerySet. It is an
+// immutable value: every method returns a new QuerySet and leaves the
+// receiver as it was, so a QuerySet can be shared and extended freely.
+// Nothing runs until a method taking a context is called.
+type QuerySet[T any] struct {
+	db       *database.DB
+	meta     *Meta
+	err      error // the first error met while building; returned when run
+	where    []Condition
+	order    []string
+	limit    int64 // -1: none
+	offset   int64
+	distinct bool
+}
+
+// Query starts a query on all rows of model T in db.
+func Query[T any](db *database.DB) QuerySet[T] {
+	meta, err := MetaOf[T]()
+	q := QuerySet[T]{db: db, meta: meta, err: err, limit: -1}
+	if err == nil {
+		q.order = meta.Options.Ordering
+	}
+	return q
+}
+
+// with returns a copy of q whose slices can be appended to without touching q.
+func (q QuerySet[T]) with(f func(*QuerySet[T])) QuerySet[T] {
+	q.where = slices.Clip(q.where)
+	q.order = slices.Clip(q.order)
+	f(&q)
+	return q
+}
+
+// Filter keeps the rows for which the lookup holds, as in Django:
+//
+//	Filter("pub_date__year", 2024)
+//	Filter("text__icontains", "what")
+//	Filter("votes__gt", orm.F("min_votes"))
+func (q QuerySet[T]) Filter(lookup string, value any) QuerySet[T] {
+	return q.Where(Q{lookup: value})
+}
+
+// Exclude drops the rows for which the lookup holds.
+func (q QuerySet[T]) Exclude(lookup string, value any) QuerySet[T] {
+	return q.Where(Not(Q{lookup: value}))
+}
+
+// Where keeps the rows for which cond holds; use it for Q, And, Or and Not.
+func (q QuerySet[T]) Where(cond Condition) QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) { q.where = append(q.where, cond) })
+}
+
+// OrderBy sorts by the given fields, replacing any previous order; a
+// leading '-' sorts descending.
+func (q QuerySet[T]) OrderBy(fields ...string) QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) { q.order = slices.Clone(fields) })
+}
+
+// Limit returns at most n rows.
+func (q QuerySet[T]) Limit(n int) QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) {
+		if n < 0 {
+			q.err = cmpErr(q.err, fmt.Errorf("orm: Limit(%d): a limit cannot be negative", n))
+		}
+		q.limit = int64(n)
+	})
+}
+
+// Offset skips the first n rows.
+func (q QuerySet[T]) Offset(n int) QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) {
+		if n < 0 {
+			q.err = cmpErr(q.err, fmt.Errorf("orm: Offset(%d): an offset cannot be negative", n))
+		}
+		q.offset = int64(n)
+	})
+}
+
+// Distinct drops duplicate rows.
+func (q QuerySet[T]) Distinct() QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) { q.distinct = true })
+}
+
+func cmpErr(prev, err error) error {
+	if prev != nil {
+		return prev
+	}
+	return err
+}
+
+// sql builds the statement head ("SELECT cols FROM t" or another) with the
+// WHERE clause, and optionally ORDER BY and LIMIT.
+func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, error) {
+	var b strings.Builder
+	b.WriteString(head)
+	if len(q.where) > 0 {
+		cond, err := And(q.where...).compile(c)
+		if err != nil {
+			return "", err
+		}
+		b.WriteString(" WHERE ")
+		b.WriteString(cond)
+	}
+	if ordered {
+		if len(q.order) > 0 {
+			terms := make([]string, len(q.order))
+			for i, o := range q.order {
+				name, desc := strings.CutPrefix(o, "-")
+				f, err := c.field(name)
+				if err != nil {
+					return "", fmt.Errorf("%w (in OrderBy %q)", err, o)
+				}
+				terms[i] = c.column(f)
+				if desc {
+					terms[i] += " DESC"
+				}
+			}
+			b.WriteString(" ORDER BY ")
+			b.WriteString(strings.Join(terms, ", "))
+		}
+		if lo := c.d.LimitOffset(q.limit, q.offset); lo != "" {
+			b.WriteString(" ")
+			b.WriteString(lo)
+		}
+	}
+	return b.String(), nil
+}
+
+func (q QuerySet[T]) compiler() (*compiler, error) {
+	if q.err != nil {
+		return nil, q.err
+	}
+	if q.db == nil {
+		return nil, errors.New("orm: query without a database: use orm.Query[T](db)")
+	}
+	return &compiler{d: q.db.Dialect(), meta: q.meta}, nil
+}
+
+// SQL returns the SELECT statement and its arguments, for logging and
+// tests; nothing runs.
+func (q QuerySet[T]) SQL() (string, []any, error) {
+	c, err := q.compiler()
+	if err != nil {
+		return "", nil, err
+	}
+	s, err := q.build(q.selectHead(c), c, true)
+	return s, c.args, err
+}
+
+func (q QuerySet[T]) selectHead(c *compiler) string {
+	cols := make([]string, len(q.meta.Fields))
+	for i, f := range q.meta.Fields {
+		cols[i] = c.column(f)
+	}
+	head := "SELECT "
+	if q.distinct {
+		head += "DISTINCT "
+	}
+	return head + strings.Join(cols, ", ") + " FROM " + c.d.QuoteIdent(q.meta.Table)
+}
+
+// Iter streams the rows, one at a time, without holding them all in memory.
+// Stop early by breaking out of the loop.
+func (q QuerySet[T]) Iter(ctx context.Context) iter.Seq2[T, error] {
+	return func(yield func(T, error) bool) {
+		var zero T
+		query, args, err := q.SQL()
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		rows, err := q.db.Query(ctx, query, args...)
+		if err != nil {
+			yield(zero, err)
+			return
+		}
+		defer rows.Close()
+		dest := make([]any, len(q.meta.Fields))
+		for rows.Next() {
+			var obj T
+			v := reflect.ValueOf(&obj).Elem()
+			for i, f := range q.meta.Fields {
+				dest[i] = v.FieldByIndex(f.index).Addr().Interface()
+			}
+			if err := rows.Scan(dest...); err != nil {
+				yield(zero, fmt.Errorf("orm: reading %s: %w", q.meta.Name, err))
+				return
+			}
+			q.meta.normalize(v)
+			if !yield(obj, nil) {
+				return
+			}
+		}
+		if err := rows.Err(); err != nil {
+			yield(zero, err)
+		}
+	}
+}
+
+// All returns every row.
+func (q QuerySet[T]) All(ctx context.Context) ([]T, error) {
+	var out []T
+	for obj, err := range q.Iter(ctx) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, obj)
+	}
+	return out, nil
+}
+
+// Get returns the one row the query matches: ErrDoesNotExist when there
+// is none, ErrMultipleObjectsReturned when there are more.
+func (q QuerySet[T]) Get(ctx context.Context) (T, error) {
+	var zero T
+	objs, err := q.Limit(2).All(ctx)
+	switch {
+	case err != nil:
+		return zero, err
+	case len(objs) == 0:
+		return zero, fmt.Errorf("%w: no %s matches the query", ErrDoesNotExist, q.meta.Name)
+	case len(objs) > 1:
+		return zero, fmt.Errorf("%w: more than one %s matches the query", ErrMultipleObjectsReturned, q.meta.Name)
+	}
+	return objs[0], nil
+}
+
+// First returns the first row by the query's order (the primary key when
+// it has none), and false when there is none.
+func (q QuerySet[T]) First(ctx context.Context) (T, bool, error) {
+	if len(q.order) == 0 && q.meta != nil {
+		q = q.OrderBy(q.meta.PK.Name)
+	}
+	objs, err := q.Limit(1).All(ctx)
+	if err != nil || len(objs) == 0 {
+		var zero T
+		return zero, false, err
+	}
+	return objs[0], true, nil
+}
+
+// Count returns the number of rows the query matches.
+func (q QuerySet[T]) Count(ctx context.Context) (int64, error) {
+	c, err := q.compiler()
+	if err != nil {
+		return 0, err
+	}
+	inner, err := q.OrderBy().build(q.selectHead(c), c, true)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	err = q.db.QueryRow(ctx, "SELECT COUNT(*) FROM ("+inner+") "+c.d.QuoteIdent("subquery"), c.args...).Scan(&n)
+	return n, err
+}
+
+// Exists reports whether the query matches any row.
+func (q QuerySet[T]) Exists(ctx context.Context) (bool, error) {
+	_, found, err := q.Limit(1).First(ctx)
+	return found, err
+}
+
+// Set maps field names to new values (or F expressions) for Update.
+type Set map[string]any
+
+// Update sets the given fields on every row the query matches, in one
+// statement, and returns how many rows matched.
+func (q QuerySet[T]) Update(ctx context.Context, set Set) (int64, error) {
+	c, err := q.writable("Update")
+	if err != nil {
+		return 0, err
+	}
+	if len(set) == 0 {
+		return 0, errors.New("orm: Update with nothing to set")
+	}
+	assigns := make([]string, 0, len(set))
+	for _, name := range slices.Sorted(maps.Keys(set)) {
+		f, err := c.field(name)
+		if err != nil {
+			return 0, err
+		}
+		rhs, err := c.operand(set[name])
+		if err != nil {
+			return 0, err
+		}
+		assigns = append(assigns, c.column(f)+" = "+rhs)
+	}
+	query, err := q.build("UPDATE "+c.d.QuoteIdent(q.meta.Table)+" SET "+strings.Join(assigns, ", "), c, false)
+	if err != nil {
+		return 0, err
+	}
+	return rowsAffected(q.db.Exec(ctx, query, c.args...))
+}
+
+// Delete deletes every row the query matches and returns how many.
+func (q QuerySet[T]) Delete(ctx context.Context) (int64, error) {
+	c, err := q.writable("Delete")
+	if err != nil {
+		return 0, err
+	}
+	query, err := q.build("DELETE FROM "+c.d.QuoteIdent(q.meta.Table), c, false)
+	if err != nil {
+		return 0, err
+	}
+	return rowsAffected(q.db.Exec(ctx, query, c.args...))
+}
+
+// writable refuses Update and Delete on a sliced query, as Django does:
+// which rows a limit selects is not well defined without a subquery.
+func (q QuerySet[T]) writable(op string) (*compiler, error) {
+	c, err := q.compiler()
+	if err != nil {
+		return nil, err
+	}
+	if q.limit >= 0 || q.offset > 0 || q.distinct {
+		return nil, fmt.Errorf("orm: %s on a query with Limit, Offset or Distinct: filter the rows instead", op)
+	}
+	return c, nil
+}
+
+func rowsAffected(res interface{ RowsAffected() (int64, error) }, err error) (int64, error) {
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// normalize puts the datetimes of a freshly read row in UTC, whatever zone
+// the driver returned them in.
+func (m *Meta) normalize(v reflect.Value) {
+	for _, f := range m.Fields {
+		if f.Kind != dialect.KindDateTime {
+			continue
+		}
+		fv := v.FieldByIndex(f.index)
+		switch t := fv.Addr().Interface().(type) {
+		case *time.Time:
+			*t = t.UTC()
+		case **time.Time:
+			if *t != nil {
+				u := (*t).UTC()
+				*t = &u
+			}
+		case *sql.Null[time.Time]:
+			t.V = t.V.UTC()
+		}
+	}
+}
