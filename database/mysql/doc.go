@@ -9,12 +9,12 @@
 //
 // # Behaviour
 //
-// Connections use utf8mb4 (every Unicode character, emoji included) and
-// tables the utf8mb4_bin collation, so that text compares and sorts by code
-// point and case-sensitively, as on SQLite and PostgreSQL; the
-// case-insensitive lookups lower-case both sides. Strict SQL mode (TRADITIONAL: a too-long
-// string or an invalid date is an error, never silently truncated), and the
-// UTC time zone; DATETIME values are parsed into time.Time in UTC.
+// Connections use utf8mb4 (every Unicode character, emoji included), strict
+// SQL mode (TRADITIONAL: a too-long string or an invalid date is an error,
+// never silently truncated) and the UTC time zone; DATETIME values are
+// parsed into time.Time in UTC. Tables use the utf8mb4_bin collation, so
+// that text compares and sorts by code point and case-sensitively, as on
+// SQLite and PostgreSQL; the case-insensitive lookups lower-case both sides.
 //
 // The server's version tells MySQL from MariaDB: MariaDB supports
 // INSERT ... RETURNING, MySQL does not (callers use LastInsertId there);
