@@ -21,6 +21,11 @@ func (q Q) compile(c *compiler) (string, error) {
 	if len(q) == 0 {
 		return "1 = 1", nil
 	}
+	if len(q) == 1 { // the common case: no sorting needed for a stable text
+		for key, v := range q {
+			return c.lookup(key, v)
+		}
+	}
 	parts := make([]string, 0, len(q))
 	for _, key := range slices.Sorted(maps.Keys(q)) { // a stable SQL text
 		s, err := c.lookup(key, q[key])

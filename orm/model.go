@@ -43,6 +43,7 @@ type Meta struct {
 	Options Options
 	byName  map[string]*Field
 	typ     reflect.Type
+	selects sync.Map // dialect name -> "cols FROM table"
 }
 
 // Field describes one field of a model.

@@ -172,15 +172,26 @@ func (q QuerySet[T]) SQL() (string, []any, error) {
 }
 
 func (q QuerySet[T]) selectHead(c *compiler) string {
-	cols := make([]string, len(q.meta.Fields))
-	for i, f := range q.meta.Fields {
-		cols[i] = c.column(f)
-	}
-	head := "SELECT "
+	from := q.meta.selectFrom(c.d)
 	if q.distinct {
-		head += "DISTINCT "
+		return "SELECT DISTINCT " + from
 	}
-	return head + strings.Join(cols, ", ") + " FROM " + c.d.QuoteIdent(q.meta.Table)
+	return "SELECT " + from
+}
+
+// selectFrom is "cols FROM table" in d's quoting, computed once per
+// dialect name: it is the same for every query on the model.
+func (m *Meta) selectFrom(d dialect.Dialect) string {
+	if s, ok := m.selects.Load(d.Name()); ok {
+		return s.(string)
+	}
+	cols := make([]string, len(m.Fields))
+	for i, f := range m.Fields {
+		cols[i] = d.QuoteIdent(f.Column)
+	}
+	s := strings.Join(cols, ", ") + " FROM " + d.QuoteIdent(m.Table)
+	m.selects.Store(d.Name(), s)
+	return s
 }
 
 // Iter streams the rows, one at a time, without holding them all in memory.
