@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/orm"
 )
@@ -416,6 +417,56 @@ func TestCustomPrimaryKeyAndDefaultOrdering(t *testing.T) {
 		got, err := orm.Query[customTable](db).All(ctx)
 		if err != nil || len(got) != 2 || got[0].Code != "a" {
 			t.Errorf("default ordering by code: %+v, %v", got, err)
+		}
+	})
+}
+
+func TestNullOrdering_SameOnEveryEngine(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		migrate(t, db, meta[Question](t))
+		seed(t, db) // only "What is Go?" has a note
+		ctx := t.Context()
+		asc, err := orm.Query[Question](db).OrderBy("note", "votes").All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := texts(asc); got != `["50%_off deal" "What's up?" "Élan vital" "What is Go?"]` {
+			t.Errorf("ascending: %s, want the NULL notes first (by votes), then the note", got)
+		}
+		desc, err := orm.Query[Question](db).OrderBy("-note", "votes").All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := texts(desc); got != `["What is Go?" "50%_off deal" "What's up?" "Élan vital"]` {
+			t.Errorf("descending: %s, want the note first and NULLs last", got)
+		}
+	})
+}
+
+func TestSelectForUpdate(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		migrate(t, db, meta[Question](t))
+		seed(t, db)
+		q := orm.Query[Question](db).Filter("votes__gt", 4).SelectForUpdate(dialect.Lock{})
+		if _, err := q.All(t.Context()); err == nil || !strings.Contains(err.Error(), "SelectForUpdate outside a transaction") {
+			t.Errorf("outside a transaction: error = %v", err)
+		}
+		err := db.Atomic(t.Context(), func(ctx context.Context) error {
+			got, err := q.All(ctx)
+			if err == nil && len(got) != 2 {
+				err = fmt.Errorf("locked %d rows, want 2", len(got))
+			}
+			return err
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		sqlText, _, err := q.SQL()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if hasClause := strings.Contains(sqlText, "FOR UPDATE"); hasClause == db.Dialect().Features().SingleWriter {
+			t.Errorf("SQL %q: FOR UPDATE where the engine has row locks, nothing on SQLite", sqlText)
 		}
 	})
 }

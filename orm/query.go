@@ -35,6 +35,7 @@ type QuerySet[T any] struct {
 	limit    int64 // -1: none
 	offset   int64
 	distinct bool
+	lock     *dialect.Lock // SelectForUpdate
 }
 
 // Query starts a query on all rows of model T in db.
@@ -100,6 +101,15 @@ func (q QuerySet[T]) Offset(n int) QuerySet[T] {
 	})
 }
 
+// SelectForUpdate locks the rows it reads until the transaction ends, as
+// Django's select_for_update: run it inside db.Atomic. Options the server
+// lacks (SKIP LOCKED on an old MariaDB, OF on MariaDB) are an error before
+// any SQL runs; SQLite, whose transactions already hold the write lock,
+// needs no clause.
+func (q QuerySet[T]) SelectForUpdate(lock dialect.Lock) QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) { q.lock = &lock })
+}
+
 // Distinct drops duplicate rows.
 func (q QuerySet[T]) Distinct() QuerySet[T] {
 	return q.with(func(q *QuerySet[T]) { q.distinct = true })
@@ -134,10 +144,7 @@ func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, erro
 				if err != nil {
 					return "", fmt.Errorf("%w (in OrderBy %q)", err, o)
 				}
-				terms[i] = c.column(f)
-				if desc {
-					terms[i] += " DESC"
-				}
+				terms[i] = orderTerm(c.column(f), desc, f.Null)
 			}
 			b.WriteString(" ORDER BY ")
 			b.WriteString(strings.Join(terms, ", "))
@@ -146,8 +153,34 @@ func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, erro
 			b.WriteString(" ")
 			b.WriteString(lo)
 		}
+		if q.lock != nil {
+			lock, err := c.d.ForUpdate(*q.lock)
+			if err != nil {
+				return "", err
+			}
+			if lock != "" {
+				b.WriteString(" ")
+				b.WriteString(lock)
+			}
+		}
 	}
 	return b.String(), nil
+}
+
+// orderTerm sorts by col with one NULL order on every engine: NULL before
+// every value ascending, after every value descending (SQLite's and MySQL's
+// default; PostgreSQL's is the reverse). The IS NULL key is added only for
+// nullable columns, so other sorts stay plain and indexable.
+func orderTerm(col string, desc, nullable bool) string {
+	switch {
+	case !nullable && desc:
+		return col + " DESC"
+	case !nullable:
+		return col
+	case desc:
+		return "(" + col + " IS NULL), " + col + " DESC"
+	}
+	return "(" + col + " IS NULL) DESC, " + col
 }
 
 func (q QuerySet[T]) compiler() (*compiler, error) {
@@ -202,6 +235,10 @@ func (q QuerySet[T]) Iter(ctx context.Context) iter.Seq2[T, error] {
 		query, args, err := q.SQL()
 		if err != nil {
 			yield(zero, err)
+			return
+		}
+		if q.lock != nil && !q.db.InTransaction(ctx) {
+			yield(zero, errors.New("orm: SelectForUpdate outside a transaction: run the query inside db.Atomic, whose context it must use"))
 			return
 		}
 		rows, err := q.db.Query(ctx, query, args...)
