@@ -48,6 +48,26 @@ func (c *compiler) operand(v any) (string, error) {
 	return c.bind(v), nil
 }
 
+// fieldOperand is operand for a value compared with, or assigned to, field
+// f: a value of the field's Go type is stored as the field stores it.
+func (c *compiler) fieldOperand(f *Field, v any) (string, error) {
+	if f != nil && f.conv != nil && v != nil {
+		if rv := reflect.ValueOf(v); rv.Type() == f.goType || (f.goType.Kind() == reflect.Pointer && rv.Type() == f.goType.Elem()) {
+			if rv.Type() != f.goType { // a T for a *T field
+				p := reflect.New(rv.Type())
+				p.Elem().Set(rv)
+				rv = p
+			}
+			dbv, err := f.conv.value(rv)
+			if err != nil {
+				return "", err
+			}
+			return c.bind(dbv), nil
+		}
+	}
+	return c.operand(v)
+}
+
 var transforms = map[string]dialect.DatePart{
 	"year": dialect.Year, "quarter": dialect.Quarter, "month": dialect.Month, "week": dialect.Week,
 	"day": dialect.Day, "week_day": dialect.WeekDay, "iso_week_day": dialect.ISOWeekDay,
@@ -104,10 +124,13 @@ func (c *compiler) lookup(key string, value any) (string, error) {
 	default:
 		return "", fmt.Errorf("orm: %s: %q is not a lookup of %s.%s: relations are not supported yet; after a field come a transform (%s) and a lookup (%s)", c.meta.Name, key, c.meta.Name, f.Name, transformNames, lookupNames)
 	}
-	return c.compare(key, lhs, op, value)
+	if lhs != c.column(f) {
+		f = nil // a transform's result is not stored as the field is
+	}
+	return c.compare(key, f, lhs, op, value)
 }
 
-func (c *compiler) compare(key, lhs, op string, value any) (string, error) {
+func (c *compiler) compare(key string, f *Field, lhs, op string, value any) (string, error) {
 	if mop, ok := matchOps[op]; ok {
 		s, ok := value.(string)
 		if !ok {
@@ -116,7 +139,7 @@ func (c *compiler) compare(key, lhs, op string, value any) (string, error) {
 		return c.d.Match(mop, lhs, c.bind(c.d.MatchArg(mop, s))), nil
 	}
 	if sym, ok := comparisons[op]; ok {
-		rhs, err := c.operand(value)
+		rhs, err := c.fieldOperand(f, value)
 		if err != nil {
 			return "", err
 		}
@@ -127,7 +150,7 @@ func (c *compiler) compare(key, lhs, op string, value any) (string, error) {
 		if value == nil {
 			return lhs + " IS NULL", nil // as Django: exact None is isnull
 		}
-		rhs, err := c.operand(value)
+		rhs, err := c.fieldOperand(f, value)
 		if err != nil {
 			return "", err
 		}
@@ -151,7 +174,9 @@ func (c *compiler) compare(key, lhs, op string, value any) (string, error) {
 		}
 		phs := make([]string, len(items))
 		for i, it := range items {
-			phs[i] = c.bind(it)
+			if phs[i], err = c.fieldOperand(f, it); err != nil {
+				return "", err
+			}
 		}
 		return lhs + " IN (" + strings.Join(phs, ", ") + ")", nil
 	case "range":

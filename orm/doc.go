@@ -20,8 +20,9 @@
 // # Status
 //
 // This first layer has model metadata for scalar fields (text, integers,
-// floats, booleans, datetimes, bytes, nullable pointers and sql.Null[T]),
-// Query[T] with filters, Q trees, F expressions, ordering, limits, counts,
-// updates and deletes, and instance Insert/Save/Delete. Relations, decimals,
-// JSON, UUIDs, durations, aggregation and prefetching come next (issue 3).
+// floats, booleans, datetimes, bytes, UUIDs, JSON of any Go type, nullable
+// pointers and sql.Null[T]), Query[T] with filters, Q trees, F expressions,
+// ordering, limits, counts, row locks, updates and deletes, and instance
+// Insert/Save/Delete. Relations, decimals, durations, aggregation and
+// prefetching come next (issue 3).
 package orm

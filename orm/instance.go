@@ -37,7 +37,11 @@ func Insert[T any](ctx context.Context, db *database.DB, obj *T) error {
 			setTime(fv, now)
 		}
 		cols = append(cols, d.QuoteIdent(f.Column))
-		args = append(args, bindable(fv.Interface()))
+		arg, err := f.dbValue(fv)
+		if err != nil {
+			return err
+		}
+		args = append(args, arg)
 		phs = append(phs, d.Placeholder(len(args)))
 	}
 	query := "INSERT INTO " + d.QuoteIdent(m.Table) + " (" + strings.Join(cols, ", ") + ") VALUES (" + strings.Join(phs, ", ") + ")"
@@ -87,7 +91,7 @@ func Save[T any](ctx context.Context, db *database.DB, obj *T) error {
 		if f.AutoNow {
 			setTime(fv, now)
 		}
-		set[f.Name] = fv.Interface()
+		set[f.Name] = fv.Interface() // Update stores it as the field does
 	}
 	if len(set) == 0 { // only a key: make sure the row exists
 		if ok, err := queryByPK[T](db, m, pk.Interface()).Exists(ctx); err != nil || ok {
@@ -130,4 +134,12 @@ func setTime(fv reflect.Value, t time.Time) {
 	case **time.Time:
 		*p = &t
 	}
+}
+
+// dbValue is what to bind for the field's value fv.
+func (f *Field) dbValue(fv reflect.Value) (any, error) {
+	if f.conv != nil {
+		return f.conv.value(fv)
+	}
+	return bindable(fv.Interface()), nil
 }

@@ -1,6 +1,7 @@
 package orm
 
 import (
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"slices"
@@ -65,7 +66,9 @@ type Field struct {
 	Choices     []string
 	VerboseName string
 	HelpText    string
-	index       []int // reflect path into the struct
+	index       []int        // reflect path into the struct
+	goType      reflect.Type // the field's Go type
+	conv        converter    // nil when database/sql handles the type
 }
 
 // Field returns the field with the given lookup name ("pk" names the
@@ -128,8 +131,9 @@ func metaFor(t reflect.Type) (*Meta, error) {
 }
 
 var (
-	timeType  = reflect.TypeFor[time.Time]()
-	bytesType = reflect.TypeFor[[]byte]()
+	timeType    = reflect.TypeFor[time.Time]()
+	bytesType   = reflect.TypeFor[[]byte]()
+	rawJSONType = reflect.TypeFor[json.RawMessage]()
 )
 
 func buildMeta(t reflect.Type) (*Meta, error) {
@@ -209,7 +213,8 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 	if err := f.parseTag(tag); err != nil {
 		return nil, err
 	}
-	if f.Null && !nullable {
+	canBeNil := typ.Kind() == reflect.Map || typ.Kind() == reflect.Slice // nil is NULL
+	if f.Null && !nullable && !canBeNil {
 		return nil, fmt.Errorf("null needs a field that can hold NULL: make it a pointer (*%s) or sql.Null[%s]", typ, typ)
 	}
 	f.Null = f.Null || nullable
@@ -224,6 +229,16 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 		return nil, err
 	}
 	f.Kind = kind
+	f.goType = sf.Type
+	switch kind {
+	case dialect.KindJSON:
+		f.conv = jsonConverter{null: f.Null}
+	case dialect.KindUUID:
+		f.conv = uuidConverter{}
+	}
+	if f.conv != nil && nullable && sf.Type.Kind() != reflect.Pointer {
+		return nil, fmt.Errorf("a nullable %s field must be a pointer (*%s), not %s", kind, typ, sf.Type)
+	}
 	switch {
 	case f.PrimaryKey && f.Null:
 		return nil, fmt.Errorf("a primary key cannot be null")
@@ -242,6 +257,12 @@ func kindOf(t reflect.Type, f *Field) (dialect.Kind, error) {
 	}
 	if t == bytesType {
 		return dialect.KindBinary, nil
+	}
+	if t == rawJSONType {
+		return dialect.KindJSON, nil
+	}
+	if t.Kind() == reflect.Array && t.Len() == 16 && t.Elem().Kind() == reflect.Uint8 {
+		return dialect.KindUUID, nil // [16]byte, e.g. uuid.UUID
 	}
 	switch t.Kind() {
 	case reflect.String:
@@ -268,8 +289,10 @@ func kindOf(t reflect.Type, f *Field) (dialect.Kind, error) {
 		return dialect.KindPositiveBigInt, nil
 	case reflect.Float32, reflect.Float64:
 		return dialect.KindFloat, nil
+	case reflect.Map, reflect.Slice, reflect.Struct:
+		return dialect.KindJSON, nil // stored as JSON, read back into the same type
 	}
-	return dialect.KindInvalid, fmt.Errorf("type %s is not supported yet: use a string, integer, float, bool, time.Time or []byte, or a pointer or sql.Null of one", t)
+	return dialect.KindInvalid, fmt.Errorf("type %s is not supported yet: use a string, integer, float, bool, time.Time, []byte, a [16]byte UUID, a map, slice or struct (stored as JSON), or a pointer or sql.Null of one", t)
 }
 
 // parseTag reads `orm:"max_length=200,null,unique"`.

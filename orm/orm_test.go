@@ -2,6 +2,7 @@ package orm_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -353,7 +354,7 @@ type nullString struct {
 }
 type unsupportedType struct {
 	orm.Model
-	Tags map[string]string
+	Done chan bool
 }
 type badOrdering struct{ orm.Model }
 
@@ -378,7 +379,7 @@ func TestMeta_Errors(t *testing.T) {
 		{"no_pk", func() error { _, err := orm.MetaOf[noPK](); return err }, "orm: model noPK has no primary key: embed orm.Model"},
 		{"two_pks", func() error { _, err := orm.MetaOf[twoPKs](); return err }, "orm: model twoPKs has two primary keys, ID and Code"},
 		{"auto_now_on_string", func() error { _, err := orm.MetaOf[autoNowOnString](); return err }, "field When: auto_now and auto_now_add need a time.Time field"},
-		{"unsupported_type", func() error { _, err := orm.MetaOf[unsupportedType](); return err }, "field Tags: type map[string]string is not supported yet"},
+		{"unsupported_type", func() error { _, err := orm.MetaOf[unsupportedType](); return err }, "field Done: type chan bool is not supported yet"},
 		{"bad_ordering", func() error { _, err := orm.MetaOf[badOrdering](); return err }, `Meta ordering "-nope" names no field`},
 		{"null_without_pointer", func() error { _, err := orm.MetaOf[nullString](); return err }, "field Name: null needs a field that can hold NULL: make it a pointer (*string) or sql.Null[string]"},
 		{"not_a_struct", func() error { _, err := orm.MetaOf[int](); return err }, "orm: model int is not a struct"},
@@ -467,6 +468,69 @@ func TestSelectForUpdate(t *testing.T) {
 		}
 		if hasClause := strings.Contains(sqlText, "FOR UPDATE"); hasClause == db.Dialect().Features().SingleWriter {
 			t.Errorf("SQL %q: FOR UPDATE where the engine has row locks, nothing on SQLite", sqlText)
+		}
+	})
+}
+
+type Profile struct {
+	orm.Model
+	Key      [16]byte
+	Backup   *[16]byte
+	Settings map[string]any
+	Tags     []string
+	Address  *struct {
+		City string `json:"city"`
+	}
+	Raw json.RawMessage `orm:"null"`
+}
+
+func TestJSONAndUUIDFields(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		m := meta[Profile](t)
+		for name, want := range map[string]dialect.Kind{"key": dialect.KindUUID, "backup": dialect.KindUUID, "settings": dialect.KindJSON, "tags": dialect.KindJSON, "address": dialect.KindJSON} {
+			if f, _ := m.Field(name); f.Kind != want {
+				t.Errorf("%s has kind %s, want %s", name, f.Kind, want)
+			}
+		}
+		migrate(t, db, m)
+		ctx := t.Context()
+		key := [16]byte{0xa0, 0xee, 0xbc, 0x99, 0x9c, 0x0b, 0x4e, 0xf8, 0xbb, 0x6d, 0x6b, 0xb9, 0xbd, 0x38, 0x0a, 0x11}
+		p := Profile{Key: key, Settings: map[string]any{"theme": "dark", "size": 2.0}, Tags: []string{"a", "b"}, Raw: json.RawMessage(`{"n": 2}`)}
+		p.Address = &struct {
+			City string `json:"city"`
+		}{City: "Lyon"}
+		if err := orm.Insert(ctx, db, &p); err != nil {
+			t.Fatal(err)
+		}
+		empty := Profile{Key: [16]byte{1}}
+		if err := orm.Insert(ctx, db, &empty); err != nil {
+			t.Fatal(err)
+		}
+		got, err := orm.Query[Profile](db).Filter("key", key).Get(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Key != key || got.Backup != nil || got.Settings["theme"] != "dark" || got.Settings["size"] != 2.0 ||
+			fmt.Sprint(got.Tags) != "[a b]" || got.Address == nil || got.Address.City != "Lyon" {
+			t.Errorf("round trip: %+v", got)
+		}
+		var raw map[string]int
+		if err := json.Unmarshal(got.Raw, &raw); err != nil || raw["n"] != 2 {
+			t.Errorf("raw JSON = %s, %v", got.Raw, err)
+		}
+		if n, err := orm.Query[Profile](db).Filter("key__in", [][16]byte{key, {9}}).Count(ctx); err != nil || n != 1 {
+			t.Errorf("key__in = %d, %v; want 1", n, err)
+		}
+		e, err := orm.Query[Profile](db).Filter("key", [16]byte{1}).Get(ctx)
+		if err != nil || e.Settings != nil || e.Address != nil || e.Raw != nil {
+			t.Errorf("empty profile: %+v, %v", e, err)
+		}
+		backup := [16]byte{7}
+		if _, err := orm.Query[Profile](db).Filter("pk", p.ID).Update(ctx, orm.Set{"backup": backup}); err != nil {
+			t.Fatal(err)
+		}
+		if got, err := orm.Query[Profile](db).Filter("backup", backup).Get(ctx); err != nil || got.Backup == nil || *got.Backup != backup {
+			t.Errorf("backup after Update: %v, %v", got.Backup, err)
 		}
 	})
 }

@@ -252,7 +252,12 @@ func (q QuerySet[T]) Iter(ctx context.Context) iter.Seq2[T, error] {
 			var obj T
 			v := reflect.ValueOf(&obj).Elem()
 			for i, f := range q.meta.Fields {
-				dest[i] = v.FieldByIndex(f.index).Addr().Interface()
+				fv := v.FieldByIndex(f.index)
+				if f.conv != nil {
+					dest[i] = f.conv.scanner(fv)
+				} else {
+					dest[i] = fv.Addr().Interface()
+				}
 			}
 			if err := rows.Scan(dest...); err != nil {
 				yield(zero, fmt.Errorf("orm: reading %s: %w", q.meta.Name, err))
@@ -351,7 +356,7 @@ func (q QuerySet[T]) Update(ctx context.Context, set Set) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		rhs, err := c.operand(set[name])
+		rhs, err := c.fieldOperand(f, set[name])
 		if err != nil {
 			return 0, err
 		}
