@@ -38,7 +38,11 @@ func benchEngines(b *testing.B, fn func(b *testing.B, db *database.DB)) {
 			if err != nil {
 				b.Fatal(err)
 			}
-			stmts, err := db.Dialect().CreateTable(m.TableSchema())
+			schema, err := m.TableSchema()
+			if err != nil {
+				b.Fatal(err)
+			}
+			stmts, err := db.Dialect().CreateTable(schema)
 			if err != nil {
 				b.Fatal(err)
 			}

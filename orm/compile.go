@@ -3,6 +3,7 @@ package orm
 import (
 	"fmt"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -12,9 +13,15 @@ import (
 // compiler turns conditions into SQL for one dialect, collecting the bound
 // arguments. Identifiers come only from the model's metadata.
 type compiler struct {
-	d    dialect.Dialect
-	meta *Meta
-	args []any
+	d      dialect.Dialect
+	meta   *Meta
+	args   []any
+	joins  []string          // JOIN clauses, in the order needed
+	joined map[string]string // relation path ("question__author") -> alias
+}
+
+func newCompiler(d dialect.Dialect, m *Meta) *compiler {
+	return &compiler{d: d, meta: m, joined: map[string]string{}}
 }
 
 func (c *compiler) bind(v any) string {
@@ -30,15 +37,60 @@ func bindable(v any) any {
 	return v
 }
 
-func (c *compiler) field(name string) (*Field, error) {
-	f, ok := c.meta.Field(name)
+func fieldOf(m *Meta, name string) (*Field, error) {
+	f, ok := m.Field(name)
 	if !ok {
-		return nil, fmt.Errorf("orm: %s has no field %q; the fields are %s", c.meta.Name, name, c.meta.fieldNames())
+		return nil, fmt.Errorf("orm: %s has no field %q; the fields are %s", m.Name, name, m.fieldNames())
 	}
 	return f, nil
 }
 
-func (c *compiler) column(f *Field) string { return c.d.QuoteIdent(f.Column) }
+// ref is the qualified column of f in the table known as alias.
+func (c *compiler) ref(alias string, f *Field) string {
+	return c.d.QuoteIdent(alias) + "." + c.d.QuoteIdent(f.Column)
+}
+
+// resolve follows "field__field__...": through each relation whose next
+// part names a field of the related model, it joins the related table. It
+// returns the qualified column of the last field, the field, and the parts
+// left over (a transform and a lookup).
+func (c *compiler) resolve(parts []string) (col string, f *Field, rest []string, err error) {
+	m, alias, path, outer := c.meta, c.meta.Table, "", false
+	for i := 0; ; i++ {
+		if f, err = fieldOf(m, parts[i]); err != nil {
+			return "", nil, nil, err
+		}
+		rest = parts[i+1:]
+		if f.related == nil || len(rest) == 0 {
+			return c.ref(alias, f), f, rest, nil
+		}
+		rel, err := f.Related()
+		if err != nil {
+			return "", nil, nil, err
+		}
+		next, ok := rel.Field(rest[0])
+		if !ok {
+			return c.ref(alias, f), f, rest, nil // a lookup on the key itself
+		}
+		if next == rel.PK && (len(rest) == 1 || rel.byName[rest[1]] == nil) {
+			return c.ref(alias, f), f, rest[1:], nil // the key is here: no join
+		}
+		path += "__" + f.Name
+		outer = outer || f.Null
+		relAlias, done := c.joined[path]
+		if !done {
+			relAlias = "T" + strconv.Itoa(len(c.joined)+1)
+			c.joined[path] = relAlias
+			kind := "INNER JOIN "
+			if outer {
+				kind = "LEFT OUTER JOIN "
+			}
+			c.joins = append(c.joins, kind+c.d.QuoteIdent(rel.Table)+" "+c.d.QuoteIdent(relAlias)+
+				" ON "+c.ref(relAlias, rel.PK)+" = "+c.ref(alias, f))
+		}
+		m, alias = rel, relAlias
+	}
+}
 
 // operand is an Expr compiled, or a value bound.
 func (c *compiler) operand(v any) (string, error) {
@@ -87,15 +139,13 @@ const lookupNames = "exact, iexact, contains, icontains, in, gt, gte, lt, lte, s
 
 const transformNames = "date, year, quarter, month, week, day, week_day, iso_week_day, hour, minute, second"
 
-// lookup compiles "field[__transform][__lookup]" against value.
+// lookup compiles "field[__field...][__transform][__lookup]" against value.
 func (c *compiler) lookup(key string, value any) (string, error) {
-	parts := strings.Split(key, "__")
-	f, err := c.field(parts[0])
+	lhs, f, rest, err := c.resolve(strings.Split(key, "__"))
 	if err != nil {
 		return "", err
 	}
-	lhs := c.column(f)
-	rest := parts[1:]
+	column := lhs
 	if len(rest) > 0 {
 		if part, ok := transforms[rest[0]]; ok {
 			if f.Kind != dialect.KindDateTime {
@@ -122,9 +172,9 @@ func (c *compiler) lookup(key string, value any) (string, error) {
 	case 1:
 		op = rest[0]
 	default:
-		return "", fmt.Errorf("orm: %s: %q is not a lookup of %s.%s: relations are not supported yet; after a field come a transform (%s) and a lookup (%s)", c.meta.Name, key, c.meta.Name, f.Name, transformNames, lookupNames)
+		return "", fmt.Errorf("orm: %s: %q does not end in a lookup: after a field come an optional transform (%s) and a lookup (%s)", c.meta.Name, key, transformNames, lookupNames)
 	}
-	if lhs != c.column(f) {
+	if lhs != column {
 		f = nil // a transform's result is not stored as the field is
 	}
 	return c.compare(key, f, lhs, op, value)

@@ -27,7 +27,11 @@ func openPolls(ctx context.Context) *database.DB {
 	if err != nil {
 		log.Fatal(err)
 	}
-	stmts, err := db.Dialect().CreateTable(m.TableSchema())
+	schema, err := m.TableSchema()
+	if err != nil {
+		log.Fatal(err)
+	}
+	stmts, err := db.Dialect().CreateTable(schema)
 	if err != nil {
 		log.Fatal(err)
 	}

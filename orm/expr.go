@@ -112,11 +112,14 @@ func (e Expr) Div(v any) Expr { return e.arith("/", v) }
 
 func (e Expr) compileExpr(c *compiler) (string, error) {
 	if e.left == nil {
-		f, err := c.field(e.field)
+		col, _, rest, err := c.resolve(strings.Split(e.field, "__"))
 		if err != nil {
 			return "", err
 		}
-		return c.column(f), nil
+		if len(rest) > 0 {
+			return "", fmt.Errorf("orm: F(%q): %q is not a field", e.field, strings.Join(rest, "__"))
+		}
+		return col, nil
 	}
 	l, err := e.left.compileExpr(c)
 	if err != nil {

@@ -69,6 +69,10 @@ type Field struct {
 	index       []int        // reflect path into the struct
 	goType      reflect.Type // the field's Go type
 	conv        converter    // nil when database/sql handles the type
+	related     reflect.Type // the model a ForeignKey or OneToOne points to
+	OnDelete    dialect.OnDelete
+	onDeleteSet bool
+	RelatedName string
 }
 
 // Field returns the field with the given lookup name ("pk" names the
@@ -93,9 +97,20 @@ func (m *Meta) fieldNames() string {
 
 // TableSchema returns the dialect description of the model's table, for
 // migrations and tests.
-func (m *Meta) TableSchema() dialect.Table {
+func (m *Meta) TableSchema() (dialect.Table, error) {
 	t := dialect.Table{Name: m.Table}
 	for _, f := range m.Fields {
+		if f.related != nil {
+			rel, err := f.Related()
+			if err != nil {
+				return t, err
+			}
+			t.Constraints = append(t.Constraints, dialect.Constraint{
+				Name: m.Table + "_" + f.Column + "_fk", Kind: dialect.ConstraintForeignKey,
+				Columns: []string{f.Column}, RefTable: rel.Table, RefColumns: []string{rel.PK.Column},
+				OnDelete: f.OnDelete, Deferrable: true,
+			})
+		}
 		t.Columns = append(t.Columns, dialect.Column{
 			Name: f.Column, Kind: f.Kind, MaxLength: f.MaxLength, Null: f.Null,
 			PrimaryKey: f.PrimaryKey, Unique: f.Unique,
@@ -104,7 +119,7 @@ func (m *Meta) TableSchema() dialect.Table {
 			t.Indexes = append(t.Indexes, dialect.Index{Name: m.Table + "_" + f.Column + "_idx", Columns: []string{f.Column}})
 		}
 	}
-	return t
+	return t, nil
 }
 
 var metas sync.Map // reflect.Type -> metaResult; a derived cache, like encoding/json's
@@ -195,6 +210,12 @@ func (m *Meta) collect(t reflect.Type, index []int) error {
 			return fmt.Errorf("orm: model %s: fields %s and %s both have the name %q", m.Name, prev.GoName, f.GoName, f.Name)
 		}
 		m.byName[f.Name] = f
+		if f.related != nil {
+			if prev, dup := m.byName[f.Column]; dup {
+				return fmt.Errorf("orm: model %s: field %s's column %q is also the name of field %s", m.Name, f.GoName, f.Column, prev.GoName)
+			}
+			m.byName[f.Column] = f // filter("question_id", 1), as in Django
+		}
 		m.Fields = append(m.Fields, f)
 	}
 	return nil
@@ -213,7 +234,8 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 	if err := f.parseTag(tag); err != nil {
 		return nil, err
 	}
-	canBeNil := typ.Kind() == reflect.Map || typ.Kind() == reflect.Slice // nil is NULL
+	_, isRelation := reflect.Zero(typ).Interface().(relation) // ID 0 is NULL
+	canBeNil := typ.Kind() == reflect.Map || typ.Kind() == reflect.Slice || isRelation
 	if f.Null && !nullable && !canBeNil {
 		return nil, fmt.Errorf("null needs a field that can hold NULL: make it a pointer (*%s) or sql.Null[%s]", typ, typ)
 	}
@@ -224,12 +246,28 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 	if f.VerboseName == "" {
 		f.VerboseName = strings.ReplaceAll(f.Name, "_", " ")
 	}
+	f.goType = sf.Type
+	if rel, ok := reflect.Zero(typ).Interface().(relation); ok {
+		var unique bool
+		f.related, unique = rel.related()
+		f.Kind, f.Unique = dialect.KindBigInt, f.Unique || unique
+		f.Index = !f.Unique // Django indexes foreign keys
+		if f.Column == f.Name {
+			f.Column = f.Name + "_id"
+		}
+		if f.OnDelete == dialect.SetNull && !f.Null {
+			return nil, fmt.Errorf("on_delete=set_null needs the null option")
+		}
+		return f, nil
+	}
+	if f.onDeleteSet || f.RelatedName != "" {
+		return nil, fmt.Errorf("on_delete and related_name apply to ForeignKey and OneToOne fields")
+	}
 	kind, err := kindOf(typ, f)
 	if err != nil {
 		return nil, err
 	}
 	f.Kind = kind
-	f.goType = sf.Type
 	switch kind {
 	case dialect.KindJSON:
 		f.conv = jsonConverter{null: f.Null}
@@ -348,9 +386,17 @@ func (f *Field) parseTag(tag string) error {
 			f.VerboseName = val
 		case "help_text":
 			f.HelpText = val
+		case "on_delete":
+			action, ok := onDeleteActions[val]
+			if !ok {
+				return fmt.Errorf("on_delete=%q: use cascade, protect, restrict, set_null, set_default or do_nothing", val)
+			}
+			f.OnDelete, f.onDeleteSet = action, true
+		case "related_name":
+			f.RelatedName = val
 		case "":
 		default:
-			return fmt.Errorf("unknown option %q in tag `orm:%q`: the options are max_length, null, blank, default, unique, db_index, db_column, choices, verbose_name, help_text, editable, primary_key, auto_now, auto_now_add", key, tag)
+			return fmt.Errorf("unknown option %q in tag `orm:%q`: the options are max_length, null, blank, default, unique, db_index, db_column, choices, verbose_name, help_text, editable, primary_key, auto_now, auto_now_add, on_delete, related_name", key, tag)
 		}
 		if err != nil {
 			return err

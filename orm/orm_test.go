@@ -30,7 +30,11 @@ type Question struct {
 func migrate(t *testing.T, db *database.DB, metas ...*orm.Meta) {
 	t.Helper()
 	for _, m := range metas {
-		stmts, err := db.Dialect().CreateTable(m.TableSchema())
+		schema, err := m.TableSchema()
+		if err != nil {
+			t.Fatal(err)
+		}
+		stmts, err := db.Dialect().CreateTable(schema)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -122,36 +122,39 @@ func cmpErr(prev, err error) error {
 	return err
 }
 
-// sql builds the statement head ("SELECT cols FROM t" or another) with the
-// WHERE clause, and optionally ORDER BY and LIMIT.
+// build compiles the WHERE clause (and, when ordered, ORDER BY, LIMIT and
+// the row lock) and assembles the statement: head, the joins the names
+// needed, then the clauses.
 func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, error) {
-	var b strings.Builder
-	b.WriteString(head)
+	var where, tail strings.Builder
 	if len(q.where) > 0 {
 		cond, err := And(q.where...).compile(c)
 		if err != nil {
 			return "", err
 		}
-		b.WriteString(" WHERE ")
-		b.WriteString(cond)
+		where.WriteString(" WHERE ")
+		where.WriteString(cond)
 	}
 	if ordered {
 		if len(q.order) > 0 {
 			terms := make([]string, len(q.order))
 			for i, o := range q.order {
 				name, desc := strings.CutPrefix(o, "-")
-				f, err := c.field(name)
+				col, f, rest, err := c.resolve(strings.Split(name, "__"))
+				if err == nil && len(rest) > 0 {
+					err = fmt.Errorf("orm: %q is not a field", strings.Join(rest, "__"))
+				}
 				if err != nil {
 					return "", fmt.Errorf("%w (in OrderBy %q)", err, o)
 				}
-				terms[i] = orderTerm(c.column(f), desc, f.Null)
+				terms[i] = orderTerm(col, desc, f.Null)
 			}
-			b.WriteString(" ORDER BY ")
-			b.WriteString(strings.Join(terms, ", "))
+			tail.WriteString(" ORDER BY ")
+			tail.WriteString(strings.Join(terms, ", "))
 		}
 		if lo := c.d.LimitOffset(q.limit, q.offset); lo != "" {
-			b.WriteString(" ")
-			b.WriteString(lo)
+			tail.WriteString(" ")
+			tail.WriteString(lo)
 		}
 		if q.lock != nil {
 			lock, err := c.d.ForUpdate(*q.lock)
@@ -159,12 +162,16 @@ func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, erro
 				return "", err
 			}
 			if lock != "" {
-				b.WriteString(" ")
-				b.WriteString(lock)
+				tail.WriteString(" ")
+				tail.WriteString(lock)
 			}
 		}
 	}
-	return b.String(), nil
+	var joins string
+	if len(c.joins) > 0 {
+		joins = " " + strings.Join(c.joins, " ")
+	}
+	return head + joins + where.String() + tail.String(), nil
 }
 
 // orderTerm sorts by col with one NULL order on every engine: NULL before
@@ -190,7 +197,7 @@ func (q QuerySet[T]) compiler() (*compiler, error) {
 	if q.db == nil {
 		return nil, errors.New("orm: query without a database: use orm.Query[T](db)")
 	}
-	return &compiler{d: q.db.Dialect(), meta: q.meta}, nil
+	return newCompiler(q.db.Dialect(), q.meta), nil
 }
 
 // SQL returns the SELECT statement and its arguments, for logging and
@@ -218,11 +225,12 @@ func (m *Meta) selectFrom(d dialect.Dialect) string {
 	if s, ok := m.selects.Load(d.Name()); ok {
 		return s.(string)
 	}
+	table := d.QuoteIdent(m.Table)
 	cols := make([]string, len(m.Fields))
 	for i, f := range m.Fields {
-		cols[i] = d.QuoteIdent(f.Column)
+		cols[i] = table + "." + d.QuoteIdent(f.Column) // qualified: joins may bring other "id"s
 	}
-	s := strings.Join(cols, ", ") + " FROM " + d.QuoteIdent(m.Table)
+	s := strings.Join(cols, ", ") + " FROM " + table
 	m.selects.Store(d.Name(), s)
 	return s
 }
@@ -352,7 +360,7 @@ func (q QuerySet[T]) Update(ctx context.Context, set Set) (int64, error) {
 	}
 	assigns := make([]string, 0, len(set))
 	for _, name := range slices.Sorted(maps.Keys(set)) {
-		f, err := c.field(name)
+		f, err := fieldOf(q.meta, name)
 		if err != nil {
 			return 0, err
 		}
@@ -360,9 +368,9 @@ func (q QuerySet[T]) Update(ctx context.Context, set Set) (int64, error) {
 		if err != nil {
 			return 0, err
 		}
-		assigns = append(assigns, c.column(f)+" = "+rhs)
+		assigns = append(assigns, c.d.QuoteIdent(f.Column)+" = "+rhs)
 	}
-	query, err := q.build("UPDATE "+c.d.QuoteIdent(q.meta.Table)+" SET "+strings.Join(assigns, ", "), c, false)
+	query, err := q.writeStatement("UPDATE "+c.d.QuoteIdent(q.meta.Table)+" SET "+strings.Join(assigns, ", "), c)
 	if err != nil {
 		return 0, err
 	}
@@ -375,11 +383,31 @@ func (q QuerySet[T]) Delete(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	query, err := q.build("DELETE FROM "+c.d.QuoteIdent(q.meta.Table), c, false)
+	query, err := q.writeStatement("DELETE FROM "+c.d.QuoteIdent(q.meta.Table), c)
 	if err != nil {
 		return 0, err
 	}
 	return rowsAffected(q.db.Exec(ctx, query, c.args...))
+}
+
+// writeStatement completes an UPDATE or DELETE head with the filters. A
+// filter across relations needs joins, which UPDATE and DELETE cannot take
+// portably: the rows are then chosen by primary key in a subquery, nested
+// once more because MySQL will not read the table it writes otherwise.
+func (q QuerySet[T]) writeStatement(head string, c *compiler) (string, error) {
+	probe := newCompiler(c.d, q.meta)
+	probe.args = c.args
+	stmt, err := q.build(head, probe, false)
+	if err != nil || len(probe.joins) == 0 {
+		c.args = probe.args
+		return stmt, err
+	}
+	pk := c.ref(q.meta.Table, q.meta.PK)
+	inner, err := q.build("SELECT "+pk+" AS "+c.d.QuoteIdent("pk")+" FROM "+c.d.QuoteIdent(q.meta.Table), c, false)
+	if err != nil {
+		return "", err
+	}
+	return head + " WHERE " + pk + " IN (SELECT " + c.d.QuoteIdent("pk") + " FROM (" + inner + ") " + c.d.QuoteIdent("matched") + ")", nil
 }
 
 // writable refuses Update and Delete on a sliced query, as Django does:

@@ -212,7 +212,9 @@ func (d *Dialect) Classify(err error) error {
 	switch code := se.Code(); {
 	case code == sqlite3.SQLITE_CONSTRAINT_UNIQUE || code == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
 		kind = dialect.ErrUniqueViolation
-	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY:
+	case code == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY,
+		// ON DELETE RESTRICT fails through an internal trigger.
+		code == sqlite3.SQLITE_CONSTRAINT_TRIGGER && strings.Contains(se.Error(), "FOREIGN KEY constraint failed"):
 		kind = dialect.ErrForeignKeyViolation
 	case code == sqlite3.SQLITE_CONSTRAINT_NOTNULL:
 		kind = dialect.ErrNotNullViolation

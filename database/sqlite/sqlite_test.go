@@ -181,7 +181,8 @@ func TestClassify_RealErrors(t *testing.T) {
 	}
 	exec(t, db, parent...)
 	exec(t, db, child...)
-	exec(t, db, "INSERT INTO parent (id) VALUES (1)", "INSERT INTO child VALUES (1, 1, 'a', 1)")
+	exec(t, db, "CREATE TABLE keeper (parent_id bigint REFERENCES parent (id) ON DELETE RESTRICT)")
+	exec(t, db, "INSERT INTO parent (id) VALUES (1), (2)", "INSERT INTO child VALUES (1, 1, 'a', 1)", "INSERT INTO keeper VALUES (2)")
 	tests := []struct {
 		name, stmt     string
 		want           error
@@ -190,6 +191,7 @@ func TestClassify_RealErrors(t *testing.T) {
 		{"unique", "INSERT INTO child VALUES (2, 1, 'a', 1)", dialect.ErrUniqueViolation, "child.code"},
 		{"primary_key", "INSERT INTO child VALUES (1, 1, 'b', 1)", dialect.ErrUniqueViolation, "child.id"},
 		{"foreign_key", "INSERT INTO child VALUES (3, 99, 'c', 1)", dialect.ErrForeignKeyViolation, ""},
+		{"foreign_key_restrict", "DELETE FROM parent WHERE id = 2", dialect.ErrForeignKeyViolation, ""},
 		{"not_null", "INSERT INTO child VALUES (4, 1, NULL, 1)", dialect.ErrNotNullViolation, "child.code"},
 		{"check", "INSERT INTO child VALUES (5, 1, 'e', 0)", dialect.ErrCheckViolation, "child_qty_check"},
 	}
@@ -218,7 +220,7 @@ func TestClassify_RealErrors(t *testing.T) {
 		t.Errorf("Classify(other) = %v, want it unchanged", got)
 	}
 	// ON DELETE CASCADE really cascades.
-	exec(t, db, "DELETE FROM parent")
+	exec(t, db, "DELETE FROM parent WHERE id = 1")
 	var n int
 	if err := db.QueryRow("SELECT COUNT(*) FROM child").Scan(&n); err != nil || n != 0 {
 		t.Errorf("children after cascading delete = %d, %v; want 0", n, err)

@@ -1,0 +1,257 @@
+package orm_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/orm"
+)
+
+type Author struct {
+	orm.Model
+	Name    string `orm:"max_length=50"`
+	Country string `orm:"max_length=2"`
+}
+
+type Book struct {
+	orm.Model
+	Title  string                 `orm:"max_length=100"`
+	Author orm.ForeignKey[Author] `orm:"on_delete=cascade,related_name=books"`
+	Editor orm.ForeignKey[Author] `orm:"null,on_delete=set_null"`
+	Pages  int
+}
+
+type Review struct {
+	orm.Model
+	Book  orm.ForeignKey[Book] `orm:"on_delete=protect"`
+	Stars int
+}
+
+type Passport struct {
+	orm.Model
+	Holder orm.OneToOne[Author] `orm:"on_delete=cascade"`
+}
+
+func library(t *testing.T, db *database.DB) (ursula, terry Author) {
+	t.Helper()
+	migrate(t, db, meta[Author](t), meta[Book](t), meta[Review](t), meta[Passport](t))
+	ctx := t.Context()
+	ursula, terry = Author{Name: "Ursula", Country: "US"}, Author{Name: "Terry", Country: "GB"}
+	for _, a := range []*Author{&ursula, &terry} {
+		if err := orm.Insert(ctx, db, a); err != nil {
+			t.Fatal(err)
+		}
+	}
+	books := []Book{
+		{Title: "Earthsea", Author: orm.ForeignKey[Author]{ID: ursula.ID}, Pages: 200},
+		{Title: "The Dispossessed", Author: orm.ForeignKey[Author]{ID: ursula.ID}, Editor: orm.ForeignKey[Author]{ID: terry.ID}, Pages: 380},
+		{Title: "Mort", Author: orm.ForeignKey[Author]{ID: terry.ID}, Pages: 250},
+	}
+	for i := range books {
+		if err := orm.Insert(ctx, db, &books[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return ursula, terry
+}
+
+func titles(bs []Book) string {
+	out := make([]string, len(bs))
+	for i, b := range bs {
+		out[i] = b.Title
+	}
+	slices.Sort(out)
+	return fmt.Sprintf("%q", out)
+}
+
+func TestRelations(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		ursula, terry := library(t, db)
+		ctx := t.Context()
+		books := orm.Query[Book](db)
+		tests := []struct {
+			name string
+			q    orm.QuerySet[Book]
+			want string
+		}{
+			{"by_key", books.Filter("author", ursula.ID), `["Earthsea" "The Dispossessed"]`},
+			{"by_column_name", books.Filter("author_id", terry.ID), `["Mort"]`},
+			{"by_related_pk_without_join", books.Filter("author__id", terry.ID), `["Mort"]`},
+			{"span", books.Filter("author__name", "Ursula"), `["Earthsea" "The Dispossessed"]`},
+			{"span_with_lookup", books.Filter("author__country__iexact", "gb"), `["Mort"]`},
+			{"span_nullable", books.Filter("editor__name", "Terry"), `["The Dispossessed"]`},
+			{"null_relation", books.Filter("editor__isnull", true), `["Earthsea" "Mort"]`},
+			{"two_relations_one_query", books.Filter("author__name", "Ursula").Filter("editor__country", "GB"), `["The Dispossessed"]`},
+			{"q_across", books.Where(orm.Or(orm.Q{"author__country": "GB"}, orm.Q{"pages__gt": 300})), `["Mort" "The Dispossessed"]`},
+			{"f_across", books.Filter("pages__gt", orm.F("author__id").Mul(210)), `["The Dispossessed"]`},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := tt.q.All(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if titles(got) != tt.want {
+					t.Errorf("got %s, want %s", titles(got), tt.want)
+				}
+			})
+		}
+
+		t.Run("order_across", func(t *testing.T) {
+			got, err := books.OrderBy("author__name", "-pages").All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var order []string
+			for _, b := range got {
+				order = append(order, b.Title)
+			}
+			if fmt.Sprint(order) != "[Mort The Dispossessed Earthsea]" {
+				t.Errorf("order = %v", order)
+			}
+		})
+
+		t.Run("two_levels", func(t *testing.T) {
+			b, err := books.Filter("title", "Mort").Get(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := Review{Book: orm.ForeignKey[Book]{ID: b.ID}, Stars: 5}
+			if err := orm.Insert(ctx, db, &r); err != nil {
+				t.Fatal(err)
+			}
+			n, err := orm.Query[Review](db).Filter("book__author__name", "Terry").Count(ctx)
+			if err != nil || n != 1 {
+				t.Errorf("reviews of Terry's books = %d, %v; want 1", n, err)
+			}
+			sqlText, _, err := orm.Query[Review](db).Filter("book__author__name", "Terry").Filter("book__pages__gt", 1).SQL()
+			if err != nil || strings.Count(sqlText, "JOIN") != 2 {
+				t.Errorf("SQL %q: want each relation joined once", sqlText)
+			}
+			// PROTECT: a reviewed book cannot be deleted.
+			if _, err := books.Filter("pk", b.ID).Delete(ctx); !errors.Is(err, database.ErrForeignKeyViolation) {
+				t.Errorf("deleting a reviewed book: %v, want a foreign key violation", err)
+			}
+			if _, err := orm.Query[Review](db).Delete(ctx); err != nil {
+				t.Fatal(err)
+			}
+		})
+
+		t.Run("fetch_and_to", func(t *testing.T) {
+			b, err := books.Filter("title", "Earthsea").Get(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			a, err := b.Author.Fetch(ctx, db)
+			if err != nil || a.Name != "Ursula" {
+				t.Errorf("Fetch = %+v, %v", a, err)
+			}
+			if b.Editor.ID != 0 {
+				t.Errorf("a NULL editor reads as ID %d, want 0", b.Editor.ID)
+			}
+			fk, err := orm.To(&terry)
+			if err != nil || fk.ID != terry.ID {
+				t.Errorf("To = %+v, %v", fk, err)
+			}
+			if _, err := orm.To(&Author{}); err == nil {
+				t.Error("To(unsaved) succeeded")
+			}
+		})
+
+		t.Run("update_and_delete_across", func(t *testing.T) {
+			n, err := books.Filter("author__country", "US").Update(ctx, orm.Set{"pages": orm.F("pages").Add(1)})
+			if err != nil || n != 2 {
+				t.Fatalf("Update across a relation = %d, %v; want 2", n, err)
+			}
+			if got, _ := books.Filter("pages__in", []int{201, 381}).Count(ctx); got != 2 {
+				t.Errorf("%d books updated, want 2", got)
+			}
+		})
+
+		t.Run("on_delete", func(t *testing.T) {
+			pass := Passport{Holder: orm.OneToOne[Author]{ID: terry.ID}}
+			if err := orm.Insert(ctx, db, &pass); err != nil {
+				t.Fatal(err)
+			}
+			dup := Passport{Holder: orm.OneToOne[Author]{ID: terry.ID}}
+			if err := orm.Insert(ctx, db, &dup); !errors.Is(err, database.ErrUniqueViolation) {
+				t.Errorf("second passport: %v, want a unique violation", err)
+			}
+			// Deleting Terry cascades to his book and passport, and clears
+			// the editor of the book he edited.
+			if err := orm.Delete(ctx, db, &terry); err != nil {
+				t.Fatal(err)
+			}
+			all, err := books.All(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if titles(all) != `["Earthsea" "The Dispossessed"]` {
+				t.Errorf("after deleting Terry: %s", titles(all))
+			}
+			for _, b := range all {
+				if b.Editor.ID != 0 {
+					t.Errorf("%s still has editor %d", b.Title, b.Editor.ID)
+				}
+			}
+			if n, _ := orm.Query[Passport](db).Count(ctx); n != 0 {
+				t.Errorf("%d passports left, want 0", n)
+			}
+		})
+
+		t.Run("bad_paths", func(t *testing.T) {
+			for key, want := range map[string]string{
+				"author__nope":           `unknown lookup "nope"`,
+				"author__name__nope":     `unknown lookup "nope"`,
+				"title__author":          `unknown lookup "author"`,
+				"author__name__in__more": "does not end in a lookup",
+			} {
+				if _, err := books.Filter(key, "x").All(ctx); err == nil || !strings.Contains(err.Error(), want) {
+					t.Errorf("Filter(%q) error = %v, want %q", key, err, want)
+				}
+			}
+		})
+	})
+}
+
+type badOnDelete struct {
+	orm.Model
+	Author orm.ForeignKey[Author] `orm:"on_delete=set_null"`
+}
+
+type onDeleteOnScalar struct {
+	orm.Model
+	Name string `orm:"on_delete=cascade"`
+}
+
+func TestRelationMeta(t *testing.T) {
+	m := meta[Book](t)
+	f, _ := m.Field("author")
+	if f.Column != "author_id" || f.Kind != dialect.KindBigInt || !f.Index || f.OnDelete != dialect.Cascade || f.RelatedName != "books" {
+		t.Errorf("author field = %+v", f)
+	}
+	schema, err := m.TableSchema()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(schema.Constraints) != 2 || schema.Constraints[0].RefTable != "author" {
+		t.Errorf("constraints = %+v", schema.Constraints)
+	}
+	if o, _ := meta[Passport](t).Field("holder"); !o.Unique || o.Index {
+		t.Errorf("one-to-one = %+v, want unique (and no second index)", o)
+	}
+	for name, get := range map[string]func() error{
+		"on_delete=set_null needs the null option":                           func() error { _, err := orm.MetaOf[badOnDelete](); return err },
+		"on_delete and related_name apply to ForeignKey and OneToOne fields": func() error { _, err := orm.MetaOf[onDeleteOnScalar](); return err },
+	} {
+		if err := get(); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error = %v, want %q", err, name)
+		}
+	}
+}
