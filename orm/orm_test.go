@@ -23,6 +23,7 @@ type Question struct {
 	Votes   int
 	Note    *string
 	Updated time.Time `orm:"auto_now"`
+	Created time.Time `orm:"auto_now_add"`
 }
 
 // migrate creates the tables of the models; the migrations issue will do
@@ -228,6 +229,30 @@ func TestQuery_Terminals(t *testing.T) {
 	})
 }
 
+func TestAutoNow(t *testing.T) {
+	db := nuagestest.OpenDB(t, nuagestest.SQLite)
+	migrate(t, db, meta[Question](t))
+	ctx := t.Context()
+	t1, t2 := day(2024, 1, 1, 9, 0), day(2024, 1, 2, 9, 0)
+	restore := orm.SetNow(func() time.Time { return t1 })
+	q := Question{Text: "Clock?", PubDate: t1}
+	if err := orm.Save(ctx, db, &q); err != nil {
+		t.Fatal(err)
+	}
+	restore()
+	defer orm.SetNow(func() time.Time { return t2 })()
+	if err := orm.Save(ctx, db, &q); err != nil {
+		t.Fatal(err)
+	}
+	got, err := orm.Query[Question](db).Filter("pk", q.ID).Get(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !got.Created.Equal(t1) || !got.Updated.Equal(t2) {
+		t.Errorf("created %v, updated %v; want created at the insert (%v), updated at the last save (%v)", got.Created, got.Updated, t1, t2)
+	}
+}
+
 func TestInstances(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
@@ -285,7 +310,7 @@ func TestSafety(t *testing.T) {
 		q    orm.QuerySet[Question]
 		want string
 	}{
-		{"field_injection", q.Filter("text) OR 1=1 --", "x"), `Question has no field "text) OR 1=1 --"; the fields are pk, id, text, pub_date, votes, note, updated`},
+		{"field_injection", q.Filter("text) OR 1=1 --", "x"), `Question has no field "text) OR 1=1 --"; the fields are pk, id, text, pub_date, votes, note, updated, created`},
 		{"lookup_injection", q.Filter("text__exact) OR (1=1", "x"), `unknown lookup "exact) OR (1=1"`},
 		{"order_injection", q.OrderBy("id; DROP TABLE question"), `has no field "id; DROP TABLE question"`},
 		{"f_injection", q.Filter("votes", orm.F("votes + 1) OR (1")), `has no field "votes + 1) OR (1"`},
