@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/database/dialect"
@@ -254,4 +255,75 @@ func TestRelationMeta(t *testing.T) {
 			t.Errorf("error = %v, want %q", err, name)
 		}
 	}
+}
+
+func TestAggregate(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		library(t, db)
+		ctx := t.Context()
+		got, err := orm.Query[Book](db).Aggregate(ctx, orm.Aggregates{
+			"books":       orm.Count("pk"),
+			"edited":      orm.Count("editor"),
+			"authors":     orm.Count("author").Distinct(),
+			"pages":       orm.Sum("pages"),
+			"us_pages":    orm.Sum("pages").Filter(orm.Q{"author__country": "US"}),
+			"avg":         orm.Avg("pages"),
+			"first":       orm.Min("title"),
+			"longest":     orm.Max("pages"),
+			"last_author": orm.Max("author__name"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]any{
+			"books": int64(3), "edited": int64(1), "authors": int64(2), "pages": int64(830),
+			"us_pages": int64(580), "avg": 830.0 / 3, "first": "Earthsea", "longest": 380, "last_author": "Ursula",
+		}
+		for k, w := range want {
+			g := got[k]
+			if f, ok := w.(float64); ok {
+				if gf, ok := g.(float64); !ok || gf < f-1e-9 || gf > f+1e-9 {
+					t.Errorf("%s = %v (%T), want %v", k, g, g, w)
+				}
+				continue
+			}
+			if g != w {
+				t.Errorf("%s = %v (%T), want %v (%T)", k, g, g, w, w)
+			}
+		}
+
+		empty, err := orm.Query[Book](db).Filter("pages__gt", 10000).Aggregate(ctx, orm.Aggregates{"n": orm.Count("pk"), "sum": orm.Sum("pages"), "max": orm.Max("title")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if empty["n"] != int64(0) || empty["sum"] != nil || empty["max"] != nil {
+			t.Errorf("over no rows: %v, want n=0 and nil for the others", empty)
+		}
+
+		for name, agg := range map[string]orm.Agg{
+			"sum_of_text": orm.Sum("title"),
+			"no_field":    orm.Max("nope"),
+		} {
+			if _, err := orm.Query[Book](db).Aggregate(ctx, orm.Aggregates{name: agg}); err == nil {
+				t.Errorf("%s: no error", name)
+			}
+		}
+	})
+}
+
+func TestAggregate_Datetime(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		migrate(t, db, meta[Question](t))
+		seed(t, db)
+		got, err := orm.Query[Question](db).Aggregate(t.Context(), orm.Aggregates{"first": orm.Min("pub_date"), "last": orm.Max("pub_date")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first, ok := got["first"].(time.Time); !ok || !first.Equal(day(2023, 12, 31, 23, 59)) {
+			t.Errorf("first = %v", got["first"])
+		}
+		if last, ok := got["last"].(time.Time); !ok || !last.Equal(day(2024, 6, 1, 8, 0)) {
+			t.Errorf("last = %v", got["last"])
+		}
+	})
 }

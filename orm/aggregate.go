@@ -1,0 +1,191 @@
+package orm
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// Agg is an aggregate over a field: Count, Sum, Avg, Min or Max.
+type Agg struct {
+	fn       string
+	field    string
+	distinct bool
+	filter   Condition
+}
+
+// Count counts the rows where field is not NULL ("pk" counts rows).
+func Count(field string) Agg { return Agg{fn: "COUNT", field: field} }
+
+// Sum adds up a numeric field.
+func Sum(field string) Agg { return Agg{fn: "SUM", field: field} }
+
+// Avg averages a numeric field.
+func Avg(field string) Agg { return Agg{fn: "AVG", field: field} }
+
+// Min is the smallest value of a field.
+func Min(field string) Agg { return Agg{fn: "MIN", field: field} }
+
+// Max is the largest value of a field.
+func Max(field string) Agg { return Agg{fn: "MAX", field: field} }
+
+// Distinct aggregates each distinct value once, as Django's distinct=True.
+func (a Agg) Distinct() Agg { a.distinct = true; return a }
+
+// Filter aggregates only the rows for which cond holds, as Django's
+// filter=Q(...).
+func (a Agg) Filter(cond Condition) Agg { a.filter = cond; return a }
+
+// Aggregates names the aggregates to compute. The names only label the
+// results: they never reach SQL.
+type Aggregates map[string]Agg
+
+// Aggregate computes the aggregates over the rows the query matches, like
+// Django's aggregate. Count gives an int64; Sum an int64 for integer fields
+// and a float64 otherwise; Avg a float64; Min and Max a value of the field's
+// Go type. Over no rows, every aggregate but Count is nil.
+func (q QuerySet[T]) Aggregate(ctx context.Context, aggs Aggregates) (map[string]any, error) {
+	c, err := q.compiler()
+	if err != nil {
+		return nil, err
+	}
+	if len(aggs) == 0 {
+		return nil, errors.New("orm: Aggregate with no aggregates")
+	}
+	names := slices.Sorted(maps.Keys(aggs))
+	exprs := make([]string, len(names))
+	dest := make([]any, len(names))
+	for i, name := range names {
+		a := aggs[name]
+		col, f, rest, err := c.resolve(strings.Split(a.field, "__"))
+		if err == nil && len(rest) > 0 {
+			err = fmt.Errorf("orm: %q is not a field", strings.Join(rest, "__"))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w (in aggregate %q)", err, name)
+		}
+		if (a.fn == "SUM" || a.fn == "AVG") && !numeric(f.Kind) {
+			return nil, fmt.Errorf("orm: aggregate %q: %s needs a numeric field, and %s is %s", name, a.fn, f.Name, f.Kind)
+		}
+		if (a.fn == "MIN" || a.fn == "MAX") && f.conv != nil {
+			return nil, fmt.Errorf("orm: aggregate %q: %s of a %s field is not supported", name, a.fn, f.Kind)
+		}
+		if a.filter != nil {
+			cond, err := a.filter.compile(c)
+			if err != nil {
+				return nil, err
+			}
+			col = "CASE WHEN " + cond + " THEN " + col + " END"
+		}
+		if a.fn == "AVG" {
+			// A float on every engine: MySQL would round to 4 decimals.
+			col = "(" + col + ") * 1.0E0"
+		}
+		if a.distinct {
+			col = "DISTINCT " + col
+		}
+		exprs[i] = a.fn + "(" + col + ")"
+		dest[i] = aggDest(a.fn, f)
+	}
+	query, err := q.OrderBy().build("SELECT "+strings.Join(exprs, ", ")+" FROM "+c.d.QuoteIdent(q.meta.Table), c, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := q.db.QueryRow(ctx, query, c.args...).Scan(dest...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(names))
+	for i, name := range names {
+		out[name] = aggResult(dest[i])
+	}
+	return out, nil
+}
+
+func numeric(k dialect.Kind) bool {
+	switch k {
+	case dialect.KindSmallInt, dialect.KindInt, dialect.KindBigInt, dialect.KindPositiveSmallInt,
+		dialect.KindPositiveInt, dialect.KindPositiveBigInt, dialect.KindFloat, dialect.KindAuto,
+		dialect.KindBigAuto, dialect.KindSmallAuto:
+		return true
+	}
+	return false
+}
+
+// aggDest is what to scan an aggregate of field f into.
+func aggDest(fn string, f *Field) any {
+	switch {
+	case fn == "COUNT":
+		return new(int64)
+	case fn == "AVG" || (fn == "SUM" && f.Kind == dialect.KindFloat):
+		return new(sql.Null[float64])
+	case fn == "SUM":
+		return new(sql.Null[int64])
+	}
+	// MIN and MAX have the field's type; NULL when there are no rows.
+	if f.Kind == dialect.KindDateTime {
+		return new(nullTime) // SQLite returns an aggregate's datetime as text
+	}
+	t := f.goType
+	if t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	return reflect.New(reflect.PointerTo(t)).Interface()
+}
+
+// aggResult unwraps a scanned aggregate into its value, or nil.
+func aggResult(dest any) any {
+	switch d := dest.(type) {
+	case *int64:
+		return *d
+	case *sql.Null[int64]:
+		if d.Valid {
+			return d.V
+		}
+		return nil
+	case *sql.Null[float64]:
+		if d.Valid {
+			return d.V
+		}
+		return nil
+	case *nullTime:
+		if d.Valid {
+			return d.V
+		}
+		return nil
+	}
+	p := reflect.ValueOf(dest).Elem() // a *T, nil for NULL
+	if p.IsNil() {
+		return nil
+	}
+	return p.Elem().Interface()
+}
+
+// nullTime scans a datetime given as a time.Time or as SQLite's text.
+type nullTime struct{ sql.Null[time.Time] }
+
+func (n *nullTime) Scan(src any) error {
+	if s, ok := src.([]byte); ok {
+		src = string(s)
+	}
+	if s, ok := src.(string); ok {
+		t, err := time.Parse("2006-01-02 15:04:05.999999999-07:00", s)
+		if err != nil {
+			return fmt.Errorf("orm: %q is not a datetime", s)
+		}
+		n.V, n.Valid = t.UTC(), true
+		return nil
+	}
+	if err := n.Null.Scan(src); err != nil {
+		return err
+	}
+	n.V = n.V.UTC()
+	return nil
+}
