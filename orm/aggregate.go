@@ -60,41 +60,11 @@ func (q QuerySet[T]) Aggregate(ctx context.Context, aggs Aggregates) (map[string
 	if len(aggs) == 0 {
 		return nil, errors.New("orm: Aggregate with no aggregates")
 	}
-	names := slices.Sorted(maps.Keys(aggs))
-	exprs := make([]string, len(names))
-	dest := make([]any, len(names))
-	for i, name := range names {
-		a := aggs[name]
-		col, f, rest, err := c.resolve(strings.Split(a.field, "__"))
-		if err == nil && len(rest) > 0 {
-			err = fmt.Errorf("orm: %q is not a field", strings.Join(rest, "__"))
-		}
-		if err != nil {
-			return nil, fmt.Errorf("%w (in aggregate %q)", err, name)
-		}
-		if (a.fn == "SUM" || a.fn == "AVG") && !numeric(f.Kind) {
-			return nil, fmt.Errorf("orm: aggregate %q: %s needs a numeric field, and %s is %s", name, a.fn, f.Name, f.Kind)
-		}
-		if (a.fn == "MIN" || a.fn == "MAX") && f.conv != nil {
-			return nil, fmt.Errorf("orm: aggregate %q: %s of a %s field is not supported", name, a.fn, f.Kind)
-		}
-		if a.filter != nil {
-			cond, err := a.filter.compile(c)
-			if err != nil {
-				return nil, err
-			}
-			col = "CASE WHEN " + cond + " THEN " + col + " END"
-		}
-		if a.fn == "AVG" {
-			// A float on every engine: MySQL would round to 4 decimals.
-			col = "(" + col + ") * 1.0E0"
-		}
-		if a.distinct {
-			col = "DISTINCT " + col
-		}
-		exprs[i] = a.fn + "(" + col + ")"
-		dest[i] = aggDest(a.fn, f)
+	names, exprs, newDest, err := aggs.compile(c)
+	if err != nil {
+		return nil, err
 	}
+	dest := newDest()
 	query, err := q.OrderBy().build("SELECT "+strings.Join(exprs, ", ")+" FROM "+c.d.QuoteIdent(q.meta.Table), c, false)
 	if err != nil {
 		return nil, err
@@ -107,6 +77,55 @@ func (q QuerySet[T]) Aggregate(ctx context.Context, aggs Aggregates) (map[string
 		out[name] = aggResult(dest[i])
 	}
 	return out, nil
+}
+
+// compile returns the aggregates' names in a stable order, their SQL, and
+// a function making fresh scan destinations for one row.
+func (aggs Aggregates) compile(c *compiler) (names, exprs []string, newDest func() []any, err error) {
+	names = slices.Sorted(maps.Keys(aggs))
+	exprs = make([]string, len(names))
+	fns := make([]string, len(names))
+	fields := make([]*Field, len(names))
+	for i, name := range names {
+		a := aggs[name]
+		col, f, rest, err := c.resolve(strings.Split(a.field, "__"))
+		if err == nil && len(rest) > 0 {
+			err = fmt.Errorf("orm: %q is not a field", strings.Join(rest, "__"))
+		}
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("%w (in aggregate %q)", err, name)
+		}
+		if (a.fn == "SUM" || a.fn == "AVG") && !numeric(f.Kind) {
+			return nil, nil, nil, fmt.Errorf("orm: aggregate %q: %s needs a numeric field, and %s is %s", name, a.fn, f.Name, f.Kind)
+		}
+		if (a.fn == "MIN" || a.fn == "MAX") && f.conv != nil {
+			return nil, nil, nil, fmt.Errorf("orm: aggregate %q: %s of a %s field is not supported", name, a.fn, f.Kind)
+		}
+		if a.filter != nil {
+			cond, err := a.filter.compile(c)
+			if err != nil {
+				return nil, nil, nil, err
+			}
+			col = "CASE WHEN " + cond + " THEN " + col + " END"
+		}
+		if a.fn == "AVG" {
+			// A float on every engine: MySQL would round to 4 decimals.
+			col = "(" + col + ") * 1.0E0"
+		}
+		if a.distinct {
+			col = "DISTINCT " + col
+		}
+		exprs[i] = a.fn + "(" + col + ")"
+		fns[i], fields[i] = a.fn, f
+	}
+	newDest = func() []any {
+		dest := make([]any, len(names))
+		for i := range dest {
+			dest[i] = aggDest(fns[i], fields[i])
+		}
+		return dest
+	}
+	return names, exprs, newDest, nil
 }
 
 func numeric(k dialect.Kind) bool {

@@ -36,6 +36,7 @@ type QuerySet[T any] struct {
 	offset   int64
 	distinct bool
 	lock     *dialect.Lock // SelectForUpdate
+	groupBy  string        // set by ValuesQuery.Annotate
 }
 
 // Query starts a query on all rows of model T in db.
@@ -167,11 +168,14 @@ func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, erro
 			}
 		}
 	}
-	var joins string
+	var joins, group string
 	if len(c.joins) > 0 {
 		joins = " " + strings.Join(c.joins, " ")
 	}
-	return head + joins + where.String() + tail.String(), nil
+	if q.groupBy != "" {
+		group = " GROUP BY " + q.groupBy
+	}
+	return head + joins + where.String() + group + tail.String(), nil
 }
 
 // orderTerm sorts by col with one NULL order on every engine: NULL before

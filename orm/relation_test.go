@@ -327,3 +327,28 @@ func TestAggregate_Datetime(t *testing.T) {
 		}
 	})
 }
+
+func TestValuesAndAnnotate(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		library(t, db)
+		ctx := t.Context()
+		rows, err := orm.Query[Book](db).OrderBy("-pages").Values("title", "author__name", "pages").All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(rows); got != "[map[author__name:Ursula pages:380 title:The Dispossessed] map[author__name:Terry pages:250 title:Mort] map[author__name:Ursula pages:200 title:Earthsea]]" {
+			t.Errorf("Values = %s", got)
+		}
+		groups, err := orm.Query[Book](db).OrderBy("author__name").Values("author__name").
+			Annotate(orm.Aggregates{"books": orm.Count("pk"), "pages": orm.Sum("pages")}).All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := fmt.Sprint(groups); got != "[map[author__name:Terry books:1 pages:250] map[author__name:Ursula books:2 pages:580]]" {
+			t.Errorf("Values(...).Annotate(...) = %s", got)
+		}
+		if _, err := orm.Query[Book](db).Values("title__icontains").All(ctx); err == nil {
+			t.Error("Values with a lookup was accepted")
+		}
+	})
+}

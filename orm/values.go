@@ -1,0 +1,113 @@
+package orm
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+)
+
+// ValuesQuery returns chosen fields as maps instead of model values, like a
+// Django QuerySet after values(); Annotate groups by those fields.
+type ValuesQuery[T any] struct {
+	q      QuerySet[T]
+	fields []string
+	aggs   Aggregates
+}
+
+// Values selects the given fields ("author__name" follows relations), as
+// Django's values().
+func (q QuerySet[T]) Values(fields ...string) ValuesQuery[T] {
+	return ValuesQuery[T]{q: q, fields: slices.Clone(fields)}
+}
+
+// Annotate adds aggregates computed per distinct combination of the
+// selected fields, as Django's values(...).annotate(...): a GROUP BY.
+func (v ValuesQuery[T]) Annotate(aggs Aggregates) ValuesQuery[T] {
+	merged := Aggregates{}
+	maps.Copy(merged, v.aggs)
+	maps.Copy(merged, aggs)
+	v.aggs = merged
+	return v
+}
+
+// All runs the query. Each map holds the selected fields under their names,
+// as values of the fields' Go types, and the annotations typed as Aggregate
+// types them. Order with the QuerySet's OrderBy, by the selected fields.
+func (v ValuesQuery[T]) All(ctx context.Context) ([]map[string]any, error) {
+	q := v.q
+	c, err := q.compiler()
+	if err != nil {
+		return nil, err
+	}
+	if len(v.fields) == 0 {
+		return nil, errors.New("orm: Values needs at least one field")
+	}
+	cols := make([]string, len(v.fields))
+	fields := make([]*Field, len(v.fields))
+	for i, name := range v.fields {
+		col, f, rest, err := c.resolve(strings.Split(name, "__"))
+		if err == nil && len(rest) > 0 {
+			err = fmt.Errorf("orm: %q is not a field", strings.Join(rest, "__"))
+		}
+		if err != nil {
+			return nil, fmt.Errorf("%w (in Values)", err)
+		}
+		cols[i], fields[i] = col, f
+	}
+	names, exprs, newAggDest, err := v.aggs.compile(c)
+	if err != nil {
+		return nil, err
+	}
+	head := "SELECT "
+	if q.distinct {
+		head += "DISTINCT "
+	}
+	head += strings.Join(append(slices.Clone(cols), exprs...), ", ") + " FROM " + c.d.QuoteIdent(q.meta.Table)
+	if len(names) > 0 {
+		q.groupBy = strings.Join(cols, ", ")
+	}
+	query, err := q.build(head, c, true)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.db.Query(ctx, query, c.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []map[string]any
+	for rows.Next() {
+		targets := make([]reflect.Value, len(fields))
+		dest := make([]any, len(fields), len(fields)+len(names))
+		for i, f := range fields {
+			targets[i] = reflect.New(f.goType).Elem()
+			if f.conv != nil {
+				dest[i] = f.conv.scanner(targets[i])
+			} else {
+				dest[i] = targets[i].Addr().Interface()
+			}
+		}
+		dest = append(dest, newAggDest()...)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		row := make(map[string]any, len(dest))
+		for i, name := range v.fields {
+			val := targets[i].Interface()
+			if t, ok := val.(time.Time); ok {
+				val = t.UTC()
+			}
+			row[name] = val
+		}
+		for i, name := range names {
+			row[name] = aggResult(dest[len(fields)+i])
+		}
+		out = append(out, row)
+	}
+	return out, rows.Err()
+}
