@@ -215,6 +215,15 @@ func (c *compiler) compare(key string, f *Field, lhs, op string, value any) (str
 		}
 		return lhs + " IS NOT NULL", nil
 	case "in":
+		if sub, ok := value.(interface {
+			sqlInside(c *compiler) (string, error)
+		}); ok {
+			query, err := sub.sqlInside(c)
+			if err != nil {
+				return "", err
+			}
+			return lhs + " IN (" + query + ")", nil
+		}
 		items, err := sliceOf(key, value)
 		if err != nil {
 			return "", err

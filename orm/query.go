@@ -77,7 +77,7 @@ func (q QuerySet[T]) Where(cond Condition) QuerySet[T] {
 }
 
 // OrderBy sorts by the given fields, replacing any previous order; a
-// leading '-' sorts descending.
+// leading '-' sorts descending, and "?" sorts at random.
 func (q QuerySet[T]) OrderBy(fields ...string) QuerySet[T] {
 	return q.with(func(q *QuerySet[T]) { q.order = slices.Clone(fields) })
 }
@@ -140,6 +140,10 @@ func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, erro
 		if len(q.order) > 0 {
 			terms := make([]string, len(q.order))
 			for i, o := range q.order {
+				if o == "?" {
+					terms[i] = c.d.Random()
+					continue
+				}
 				name, desc := strings.CutPrefix(o, "-")
 				col, f, rest, err := c.resolve(strings.Split(name, "__"))
 				if err == nil && len(rest) > 0 {

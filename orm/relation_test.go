@@ -352,3 +352,62 @@ func TestValuesAndAnnotate(t *testing.T) {
 		}
 	})
 }
+
+func TestMoreQueryTools(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		ursula, terry := library(t, db)
+		ctx := t.Context()
+		books := orm.Query[Book](db)
+
+		ukAuthors := orm.Query[Author](db).Filter("country", "GB").Values("pk")
+		if got, err := books.Filter("author__in", ukAuthors).Filter("pages__gt", 0).All(ctx); err != nil || titles(got) != `["Mort"]` {
+			t.Errorf("in a subquery: %s, %v", titles(got), err)
+		}
+		if _, err := books.Filter("author__in", orm.Query[Author](db).Values("pk", "name")).All(ctx); err == nil {
+			t.Error("a two-column subquery was accepted")
+		}
+
+		if got, err := books.OrderBy("?").All(ctx); err != nil || len(got) != 3 {
+			t.Errorf("random order: %d rows, %v", len(got), err)
+		}
+
+		all, _ := books.All(ctx)
+		byPK, err := books.InBulk(ctx, []any{all[0].ID, all[2].ID, int64(9999)})
+		if err != nil || len(byPK) != 2 || byPK[all[2].ID].Title != all[2].Title {
+			t.Errorf("InBulk = %v, %v", byPK, err)
+		}
+
+		for i := range all {
+			all[i].Pages = 1000 + i
+		}
+		if n, err := orm.BulkUpdate(ctx, db, all, "pages"); err != nil || n != 3 {
+			t.Errorf("BulkUpdate = %d, %v", n, err)
+		}
+		if n, _ := books.Filter("pages__gte", 1000).Count(ctx); n != 3 {
+			t.Errorf("%d books updated, want 3", n)
+		}
+		if _, err := orm.BulkUpdate(ctx, db, all, "id"); err == nil {
+			t.Error("BulkUpdate of the primary key was accepted")
+		}
+
+		p := db.Dialect().Placeholder
+		raw, err := orm.Raw[Author](ctx, db, "SELECT id, name FROM author WHERE country = "+p(1), "US")
+		if err != nil || len(raw) != 1 || raw[0].ID != ursula.ID || raw[0].Name != "Ursula" || raw[0].Country != "" {
+			t.Errorf("Raw = %+v, %v", raw, err)
+		}
+		if _, err := orm.Raw[Author](ctx, db, "SELECT id, 1 AS surprise FROM author"); err == nil || !strings.Contains(err.Error(), `column "surprise"`) {
+			t.Errorf("Raw with an unknown column: %v", err)
+		}
+
+		other := nuagestest.OpenDB(t, nuagestest.SQLite)
+		migrate(t, other, meta[Author](t))
+		if n, err := orm.Query[Author](db).Using(other).Count(ctx); err != nil || n != 0 {
+			t.Errorf("Using(other) counted %d, %v; want the other database's 0", n, err)
+		}
+
+		plan, err := books.Filter("author", terry.ID).Explain(ctx)
+		if err != nil || plan == "" {
+			t.Errorf("Explain = %q, %v", plan, err)
+		}
+	})
+}

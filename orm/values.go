@@ -111,3 +111,29 @@ func (v ValuesQuery[T]) All(ctx context.Context) ([]map[string]any, error) {
 	}
 	return out, rows.Err()
 }
+
+// sqlInside compiles v as a subquery of the statement c is compiling, for
+// "field__in": orm.Query[Author](db).Filter(...).Values("pk").
+func (v ValuesQuery[T]) sqlInside(c *compiler) (string, error) {
+	if v.q.err != nil {
+		return "", v.q.err
+	}
+	if len(v.fields) != 1 || len(v.aggs) > 0 {
+		return "", errors.New("orm: a subquery for an in lookup selects exactly one field, without annotations")
+	}
+	if v.q.limit >= 0 || v.q.offset > 0 {
+		return "", errors.New("orm: a subquery for an in lookup cannot be sliced (MySQL refuses LIMIT there)")
+	}
+	sub := newCompiler(c.d, v.q.meta)
+	sub.args = c.args // one numbering of placeholders for the whole statement
+	col, _, rest, err := sub.resolve(strings.Split(v.fields[0], "__"))
+	if err == nil && len(rest) > 0 {
+		err = fmt.Errorf("orm: %q is not a field", strings.Join(rest, "__"))
+	}
+	if err != nil {
+		return "", fmt.Errorf("%w (in a subquery)", err)
+	}
+	query, err := v.q.build("SELECT "+col+" FROM "+c.d.QuoteIdent(v.q.meta.Table), sub, false)
+	c.args = sub.args
+	return query, err
+}

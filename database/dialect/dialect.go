@@ -103,6 +103,8 @@ type Dialect interface {
 	Extract(part DatePart, expr string) (string, error)
 	// CastDate truncates the datetime expression expr to its date.
 	CastDate(expr string) string
+	// Random is an expression with a random value, to sort in random order.
+	Random() string
 
 	// Savepoint statements, for nested transactions.
 	Savepoint(name string) string

@@ -40,6 +40,9 @@ func (s Standard) RollbackToSavepoint(name string) string {
 	return "ROLLBACK TO SAVEPOINT " + s.QuoteIdent(name)
 }
 
+// Random is RANDOM(), as SQLite and PostgreSQL spell it.
+func (s Standard) Random() string { return "RANDOM()" }
+
 // Returning lists the (already quoted) columns after RETURNING.
 func (s Standard) Returning(columns []string) string {
 	return "RETURNING " + strings.Join(columns, ", ")

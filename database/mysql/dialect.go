@@ -320,3 +320,6 @@ func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
 }
 
 func (d *Dialect) CastDate(expr string) string { return "DATE(" + expr + ")" }
+
+// Random is MySQL's RAND().
+func (d *Dialect) Random() string { return "RAND()" }
