@@ -1,0 +1,102 @@
+package orm
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"reflect"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/dialect"
+)
+
+// ValidationError holds the problems FullClean found, per field name, in
+// the words Django uses, so that forms can show each next to its field.
+type ValidationError struct {
+	Model  string
+	Fields map[string][]string
+}
+
+func (e *ValidationError) Error() string {
+	var parts []string
+	for _, name := range slices.Sorted(maps.Keys(e.Fields)) {
+		parts = append(parts, name+": "+strings.Join(e.Fields[name], " "))
+	}
+	return "orm: invalid " + e.Model + ": " + strings.Join(parts, "; ")
+}
+
+// FullClean validates obj as Django's full_clean does: blank text, maximum
+// lengths, choices, and uniqueness against the rows in db (the object's own
+// row excepted). It returns a *ValidationError listing every problem, or
+// nil.
+func FullClean[T any](ctx context.Context, db *database.DB, obj *T) error {
+	m, err := MetaOf[T]()
+	if err != nil {
+		return err
+	}
+	v := reflect.ValueOf(obj).Elem()
+	verr := &ValidationError{Model: m.Name, Fields: map[string][]string{}}
+	add := func(f *Field, format string, args ...any) {
+		verr.Fields[f.Name] = append(verr.Fields[f.Name], fmt.Sprintf(format, args...))
+	}
+	pk := v.FieldByIndex(m.PK.index)
+	for _, f := range m.Fields {
+		if !f.Editable || (f == m.PK && f.Kind.IsAuto()) {
+			continue
+		}
+		fv := v.FieldByIndex(f.index)
+		if fv.Kind() == reflect.Pointer {
+			if fv.IsNil() {
+				if !f.Blank && !f.Null {
+					add(f, "This field cannot be null.")
+				}
+				continue
+			}
+			fv = fv.Elem()
+		}
+		if fv.Kind() == reflect.String {
+			s := fv.String()
+			switch n := utf8.RuneCountInString(s); {
+			case n == 0 && !f.Blank:
+				add(f, "This field cannot be blank.")
+				continue
+			case f.MaxLength > 0 && n > f.MaxLength:
+				add(f, "Ensure this value has at most %d characters (it has %d).", f.MaxLength, n)
+			}
+			if len(f.Choices) > 0 && s != "" && !slices.Contains(f.Choices, s) {
+				add(f, "Value %q is not a valid choice.", s)
+			}
+		}
+		if f.related != nil && fv.Field(0).Int() == 0 && !f.Null {
+			add(f, "This field cannot be null.")
+		}
+		if f.Unique && f.Kind != dialect.KindJSON && len(verr.Fields[f.Name]) == 0 {
+			others := Query[T](db).Filter(f.Name, v.FieldByIndex(f.index).Interface())
+			if !pk.IsZero() {
+				others = others.Exclude("pk", pk.Interface())
+			}
+			taken, err := others.Exists(ctx)
+			if err != nil {
+				return err
+			}
+			if taken {
+				add(f, "%s with this %s already exists.", m.Name, capitalize(f.VerboseName))
+			}
+		}
+	}
+	if len(verr.Fields) > 0 {
+		return verr
+	}
+	return nil
+}
+
+func capitalize(s string) string {
+	if s == "" {
+		return s
+	}
+	r, n := utf8.DecodeRuneInString(s)
+	return strings.ToUpper(string(r)) + s[n:]
+}
