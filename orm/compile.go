@@ -21,7 +21,7 @@ type compiler struct {
 }
 
 func newCompiler(d dialect.Dialect, m *Meta) *compiler {
-	return &compiler{d: d, meta: m, joined: map[string]string{}}
+	return &compiler{d: d, meta: m}
 }
 
 func (c *compiler) bind(v any) string {
@@ -47,6 +47,9 @@ func fieldOf(m *Meta, name string) (*Field, error) {
 
 // ref is the qualified column of f in the table known as alias.
 func (c *compiler) ref(alias string, f *Field) string {
+	if alias == c.meta.Table && c.meta.Fields[f.pos] == f {
+		return c.meta.qualified(c.d, f)
+	}
 	return c.d.QuoteIdent(alias) + "." + c.d.QuoteIdent(f.Column)
 }
 
@@ -77,19 +80,30 @@ func (c *compiler) resolve(parts []string) (col string, f *Field, rest []string,
 		}
 		path += "__" + f.Name
 		outer = outer || f.Null
-		relAlias, done := c.joined[path]
-		if !done {
-			relAlias = "T" + strconv.Itoa(len(c.joined)+1)
-			c.joined[path] = relAlias
-			kind := "INNER JOIN "
-			if outer {
-				kind = "LEFT OUTER JOIN "
-			}
-			c.joins = append(c.joins, kind+c.d.QuoteIdent(rel.Table)+" "+c.d.QuoteIdent(relAlias)+
-				" ON "+c.ref(relAlias, rel.PK)+" = "+c.ref(alias, f))
-		}
-		m, alias = rel, relAlias
+		m, alias = rel, c.join(path, rel, alias, f, outer)
 	}
+}
+
+// join joins the table of rel, reached from the table known as from
+// through the relation field f, once per relation path; it returns the
+// alias of the joined table. outer makes it a LEFT OUTER JOIN, needed as
+// soon as a nullable relation is on the path.
+func (c *compiler) join(path string, rel *Meta, from string, f *Field, outer bool) string {
+	if alias, done := c.joined[path]; done {
+		return alias
+	}
+	alias := "T" + strconv.Itoa(len(c.joined)+1)
+	if c.joined == nil {
+		c.joined = map[string]string{} // most queries join nothing
+	}
+	c.joined[path] = alias
+	kind := "INNER JOIN "
+	if outer {
+		kind = "LEFT OUTER JOIN "
+	}
+	c.joins = append(c.joins, kind+c.d.QuoteIdent(rel.Table)+" "+c.d.QuoteIdent(alias)+
+		" ON "+c.ref(alias, rel.PK)+" = "+c.ref(from, f))
+	return alias
 }
 
 // operand is an Expr compiled, or a value bound.

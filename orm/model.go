@@ -45,6 +45,7 @@ type Meta struct {
 	byName  map[string]*Field
 	typ     reflect.Type
 	selects sync.Map // dialect name -> "cols FROM table"
+	refs    sync.Map // dialect name -> []string, the qualified column of each field
 }
 
 // Field describes one field of a model.
@@ -67,6 +68,7 @@ type Field struct {
 	VerboseName string
 	HelpText    string
 	index       []int        // reflect path into the struct
+	pos         int          // index in Meta.Fields
 	goType      reflect.Type // the field's Go type
 	conv        converter    // nil when database/sql handles the type
 	related     reflect.Type // the model a ForeignKey or OneToOne points to
@@ -216,9 +218,25 @@ func (m *Meta) collect(t reflect.Type, index []int) error {
 			}
 			m.byName[f.Column] = f // filter("question_id", 1), as in Django
 		}
+		f.pos = len(m.Fields)
 		m.Fields = append(m.Fields, f)
 	}
 	return nil
+}
+
+// qualified returns "table"."column" for f in d's quoting, computed once
+// per dialect name: every query on the model names its columns this way.
+func (m *Meta) qualified(d dialect.Dialect, f *Field) string {
+	if refs, ok := m.refs.Load(d.Name()); ok {
+		return refs.([]string)[f.pos]
+	}
+	table := d.QuoteIdent(m.Table)
+	refs := make([]string, len(m.Fields))
+	for i, field := range m.Fields {
+		refs[i] = table + "." + d.QuoteIdent(field.Column)
+	}
+	m.refs.Store(d.Name(), refs)
+	return refs[f.pos]
 }
 
 func newField(sf reflect.StructField, tag string) (*Field, error) {

@@ -37,6 +37,8 @@ type QuerySet[T any] struct {
 	distinct bool
 	lock     *dialect.Lock // SelectForUpdate
 	groupBy  string        // set by ValuesQuery.Annotate
+	selected []string      // SelectRelated paths
+	prefetch []string      // PrefetchRelated fields
 }
 
 // Query starts a query on all rows of model T in db.
@@ -129,12 +131,16 @@ func cmpErr(prev, err error) error {
 func (q QuerySet[T]) build(head string, c *compiler, ordered bool) (string, error) {
 	var where, tail strings.Builder
 	if len(q.where) > 0 {
-		cond, err := And(q.where...).compile(c)
+		var cond Condition = junction{"AND", q.where}
+		if len(q.where) == 1 {
+			cond = q.where[0]
+		}
+		sqlCond, err := cond.compile(c)
 		if err != nil {
 			return "", err
 		}
 		where.WriteString(" WHERE ")
-		where.WriteString(cond)
+		where.WriteString(sqlCond)
 	}
 	if ordered {
 		if len(q.order) > 0 {
@@ -211,12 +217,27 @@ func (q QuerySet[T]) compiler() (*compiler, error) {
 // SQL returns the SELECT statement and its arguments, for logging and
 // tests; nothing runs.
 func (q QuerySet[T]) SQL() (string, []any, error) {
+	query, args, _, err := q.selectSQL()
+	return query, args, err
+}
+
+// selectSQL compiles the SELECT, with the columns of SelectRelated's tables
+// after the model's own.
+func (q QuerySet[T]) selectSQL() (string, []any, []selection, error) {
 	c, err := q.compiler()
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
-	s, err := q.build(q.selectHead(c), c, true)
-	return s, c.args, err
+	sels, err := q.selections(c)
+	if err != nil {
+		return "", nil, nil, err
+	}
+	head := q.selectHead(c)
+	if len(sels) > 0 {
+		head = strings.Replace(head, " FROM ", ", "+selectColumns(c, sels)+" FROM ", 1)
+	}
+	query, err := q.build(head, c, true)
+	return query, c.args, sels, err
 }
 
 func (q QuerySet[T]) selectHead(c *compiler) string {
@@ -233,22 +254,26 @@ func (m *Meta) selectFrom(d dialect.Dialect) string {
 	if s, ok := m.selects.Load(d.Name()); ok {
 		return s.(string)
 	}
-	table := d.QuoteIdent(m.Table)
 	cols := make([]string, len(m.Fields))
 	for i, f := range m.Fields {
-		cols[i] = table + "." + d.QuoteIdent(f.Column) // qualified: joins may bring other "id"s
+		cols[i] = m.qualified(d, f) // qualified: joins may bring other "id"s
 	}
-	s := strings.Join(cols, ", ") + " FROM " + table
+	s := strings.Join(cols, ", ") + " FROM " + d.QuoteIdent(m.Table)
 	m.selects.Store(d.Name(), s)
 	return s
 }
 
 // Iter streams the rows, one at a time, without holding them all in memory.
-// Stop early by breaking out of the loop.
+// Stop early by breaking out of the loop. PrefetchRelated needs all the rows
+// at once: use All with it.
 func (q QuerySet[T]) Iter(ctx context.Context) iter.Seq2[T, error] {
 	return func(yield func(T, error) bool) {
 		var zero T
-		query, args, err := q.SQL()
+		if len(q.prefetch) > 0 {
+			yield(zero, errors.New("orm: PrefetchRelated needs every row at once: use All, not Iter"))
+			return
+		}
+		query, args, sels, err := q.selectSQL()
 		if err != nil {
 			yield(zero, err)
 			return
@@ -263,23 +288,36 @@ func (q QuerySet[T]) Iter(ctx context.Context) iter.Seq2[T, error] {
 			return
 		}
 		defer rows.Close()
-		dest := make([]any, len(q.meta.Fields))
+		n := len(q.meta.Fields)
+		for _, s := range sels {
+			n += len(s.meta.Fields)
+		}
+		dest := make([]any, 0, n) // reused: a row's targets replace the last row's
+		var related []reflect.Value
+		if len(sels) > 0 {
+			related = make([]reflect.Value, len(sels))
+		}
 		for rows.Next() {
 			var obj T
 			v := reflect.ValueOf(&obj).Elem()
-			for i, f := range q.meta.Fields {
-				fv := v.FieldByIndex(f.index)
-				if f.conv != nil {
-					dest[i] = f.conv.scanner(fv)
-				} else {
-					dest[i] = fv.Addr().Interface()
-				}
+			dest = scanTargets(dest[:0], q.meta, v)
+			for i, s := range sels {
+				related[i] = reflect.New(s.meta.typ)
+				dest = scanTargets(dest, s.meta, related[i].Elem())
 			}
 			if err := rows.Scan(dest...); err != nil {
 				yield(zero, fmt.Errorf("orm: reading %s: %w", q.meta.Name, err))
 				return
 			}
 			q.meta.normalize(v)
+			for i, s := range sels {
+				s.meta.normalize(related[i].Elem())
+				holder := v
+				if s.parent >= 0 {
+					holder = related[s.parent].Elem()
+				}
+				holder.FieldByIndex(s.fk.index).Addr().Interface().(cacher).cache(related[i].Interface())
+			}
 			if !yield(obj, nil) {
 				return
 			}
@@ -292,6 +330,8 @@ func (q QuerySet[T]) Iter(ctx context.Context) iter.Seq2[T, error] {
 
 // All returns every row.
 func (q QuerySet[T]) All(ctx context.Context) ([]T, error) {
+	prefetch := q.prefetch
+	q.prefetch = nil
 	var out []T
 	for obj, err := range q.Iter(ctx) {
 		if err != nil {
@@ -299,7 +339,8 @@ func (q QuerySet[T]) All(ctx context.Context) ([]T, error) {
 		}
 		out = append(out, obj)
 	}
-	return out, nil
+	q.prefetch = prefetch
+	return out, q.prefetchInto(ctx, out)
 }
 
 // Get returns the one row the query matches: ErrDoesNotExist when there

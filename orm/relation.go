@@ -18,13 +18,15 @@ import (
 //
 // A nullable foreign key (tag null) stores ID 0 as NULL.
 type ForeignKey[T any] struct {
-	ID int64
+	ID     int64
+	cached *T // the related row, when SelectRelated or PrefetchRelated read it
 }
 
 // OneToOne is a ForeignKey whose column is unique, like Django's
 // OneToOneField.
 type OneToOne[T any] struct {
-	ID int64
+	ID     int64
+	cached *T
 }
 
 // To returns a ForeignKey to obj, which must have been saved.
@@ -33,15 +35,37 @@ func To[T any](obj *T) (ForeignKey[T], error) {
 	return ForeignKey[T]{ID: id}, err
 }
 
-// Fetch reads the related row.
+// Fetch returns the related row: the one SelectRelated or PrefetchRelated
+// read with this row, or else a fresh query.
 func (fk ForeignKey[T]) Fetch(ctx context.Context, db *database.DB) (T, error) {
-	return Query[T](db).Filter("pk", fk.ID).Get(ctx)
+	return fetch(ctx, db, fk.ID, fk.cached)
 }
 
-// Fetch reads the related row.
+// Fetch returns the related row, as ForeignKey's Fetch.
 func (o OneToOne[T]) Fetch(ctx context.Context, db *database.DB) (T, error) {
-	return Query[T](db).Filter("pk", o.ID).Get(ctx)
+	return fetch(ctx, db, o.ID, o.cached)
 }
+
+// Loaded returns the related row when SelectRelated or PrefetchRelated
+// read it, without a query.
+func (fk ForeignKey[T]) Loaded() (*T, bool) { return fk.cached, fk.cached != nil }
+
+// Loaded returns the related row when it was read with this one.
+func (o OneToOne[T]) Loaded() (*T, bool) { return o.cached, o.cached != nil }
+
+func fetch[T any](ctx context.Context, db *database.DB, id int64, cached *T) (T, error) {
+	if cached != nil {
+		return *cached, nil
+	}
+	return Query[T](db).Filter("pk", id).Get(ctx)
+}
+
+func (fk *ForeignKey[T]) cache(obj any) { fk.cached = obj.(*T) }
+func (o *OneToOne[T]) cache(obj any)    { o.cached = obj.(*T) }
+
+// cacher is implemented by *ForeignKey and *OneToOne, so that code working
+// by reflection can attach the related row.
+type cacher interface{ cache(obj any) }
 
 func (ForeignKey[T]) related() (reflect.Type, bool) { return reflect.TypeFor[T](), false }
 func (OneToOne[T]) related() (reflect.Type, bool)   { return reflect.TypeFor[T](), true }

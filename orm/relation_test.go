@@ -411,3 +411,66 @@ func TestMoreQueryTools(t *testing.T) {
 		}
 	})
 }
+
+func TestSelectAndPrefetchRelated(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		library(t, db)
+		ctx := t.Context()
+		b, err := orm.Query[Book](db).Filter("title", "Mort").Get(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := Review{Book: orm.ForeignKey[Book]{ID: b.ID}, Stars: 4}
+		if err := orm.Insert(ctx, db, &r); err != nil {
+			t.Fatal(err)
+		}
+
+		reviews, err := orm.Query[Review](db).SelectRelated("book__author", "book").All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		book, ok := reviews[0].Book.Loaded()
+		if !ok || book.Title != "Mort" {
+			t.Fatalf("SelectRelated book = %+v, %v", book, ok)
+		}
+		author, ok := book.Author.Loaded()
+		if !ok || author.Name != "Terry" {
+			t.Errorf("SelectRelated book__author = %+v, %v", author, ok)
+		}
+		sqlText, _, _ := orm.Query[Review](db).SelectRelated("book__author", "book").SQL()
+		if n := strings.Count(sqlText, "JOIN"); n != 2 {
+			t.Errorf("SQL %q has %d joins, want 2", sqlText, n)
+		}
+		if _, err := orm.Query[Book](db).SelectRelated("editor").All(ctx); err == nil || !strings.Contains(err.Error(), "use PrefetchRelated") {
+			t.Errorf("SelectRelated of a nullable relation: %v", err)
+		}
+		if _, err := orm.Query[Book](db).SelectRelated("title").All(ctx); err == nil {
+			t.Error("SelectRelated of a plain field was accepted")
+		}
+
+		books, err := orm.Query[Book](db).OrderBy("title").PrefetchRelated("author", "editor").All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bk := range books {
+			a, ok := bk.Author.Loaded()
+			if !ok || a.ID != bk.Author.ID {
+				t.Errorf("%s: prefetched author %+v, %v", bk.Title, a, ok)
+			}
+			e, ok := bk.Editor.Loaded()
+			if ok != (bk.Editor.ID != 0) || (ok && e.Name != "Terry") {
+				t.Errorf("%s: prefetched editor %+v, %v", bk.Title, e, ok)
+			}
+		}
+		if a, err := books[0].Author.Fetch(ctx, db); err != nil || a.Name == "" {
+			t.Errorf("Fetch of a prefetched relation: %+v, %v", a, err)
+		}
+		var iterErr error
+		for _, err := range orm.Query[Book](db).PrefetchRelated("author").Iter(ctx) {
+			iterErr = err
+		}
+		if iterErr == nil {
+			t.Error("Iter with PrefetchRelated did not refuse")
+		}
+	})
+}

@@ -1,0 +1,159 @@
+package orm
+
+import (
+	"context"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+)
+
+// SelectRelated reads the rows the given relations point to in the same
+// query, through joins, as Django's select_related: afterwards
+// book.Author.Loaded() has the author and Fetch needs no query. Paths may
+// go deeper ("book__author"). Nullable relations are read with
+// PrefetchRelated for now.
+func (q QuerySet[T]) SelectRelated(paths ...string) QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) { q.selected = append(slices.Clip(q.selected), paths...) })
+}
+
+// PrefetchRelated reads the rows the given relations point to with one
+// more query per relation, as Django's prefetch_related, after the main
+// query; nullable relations are fine.
+func (q QuerySet[T]) PrefetchRelated(fields ...string) QuerySet[T] {
+	return q.with(func(q *QuerySet[T]) { q.prefetch = append(slices.Clip(q.prefetch), fields...) })
+}
+
+// selection is one related table read by SelectRelated.
+type selection struct {
+	path   string // "book__author"
+	parent int    // index of the selection holding the relation, -1 for the root
+	fk     *Field // the relation field on the parent
+	meta   *Meta
+	alias  string
+}
+
+// selections resolves the SelectRelated paths into joins, parents first.
+func (q QuerySet[T]) selections(c *compiler) ([]selection, error) {
+	var sels []selection
+	index := map[string]int{}
+	for _, p := range q.selected {
+		m, alias, parent, path := q.meta, q.meta.Table, -1, ""
+		for part := range strings.SplitSeq(p, "__") {
+			f, err := fieldOf(m, part)
+			if err != nil {
+				return nil, fmt.Errorf("%w (in SelectRelated %q)", err, p)
+			}
+			if f.related == nil {
+				return nil, fmt.Errorf("orm: SelectRelated(%q): %s.%s is not a relation", p, m.Name, f.Name)
+			}
+			if f.Null {
+				return nil, fmt.Errorf("orm: SelectRelated(%q): %s.%s is nullable: use PrefetchRelated for it", p, m.Name, f.Name)
+			}
+			rel, err := f.Related()
+			if err != nil {
+				return nil, err
+			}
+			path += "__" + f.Name
+			if i, ok := index[path]; ok {
+				m, alias, parent = rel, sels[i].alias, i
+				continue
+			}
+			relAlias := c.join(path, rel, alias, f, false)
+			sels = append(sels, selection{path: path, parent: parent, fk: f, meta: rel, alias: relAlias})
+			index[path] = len(sels) - 1
+			m, alias, parent = rel, relAlias, len(sels)-1
+		}
+	}
+	return sels, nil
+}
+
+// selectColumns lists the columns of the selections, after the root's.
+func selectColumns(c *compiler, sels []selection) string {
+	var cols []string
+	for _, s := range sels {
+		for _, f := range s.meta.Fields {
+			cols = append(cols, c.ref(s.alias, f))
+		}
+	}
+	return strings.Join(cols, ", ")
+}
+
+// scanTargets appends to dest the scan targets of obj's fields.
+func scanTargets(dest []any, m *Meta, obj reflect.Value) []any {
+	for _, f := range m.Fields {
+		fv := obj.FieldByIndex(f.index)
+		if f.conv != nil {
+			dest = append(dest, f.conv.scanner(fv))
+		} else {
+			dest = append(dest, fv.Addr().Interface())
+		}
+	}
+	return dest
+}
+
+// prefetch reads the related rows of objs for each PrefetchRelated field,
+// one query per field, and attaches them.
+func (q QuerySet[T]) prefetchInto(ctx context.Context, objs []T) error {
+	for _, name := range q.prefetch {
+		f, err := fieldOf(q.meta, name)
+		if err != nil {
+			return fmt.Errorf("%w (in PrefetchRelated)", err)
+		}
+		if f.related == nil {
+			return fmt.Errorf("orm: PrefetchRelated(%q): %s.%s is not a relation", name, q.meta.Name, f.Name)
+		}
+		rel, err := f.Related()
+		if err != nil {
+			return err
+		}
+		var ids []any
+		seen := map[int64]bool{}
+		for i := range objs {
+			id := reflect.ValueOf(&objs[i]).Elem().FieldByIndex(f.index).Field(0).Int()
+			if id != 0 && !seen[id] {
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 {
+			continue
+		}
+		byID, err := loadByID(ctx, q, rel, ids)
+		if err != nil {
+			return err
+		}
+		for i := range objs {
+			fv := reflect.ValueOf(&objs[i]).Elem().FieldByIndex(f.index)
+			if obj, ok := byID[fv.Field(0).Int()]; ok {
+				fv.Addr().Interface().(cacher).cache(obj.Interface())
+			}
+		}
+	}
+	return nil
+}
+
+// loadByID reads the rows of rel with the given primary keys, by reflection
+// since rel's Go type is only known at run time.
+func loadByID[T any](ctx context.Context, q QuerySet[T], rel *Meta, ids []any) (map[int64]reflect.Value, error) {
+	c := newCompiler(q.db.Dialect(), rel)
+	cond, err := (Q{"pk__in": ids}).compile(c)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := q.db.Query(ctx, "SELECT "+rel.selectFrom(c.d)+" WHERE "+cond, c.args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int64]reflect.Value{}
+	for rows.Next() {
+		p := reflect.New(rel.typ)
+		if err := rows.Scan(scanTargets(nil, rel, p.Elem())...); err != nil {
+			return nil, err
+		}
+		rel.normalize(p.Elem())
+		out[p.Elem().FieldByIndex(rel.PK.index).Int()] = p
+	}
+	return out, rows.Err()
+}
