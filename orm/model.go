@@ -75,6 +75,9 @@ type Field struct {
 	OnDelete    dialect.OnDelete
 	onDeleteSet bool
 	RelatedName string
+	// Format is the validated text format of an email, url, slug or ip
+	// field, checked by FullClean; "" for plain text.
+	Format string
 }
 
 // Field returns the field with the given lookup name ("pk" names the
@@ -281,9 +284,20 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 	if f.onDeleteSet || f.RelatedName != "" {
 		return nil, fmt.Errorf("on_delete and related_name apply to ForeignKey and OneToOne fields")
 	}
+	if f.Format != "" {
+		if typ.Kind() != reflect.String {
+			return nil, fmt.Errorf("the %s option needs a string field, not %s", f.Format, sf.Type)
+		}
+		if f.MaxLength == 0 {
+			f.MaxLength = formatLengths[f.Format] // Django's defaults
+		}
+	}
 	kind, err := kindOf(typ, f)
 	if err != nil {
 		return nil, err
+	}
+	if f.Format == "ip" {
+		kind = dialect.KindIPAddress
 	}
 	f.Kind = kind
 	switch kind {
@@ -300,7 +314,7 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 		return nil, fmt.Errorf("a primary key cannot be null")
 	case (f.AutoNow || f.AutoNowAdd) && f.Kind != dialect.KindDateTime:
 		return nil, fmt.Errorf("auto_now and auto_now_add need a time.Time field, not %s", sf.Type)
-	case f.MaxLength > 0 && f.Kind != dialect.KindChar:
+	case f.MaxLength > 0 && f.Kind != dialect.KindChar && f.Kind != dialect.KindIPAddress:
 		return nil, fmt.Errorf("max_length applies to string fields, not %s", sf.Type)
 	}
 	return f, nil
@@ -350,6 +364,9 @@ func kindOf(t reflect.Type, f *Field) (dialect.Kind, error) {
 	}
 	return dialect.KindInvalid, fmt.Errorf("type %s is not supported yet: use a string, integer, float, bool, time.Time, []byte, a [16]byte UUID, a map, slice or struct (stored as JSON), or a pointer or sql.Null of one", t)
 }
+
+// formatLengths are Django's default max_length for the text formats.
+var formatLengths = map[string]int{"email": 254, "url": 200, "slug": 50, "ip": 39}
 
 // parseTag reads `orm:"max_length=200,null,unique"`.
 func (f *Field) parseTag(tag string) error {
@@ -412,9 +429,17 @@ func (f *Field) parseTag(tag string) error {
 			f.OnDelete, f.onDeleteSet = action, true
 		case "related_name":
 			f.RelatedName = val
+		case "email", "url", "slug", "ip":
+			if hasVal {
+				return fmt.Errorf("option %q takes no value", key)
+			}
+			if f.Format != "" {
+				return fmt.Errorf("options %q and %q exclude each other", f.Format, key)
+			}
+			f.Format = key
 		case "":
 		default:
-			return fmt.Errorf("unknown option %q in tag `orm:%q`: the options are max_length, null, blank, default, unique, db_index, db_column, choices, verbose_name, help_text, editable, primary_key, auto_now, auto_now_add, on_delete, related_name", key, tag)
+			return fmt.Errorf("unknown option %q in tag `orm:%q`: the options are max_length, null, blank, default, unique, db_index, db_column, choices, verbose_name, help_text, editable, primary_key, auto_now, auto_now_add, on_delete, related_name, email, url, slug, ip", key, tag)
 		}
 		if err != nil {
 			return err

@@ -337,6 +337,24 @@ func TestSafety(t *testing.T) {
 			t.Errorf("error = %v", err)
 		}
 	})
+	t.Run("aggregate_names_never_reach_sql", func(t *testing.T) {
+		// Django's CVE-2022-28346 and CVE-2022-28347 shapes: crafted alias names.
+		evil := `n") FROM question; DROP TABLE question; --`
+		got, err := q.Aggregate(t.Context(), orm.Aggregates{evil: orm.Count("pk")})
+		if err != nil || got[evil] != int64(4) {
+			t.Errorf("Aggregate with a crafted name = %v, %v", got, err)
+		}
+		rows, err := q.Values("votes").Annotate(orm.Aggregates{evil: orm.Count("pk")}).All(t.Context())
+		if err != nil || len(rows) != 4 {
+			t.Errorf("Annotate with a crafted name = %v, %v", rows, err)
+		}
+		if _, err := q.Values(`votes" FROM question; --`).All(t.Context()); err == nil {
+			t.Error("Values with a crafted field name was accepted")
+		}
+		if _, err := q.Aggregate(t.Context(), orm.Aggregates{"n": orm.Sum(`votes) FROM question; --`)}); err == nil {
+			t.Error("an aggregate over a crafted field name was accepted")
+		}
+	})
 	t.Run("values_are_bound", func(t *testing.T) {
 		evil := "' OR '1'='1"
 		got, err := q.Filter("text", evil).All(t.Context())

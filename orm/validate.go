@@ -4,7 +4,11 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"net/mail"
+	"net/netip"
+	"net/url"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -69,6 +73,9 @@ func FullClean[T any](ctx context.Context, db *database.DB, obj *T) error {
 			if len(f.Choices) > 0 && s != "" && !slices.Contains(f.Choices, s) {
 				add(f, "Value %q is not a valid choice.", s)
 			}
+			if msg := checkFormat(f.Format, s); s != "" && msg != "" {
+				add(f, "%s", msg)
+			}
 		}
 		if f.related != nil && fv.Field(0).Int() == 0 && !f.Null {
 			add(f, "This field cannot be null.")
@@ -99,4 +106,31 @@ func capitalize(s string) string {
 	}
 	r, n := utf8.DecodeRuneInString(s)
 	return strings.ToUpper(string(r)) + s[n:]
+}
+
+var slugPattern = regexp.MustCompile(`^[-a-zA-Z0-9_]+$`)
+
+// checkFormat returns Django's message when s is not in the format, or "".
+func checkFormat(format, s string) string {
+	switch format {
+	case "email":
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndexByte(s, '@')+1:], ".") {
+			return "Enter a valid email address."
+		}
+	case "url":
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https" && u.Scheme != "ftp" && u.Scheme != "ftps") || u.Host == "" || strings.ContainsAny(s, " \t\n") {
+			return "Enter a valid URL."
+		}
+	case "slug":
+		if !slugPattern.MatchString(s) {
+			return "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
+		}
+	case "ip":
+		if _, err := netip.ParseAddr(s); err != nil {
+			return "Enter a valid IPv4 or IPv6 address."
+		}
+	}
+	return ""
 }

@@ -63,3 +63,65 @@ func TestFullClean(t *testing.T) {
 		}
 	})
 }
+
+type Contact struct {
+	orm.Model
+	Email   string  `orm:"email"`
+	Website string  `orm:"url,blank"`
+	Handle  string  `orm:"slug,unique"`
+	LastIP  *string `orm:"ip"`
+}
+
+func TestFormats(t *testing.T) {
+	m := meta[Contact](t)
+	for name, want := range map[string]int{"email": 254, "website": 200, "handle": 50} {
+		if f, _ := m.Field(name); f.MaxLength != want {
+			t.Errorf("%s max length = %d, want Django's %d", name, f.MaxLength, want)
+		}
+	}
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		migrate(t, db, m)
+		ctx := t.Context()
+		ip := "2001:db8::1"
+		good := Contact{Email: "ada@example.com", Website: "https://example.com/a?b=c", Handle: "ada_lovelace-1", LastIP: &ip}
+		if err := orm.FullClean(ctx, db, &good); err != nil {
+			t.Fatalf("valid contact: %v", err)
+		}
+		if err := orm.Insert(ctx, db, &good); err != nil {
+			t.Fatal(err)
+		}
+		got, err := orm.Query[Contact](db).Filter("last_ip", ip).Get(ctx)
+		if err != nil || got.LastIP == nil || *got.LastIP != ip {
+			t.Errorf("ip round trip: %+v, %v", got, err)
+		}
+		badIP := "300.1.1.1"
+		bad := Contact{Email: "Ada <ada@example.com>", Website: "javascript:alert(1)", Handle: "not a slug", LastIP: &badIP}
+		err = orm.FullClean(ctx, db, &bad)
+		var verr *orm.ValidationError
+		if !errors.As(err, &verr) {
+			t.Fatalf("FullClean = %v", err)
+		}
+		want := map[string]string{
+			"email":   "Enter a valid email address.",
+			"website": "Enter a valid URL.",
+			"handle":  "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
+			"last_ip": "Enter a valid IPv4 or IPv6 address.",
+		}
+		for field, msg := range want {
+			if got := verr.Fields[field]; len(got) != 1 || got[0] != msg {
+				t.Errorf("%s: %q, want [%q]", field, got, msg)
+			}
+		}
+	})
+}
+
+type formatOnInt struct {
+	orm.Model
+	N int `orm:"email"`
+}
+
+func TestFormats_Errors(t *testing.T) {
+	if _, err := orm.MetaOf[formatOnInt](); err == nil || err.Error() != "orm: model formatOnInt, field N: the email option needs a string field, not int" {
+		t.Errorf("error = %v", err)
+	}
+}
