@@ -69,7 +69,7 @@ func BulkCreate[T any](ctx context.Context, db *database.DB, objs []T, conflict 
 					if f.AutoNow || (f.AutoNowAdd && fv.IsZero()) {
 						setTime(fv, now)
 					}
-					arg, err := f.dbValue(fv)
+					arg, err := f.dbValue(d, fv)
 					if err != nil {
 						return err
 					}

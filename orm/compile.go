@@ -124,7 +124,7 @@ func (c *compiler) fieldOperand(f *Field, v any) (string, error) {
 				p.Elem().Set(rv)
 				rv = p
 			}
-			dbv, err := f.conv.value(rv)
+			dbv, err := f.conv.value(c.d, rv)
 			if err != nil {
 				return "", err
 			}

@@ -19,10 +19,13 @@
 //
 // # Status
 //
-// This first layer has model metadata for scalar fields (text, integers,
-// floats, booleans, datetimes, bytes, UUIDs, JSON of any Go type, nullable
-// pointers and sql.Null[T]), Query[T] with filters, Q trees, F expressions,
-// ordering, limits, counts, row locks, updates and deletes, and instance
-// Insert/Save/Delete. Relations, decimals, durations, aggregation and
-// prefetching come next (issue 3).
+// This first layer has model metadata for text (with email, URL, slug and
+// IP formats), integers, floats, booleans, datetimes, durations, bytes,
+// UUIDs, JSON of any Go type, nullable pointers and sql.Null[T], and
+// ForeignKey/OneToOne relations; Query[T] with filters, Q trees, F
+// expressions, joins, ordering, slicing, aggregates, Values/Annotate,
+// SelectRelated/PrefetchRelated, row locks, updates and deletes; instance
+// Insert/Save/Delete, bulk operations and FullClean. Reverse and
+// many-to-many relations, exact decimals, hooks and the rest of Django's
+// QuerySet API come next; docs/orm.md keeps the list.
 package orm

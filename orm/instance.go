@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/dialect"
 )
 
 // nowFunc is the clock of auto_now and auto_now_add; tests replace it.
@@ -37,7 +38,7 @@ func Insert[T any](ctx context.Context, db *database.DB, obj *T) error {
 			setTime(fv, now)
 		}
 		cols = append(cols, d.QuoteIdent(f.Column))
-		arg, err := f.dbValue(fv)
+		arg, err := f.dbValue(d, fv)
 		if err != nil {
 			return err
 		}
@@ -136,10 +137,10 @@ func setTime(fv reflect.Value, t time.Time) {
 	}
 }
 
-// dbValue is what to bind for the field's value fv.
-func (f *Field) dbValue(fv reflect.Value) (any, error) {
+// dbValue is what to bind for the field's value fv on d.
+func (f *Field) dbValue(d dialect.Dialect, fv reflect.Value) (any, error) {
 	if f.conv != nil {
-		return f.conv.value(fv)
+		return f.conv.value(d, fv)
 	}
 	return bindable(fv.Interface()), nil
 }

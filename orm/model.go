@@ -151,9 +151,10 @@ func metaFor(t reflect.Type) (*Meta, error) {
 }
 
 var (
-	timeType    = reflect.TypeFor[time.Time]()
-	bytesType   = reflect.TypeFor[[]byte]()
-	rawJSONType = reflect.TypeFor[json.RawMessage]()
+	durationType = reflect.TypeFor[time.Duration]()
+	timeType     = reflect.TypeFor[time.Time]()
+	bytesType    = reflect.TypeFor[[]byte]()
+	rawJSONType  = reflect.TypeFor[json.RawMessage]()
 )
 
 func buildMeta(t reflect.Type) (*Meta, error) {
@@ -305,6 +306,8 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 		f.conv = jsonConverter{null: f.Null}
 	case dialect.KindUUID:
 		f.conv = uuidConverter{}
+	case dialect.KindDuration:
+		f.conv = durationConverter{}
 	}
 	if f.conv != nil && nullable && sf.Type.Kind() != reflect.Pointer {
 		return nil, fmt.Errorf("a nullable %s field must be a pointer (*%s), not %s", kind, typ, sf.Type)
@@ -327,6 +330,9 @@ func kindOf(t reflect.Type, f *Field) (dialect.Kind, error) {
 	}
 	if t == bytesType {
 		return dialect.KindBinary, nil
+	}
+	if t == durationType {
+		return dialect.KindDuration, nil
 	}
 	if t == rawJSONType {
 		return dialect.KindJSON, nil

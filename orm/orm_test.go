@@ -581,3 +581,41 @@ func TestJSONAndUUIDFields(t *testing.T) {
 		}
 	})
 }
+
+type Task struct {
+	orm.Model
+	Took    time.Duration
+	Timeout *time.Duration
+}
+
+func TestDurationFields(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		migrate(t, db, meta[Task](t))
+		ctx := t.Context()
+		long := 25*time.Hour + time.Minute + 1500*time.Millisecond + time.Microsecond
+		for _, d := range []time.Duration{long, -3*24*time.Hour + time.Hour, 90 * time.Second} {
+			task := Task{Took: d}
+			if d > 0 {
+				timeout := 2 * d
+				task.Timeout = &timeout
+			}
+			if err := orm.Insert(ctx, db, &task); err != nil {
+				t.Fatal(err)
+			}
+			got, err := orm.Query[Task](db).Filter("pk", task.ID).Get(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Took != d || (task.Timeout == nil) != (got.Timeout == nil) || (got.Timeout != nil && *got.Timeout != 2*d) {
+				t.Errorf("round trip of %v: took %v, timeout %v", d, got.Took, got.Timeout)
+			}
+		}
+		n, err := orm.Query[Task](db).Filter("took__gt", time.Hour).Count(ctx)
+		if err != nil || n != 1 {
+			t.Errorf("took > 1h: %d, %v; want 1", n, err)
+		}
+		if got, _, err := orm.Query[Task](db).OrderBy("took").First(ctx); err != nil || got.Took >= 0 {
+			t.Errorf("shortest = %v, %v; want the negative one", got.Took, err)
+		}
+	})
+}
