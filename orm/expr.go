@@ -40,6 +40,14 @@ func (q Q) compile(c *compiler) (string, error) {
 	return "(" + strings.Join(parts, " AND ") + ")", nil
 }
 
+// lookupCond is one lookup, what Filter adds: a Q of one key without the map.
+type lookupCond struct {
+	key   string
+	value any
+}
+
+func (l lookupCond) compile(c *compiler) (string, error) { return c.lookup(l.key, l.value) }
+
 type junction struct {
 	op    string // "AND" or "OR"
 	conds []Condition

@@ -65,12 +65,12 @@ func (q QuerySet[T]) with(f func(*QuerySet[T])) QuerySet[T] {
 //	Filter("text__icontains", "what")
 //	Filter("votes__gt", orm.F("min_votes"))
 func (q QuerySet[T]) Filter(lookup string, value any) QuerySet[T] {
-	return q.Where(Q{lookup: value})
+	return q.Where(lookupCond{lookup, value})
 }
 
 // Exclude drops the rows for which the lookup holds.
 func (q QuerySet[T]) Exclude(lookup string, value any) QuerySet[T] {
-	return q.Where(Not(Q{lookup: value}))
+	return q.Where(Not(lookupCond{lookup, value}))
 }
 
 // Where keeps the rows for which cond holds; use it for Q, And, Or and Not.
