@@ -79,9 +79,9 @@ func parseSQLite(rest string) (*url.URL, error) {
 	case strings.HasPrefix(path, "/") && len(path) > 1:
 		path = path[1:] // sqlite:///rel.db -> "rel.db", sqlite:////abs.db -> "/abs.db"
 	case path == "" || path == "/":
-		return nil, fmt.Errorf("sqlite URL %q names no file: use sqlite:///relative.db, sqlite:////absolute/path.db or sqlite://:memory:", "sqlite://"+rest)
+		return nil, fmt.Errorf("sqlite URL %q names no file: use sqlite:///relative.db, sqlite:////absolute/path.db, or sqlite://:memory: for a private in-memory database", "sqlite://"+rest)
 	default:
-		return nil, fmt.Errorf("sqlite URL %q has a host part %q: use sqlite:///relative.db (three slashes), sqlite:////absolute/path.db (four) or sqlite://:memory:", "sqlite://"+rest, strings.SplitN(path, "/", 2)[0])
+		return nil, fmt.Errorf("sqlite URL %q has a host part %q: use sqlite:///relative.db (three slashes), sqlite:////absolute/path.db (four), or sqlite://:memory: for a private in-memory database", "sqlite://"+rest, strings.SplitN(path, "/", 2)[0])
 	}
 	if _, err := url.ParseQuery(query); err != nil {
 		return nil, fmt.Errorf("sqlite URL %q has a malformed query: %w", "sqlite://"+rest, err)
