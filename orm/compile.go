@@ -64,6 +64,23 @@ func (c *compiler) resolve(parts []string) (col string, f *Field, rest []string,
 			return "", nil, nil, err
 		}
 		rest = parts[i+1:]
+		if f.reverse != nil {
+			rel, fk, err := f.backKey(m)
+			if err != nil {
+				return "", nil, nil, err
+			}
+			path += "__" + f.Name
+			from := alias
+			on := func(a string) string { return c.ref(a, fk) + " = " + c.ref(from, m.PK) }
+			if len(rest) == 0 || rel.byName[rest[0]] == nil {
+				// "choices", "choices__in", "choices__isnull": the related
+				// primary key, over an outer join so that none is NULL.
+				a := c.join(path, rel, true, on)
+				return c.ref(a, rel.PK), rel.PK, rest, nil
+			}
+			m, alias = rel, c.join(path, rel, outer, on)
+			continue
+		}
 		if f.related == nil || len(rest) == 0 {
 			return c.ref(alias, f), f, rest, nil
 		}
@@ -80,15 +97,15 @@ func (c *compiler) resolve(parts []string) (col string, f *Field, rest []string,
 		}
 		path += "__" + f.Name
 		outer = outer || f.Null
-		m, alias = rel, c.join(path, rel, alias, f, outer)
+		from := alias
+		m, alias = rel, c.join(path, rel, outer, func(a string) string { return c.ref(a, rel.PK) + " = " + c.ref(from, f) })
 	}
 }
 
-// join joins the table of rel, reached from the table known as from
-// through the relation field f, once per relation path; it returns the
-// alias of the joined table. outer makes it a LEFT OUTER JOIN, needed as
-// soon as a nullable relation is on the path.
-func (c *compiler) join(path string, rel *Meta, from string, f *Field, outer bool) string {
+// join joins the table of rel once per relation path, on the condition on
+// makes from the new alias, and returns that alias. outer makes it a LEFT
+// OUTER JOIN, needed as soon as a nullable relation is on the path.
+func (c *compiler) join(path string, rel *Meta, outer bool, on func(alias string) string) string {
 	if alias, done := c.joined[path]; done {
 		return alias
 	}
@@ -101,8 +118,7 @@ func (c *compiler) join(path string, rel *Meta, from string, f *Field, outer boo
 	if outer {
 		kind = "LEFT OUTER JOIN "
 	}
-	c.joins = append(c.joins, kind+c.d.QuoteIdent(rel.Table)+" "+c.d.QuoteIdent(alias)+
-		" ON "+c.ref(alias, rel.PK)+" = "+c.ref(from, f))
+	c.joins = append(c.joins, kind+c.d.QuoteIdent(rel.Table)+" "+c.d.QuoteIdent(alias)+" ON "+on(alias))
 	return alias
 }
 

@@ -45,7 +45,7 @@ func (q QuerySet[T]) selections(c *compiler) ([]selection, error) {
 				return nil, fmt.Errorf("%w (in SelectRelated %q)", err, p)
 			}
 			if f.related == nil {
-				return nil, fmt.Errorf("orm: SelectRelated(%q): %s.%s is not a relation", p, m.Name, f.Name)
+				return nil, fmt.Errorf("orm: SelectRelated(%q): %s.%s is not a ForeignKey or OneToOne (use PrefetchRelated for Related fields)", p, m.Name, f.Name)
 			}
 			if f.Null {
 				return nil, fmt.Errorf("orm: SelectRelated(%q): %s.%s is nullable: use PrefetchRelated for it", p, m.Name, f.Name)
@@ -59,7 +59,8 @@ func (q QuerySet[T]) selections(c *compiler) ([]selection, error) {
 				m, alias, parent = rel, sels[i].alias, i
 				continue
 			}
-			relAlias := c.join(path, rel, alias, f, false)
+			from, fk := alias, f
+			relAlias := c.join(path, rel, false, func(a string) string { return c.ref(a, rel.PK) + " = " + c.ref(from, fk) })
 			sels = append(sels, selection{path: path, parent: parent, fk: f, meta: rel, alias: relAlias})
 			index[path] = len(sels) - 1
 			m, alias, parent = rel, relAlias, len(sels)-1
@@ -99,6 +100,12 @@ func (q QuerySet[T]) prefetchInto(ctx context.Context, objs []T) error {
 		f, err := fieldOf(q.meta, name)
 		if err != nil {
 			return fmt.Errorf("%w (in PrefetchRelated)", err)
+		}
+		if f.reverse != nil {
+			if err := q.prefetchReverse(ctx, f, objs); err != nil {
+				return err
+			}
+			continue
 		}
 		if f.related == nil {
 			return fmt.Errorf("orm: PrefetchRelated(%q): %s.%s is not a relation", name, q.meta.Name, f.Name)
@@ -156,4 +163,57 @@ func loadByID[T any](ctx context.Context, q QuerySet[T], rel *Meta, ids []any) (
 		out[p.Elem().FieldByIndex(rel.PK.index).Int()] = p
 	}
 	return out, rows.Err()
+}
+
+// prefetchReverse fills the Related field f of every obj with the rows
+// that point at it, in one query, ordered by their primary key.
+func (q QuerySet[T]) prefetchReverse(ctx context.Context, f *Field, objs []T) error {
+	rel, fk, err := f.backKey(q.meta)
+	if err != nil {
+		return err
+	}
+	pks := make([]any, 0, len(objs))
+	for i := range objs {
+		pks = append(pks, reflect.ValueOf(&objs[i]).Elem().FieldByIndex(q.meta.PK.index).Interface())
+	}
+	if len(pks) == 0 {
+		return nil
+	}
+	c := newCompiler(q.db.Dialect(), rel)
+	cond, err := (lookupCond{fk.Name + "__in", pks}).compile(c)
+	if err != nil {
+		return err
+	}
+	rows, err := q.db.Query(ctx, "SELECT "+rel.selectFrom(c.d)+" WHERE "+cond+" ORDER BY "+c.ref(rel.Table, rel.PK), c.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	groups := map[int64]reflect.Value{} // owner key -> []R
+	sliceType := reflect.SliceOf(rel.typ)
+	for rows.Next() {
+		item := reflect.New(rel.typ).Elem()
+		if err := rows.Scan(scanTargets(nil, rel, item)...); err != nil {
+			return err
+		}
+		rel.normalize(item)
+		owner := item.FieldByIndex(fk.index).Field(0).Int()
+		g, ok := groups[owner]
+		if !ok {
+			g = reflect.MakeSlice(sliceType, 0, 4)
+		}
+		groups[owner] = reflect.Append(g, item)
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for i := range objs {
+		v := reflect.ValueOf(&objs[i]).Elem()
+		items, ok := groups[v.FieldByIndex(q.meta.PK.index).Int()]
+		if !ok {
+			items = reflect.MakeSlice(sliceType, 0, 0)
+		}
+		v.FieldByIndex(f.index).Addr().Interface().(filler).fill(items.Interface())
+	}
+	return nil
 }

@@ -39,7 +39,8 @@ type Options struct {
 type Meta struct {
 	Name    string // the Go type's name
 	Table   string
-	Fields  []*Field // in struct order, the primary key included
+	Fields  []*Field // the columns, in struct order, the primary key included
+	Reverse []*Field // Related[T] fields: relations declared by other models
 	PK      *Field
 	Options Options
 	byName  map[string]*Field
@@ -75,6 +76,10 @@ type Field struct {
 	OnDelete    dialect.OnDelete
 	onDeleteSet bool
 	RelatedName string
+	// reverse is the model whose ForeignKey a Related[T] field follows back,
+	// and by the name of that ForeignKey ("" when there is only one).
+	reverse reflect.Type
+	by      string
 	// Format is the validated text format of an email, url, slug or ip
 	// field, checked by FullClean; "" for plain text.
 	Format string
@@ -92,9 +97,12 @@ func (m *Meta) Field(name string) (*Field, bool) {
 
 // fieldNames lists the lookup names, for error messages.
 func (m *Meta) fieldNames() string {
-	names := make([]string, 0, len(m.Fields)+1)
+	names := make([]string, 0, len(m.Fields)+len(m.Reverse)+1)
 	names = append(names, "pk")
 	for _, f := range m.Fields {
+		names = append(names, f.Name)
+	}
+	for _, f := range m.Reverse {
 		names = append(names, f.Name)
 	}
 	return strings.Join(names, ", ")
@@ -205,6 +213,19 @@ func (m *Meta) collect(t reflect.Type, index []int) error {
 			if err := m.collect(sf.Type, path); err != nil {
 				return err
 			}
+			continue
+		}
+		if rev, ok := reflect.Zero(sf.Type).Interface().(reverser); ok {
+			f, err := newReverseField(sf, tag, rev.reverseOf())
+			if err != nil {
+				return fmt.Errorf("orm: model %s, field %s: %w", m.Name, sf.Name, err)
+			}
+			f.index = path
+			if prev, dup := m.byName[f.Name]; dup {
+				return fmt.Errorf("orm: model %s: fields %s and %s both have the name %q", m.Name, prev.GoName, f.GoName, f.Name)
+			}
+			m.byName[f.Name] = f
+			m.Reverse = append(m.Reverse, f)
 			continue
 		}
 		f, err := newField(sf, tag)

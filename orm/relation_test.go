@@ -16,16 +16,19 @@ import (
 
 type Author struct {
 	orm.Model
-	Name    string `orm:"max_length=50"`
-	Country string `orm:"max_length=2"`
+	Name    string            `orm:"max_length=50"`
+	Country string            `orm:"max_length=2"`
+	Books   orm.Related[Book] `orm:"by=author"`
+	Edited  orm.Related[Book] `orm:"by=editor"`
 }
 
 type Book struct {
 	orm.Model
-	Title  string                 `orm:"max_length=100"`
-	Author orm.ForeignKey[Author] `orm:"on_delete=cascade,related_name=books"`
-	Editor orm.ForeignKey[Author] `orm:"null,on_delete=set_null"`
-	Pages  int
+	Reviews orm.Related[Review]    // Review has one ForeignKey to Book: no by needed
+	Title   string                 `orm:"max_length=100"`
+	Author  orm.ForeignKey[Author] `orm:"on_delete=cascade,related_name=books"`
+	Editor  orm.ForeignKey[Author] `orm:"null,on_delete=set_null"`
+	Pages   int
 }
 
 type Review struct {
@@ -471,6 +474,72 @@ func TestSelectAndPrefetchRelated(t *testing.T) {
 		}
 		if iterErr == nil {
 			t.Error("Iter with PrefetchRelated did not refuse")
+		}
+	})
+}
+
+type ambiguous struct {
+	orm.Model
+	Books orm.Related[Book] // Book has two ForeignKeys to... not to ambiguous at all
+}
+
+func TestReverseRelations(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		ursula, terry := library(t, db)
+		ctx := t.Context()
+		authors := orm.Query[Author](db)
+		names := func(as []Author) string {
+			var out []string
+			for _, a := range as {
+				out = append(out, a.Name)
+			}
+			slices.Sort(out)
+			return fmt.Sprint(out)
+		}
+		tests := []struct {
+			name string
+			q    orm.QuerySet[Author]
+			want string
+		}{
+			{"span", authors.Filter("books__title", "Mort"), "[Terry]"},
+			{"span_lookup", authors.Filter("books__pages__gt", 300), "[Ursula]"},
+			{"distinct", authors.Filter("books__pages__gt", 100).Distinct(), "[Terry Ursula]"},
+			{"by_second_key", authors.Filter("edited__title__startswith", "The"), "[Terry]"},
+			{"none_related", authors.Filter("edited__isnull", true), "[Ursula]"},
+			{"related_pk", authors.Filter("books", 3), "[Terry]"},
+		}
+		for _, tt := range tests {
+			t.Run(tt.name, func(t *testing.T) {
+				got, err := tt.q.All(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if names(got) != tt.want {
+					t.Errorf("got %s, want %s", names(got), tt.want)
+				}
+			})
+		}
+		if n, err := authors.Filter("books__pages__gt", 100).Count(ctx); err != nil || n != 3 {
+			t.Errorf("a row per related row: count = %d, %v; want 3 (as Django, without Distinct)", n, err)
+		}
+
+		got, err := authors.OrderBy("name").PrefetchRelated("books", "edited").All(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range got {
+			books, ok := a.Books.Loaded()
+			want := map[int64]int{ursula.ID: 2, terry.ID: 1}[a.ID]
+			if !ok || len(books) != want {
+				t.Errorf("%s: prefetched %d books (loaded %v), want %d", a.Name, len(books), ok, want)
+			}
+			edited, _ := a.Edited.Loaded()
+			if (a.ID == terry.ID) != (len(edited) == 1) {
+				t.Errorf("%s edited %d books", a.Name, len(edited))
+			}
+		}
+		if _, err := orm.Query[ambiguous](db).Filter("books__title", "x").All(ctx); err == nil || !strings.Contains(err.Error(), "has no ForeignKey to ambiguous") {
+			t.Errorf("a Related field without a ForeignKey back: %v", err)
 		}
 	})
 }

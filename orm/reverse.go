@@ -1,0 +1,83 @@
+package orm
+
+import (
+	"fmt"
+	"reflect"
+	"strings"
+)
+
+// Related declares, on a model, the other side of a ForeignKey that model T
+// holds: the rows of T that point at this one, like Django's reverse
+// accessors (question.choice_set, or related_name="choices"):
+//
+//	type Question struct {
+//		orm.Model
+//		Choices orm.Related[Choice] // Choice has Question orm.ForeignKey[Question]
+//	}
+//
+// It has no column. Lookups follow it ("choices__votes__gt"; a row matches
+// once per related row, so add Distinct where that matters), and
+// PrefetchRelated("choices") fills it. When T has several foreign keys to
+// the model, name the one to follow: `orm:"by=question"`.
+type Related[T any] struct {
+	items  []T
+	loaded bool
+}
+
+// Loaded returns the related rows PrefetchRelated read.
+func (r Related[T]) Loaded() ([]T, bool) { return r.items, r.loaded }
+
+func (Related[T]) reverseOf() reflect.Type { return reflect.TypeFor[T]() }
+
+func (r *Related[T]) fill(items any) {
+	r.items, r.loaded = items.([]T), true
+}
+
+// reverser is implemented by Related.
+type reverser interface{ reverseOf() reflect.Type }
+
+// filler is implemented by *Related, so that code working by reflection can
+// attach prefetched rows.
+type filler interface{ fill(items any) }
+
+func newReverseField(sf reflect.StructField, tag string, target reflect.Type) (*Field, error) {
+	f := &Field{Name: snake(sf.Name), GoName: sf.Name, reverse: target, goType: sf.Type}
+	for opt := range strings.SplitSeq(tag, ",") {
+		key, val, _ := strings.Cut(strings.TrimSpace(opt), "=")
+		switch key {
+		case "by":
+			f.by = val
+		case "verbose_name":
+			f.VerboseName = val
+		case "":
+		default:
+			return nil, fmt.Errorf("option %q does not apply to a Related field: it takes by and verbose_name", key)
+		}
+	}
+	return f, nil
+}
+
+// backKey returns the model a Related field reads and its ForeignKey that
+// points at owner.
+func (f *Field) backKey(owner *Meta) (*Meta, *Field, error) {
+	rel, err := metaFor(f.reverse)
+	if err != nil {
+		return nil, nil, err
+	}
+	var found []*Field
+	for _, fk := range rel.Fields {
+		if fk.related == owner.typ && (f.by == "" || fk.Name == f.by) {
+			found = append(found, fk)
+		}
+	}
+	switch len(found) {
+	case 1:
+		return rel, found[0], nil
+	case 0:
+		if f.by != "" {
+			return nil, nil, fmt.Errorf("orm: %s.%s: %s has no ForeignKey %q to %s", owner.Name, f.Name, rel.Name, f.by, owner.Name)
+		}
+		return nil, nil, fmt.Errorf("orm: %s.%s: %s has no ForeignKey to %s", owner.Name, f.Name, rel.Name, owner.Name)
+	}
+	return nil, nil, fmt.Errorf("orm: %s.%s: %s has %d ForeignKeys to %s: name one with `orm:\"by=...\"`", owner.Name, f.Name, rel.Name, len(found), owner.Name)
+}
