@@ -379,7 +379,9 @@ func (q QuerySet[T]) Count(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	inner, err := q.OrderBy().build(q.selectHead(c), c, true)
+	counted := q.OrderBy()
+	counted.lock = nil // counting locks nothing; PostgreSQL refuses FOR UPDATE under an aggregate
+	inner, err := counted.build(q.selectHead(c), c, true)
 	if err != nil {
 		return 0, err
 	}
