@@ -83,14 +83,17 @@ func selectColumns(c *compiler, sels []selection) string {
 // scanTargets appends to dest the scan targets of obj's fields.
 func scanTargets(dest []any, m *Meta, obj reflect.Value) []any {
 	for _, f := range m.Fields {
-		fv := obj.FieldByIndex(f.index)
-		if f.conv != nil {
-			dest = append(dest, f.conv.scanner(fv))
-		} else {
-			dest = append(dest, fv.Addr().Interface())
-		}
+		dest = append(dest, f.scanTarget(obj.FieldByIndex(f.index)))
 	}
 	return dest
+}
+
+// scanTarget is what to scan f's column into to fill the field value fv.
+func (f *Field) scanTarget(fv reflect.Value) any {
+	if f.conv != nil {
+		return f.conv.scanner(fv)
+	}
+	return fv.Addr().Interface()
 }
 
 // prefetch reads the related rows of objs for each PrefetchRelated field,

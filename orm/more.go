@@ -106,12 +106,7 @@ func Raw[T any](ctx context.Context, db *database.DB, query string, args ...any)
 		var obj T
 		v := reflect.ValueOf(&obj).Elem()
 		for i, f := range fields {
-			fv := v.FieldByIndex(f.index)
-			if f.conv != nil {
-				dest[i] = f.conv.scanner(fv)
-			} else {
-				dest[i] = fv.Addr().Interface()
-			}
+			dest[i] = f.scanTarget(v.FieldByIndex(f.index))
 		}
 		if err := rows.Scan(dest...); err != nil {
 			return nil, err

@@ -86,11 +86,7 @@ func (v ValuesQuery[T]) All(ctx context.Context) ([]map[string]any, error) {
 		dest := make([]any, len(fields), len(fields)+len(names))
 		for i, f := range fields {
 			targets[i] = reflect.New(f.goType).Elem()
-			if f.conv != nil {
-				dest[i] = f.conv.scanner(targets[i])
-			} else {
-				dest[i] = targets[i].Addr().Interface()
-			}
+			dest[i] = f.scanTarget(targets[i])
 		}
 		dest = append(dest, newAggDest()...)
 		if err := rows.Scan(dest...); err != nil {
