@@ -11,21 +11,23 @@ import (
 // Dialect generates SQLite's SQL.
 type Dialect struct {
 	dialect.Standard
-	version  string
-	inMemory bool
+	version string
 }
 
 var _ dialect.Dialect = (*Dialect)(nil)
 
-func newDialect(version string, inMemory bool) *Dialect {
-	return &Dialect{Standard: dialect.Standard{QuoteChar: '"'}, version: version, inMemory: inMemory}
+func newDialect(version string) *Dialect {
+	return &Dialect{Standard: dialect.Standard{QuoteChar: '"'}, version: version}
 }
 
 // Name returns "sqlite".
 func (d *Dialect) Name() string { return "sqlite" }
 
 // Features reports what SQLite supports. SQLite locks the whole database
-// for writing, so it has no row locks and a single writer.
+// for writing, so it has no row locks and a single writer. Identifiers have
+// no length limit (MaxIdentLength 0). An in-memory database lives in the
+// memdb VFS, shared by the connections of its pool, so it needs no
+// SingleConnection.
 func (d *Dialect) Features() dialect.Features {
 	return dialect.Features{
 		Version:          d.version,
@@ -35,7 +37,6 @@ func (d *Dialect) Features() dialect.Features {
 		PartialIndexes:   true,
 		CheckConstraints: true,
 		SingleWriter:     true,
-		SingleConnection: d.inMemory,
 	}
 }
 
@@ -154,21 +155,27 @@ func (d *Dialect) LimitOffset(limit, offset int64) string {
 // Upsert uses ON CONFLICT; updating needs the conflict target.
 func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) { return dialect.OnConflict(d, c) }
 
-// ForUpdate returns "": SQLite has no row locks, and a transaction already
-// holds the database's write lock from BEGIN IMMEDIATE, so no other writer
-// can change what it read. Like Django, the options are accepted and moot.
+// ForUpdate returns "" whatever l asks, as Django does on SQLite. SQLite has
+// no row locks, but every transaction begins IMMEDIATE and so holds the
+// database's write lock from BEGIN to COMMIT: no other transaction can change
+// any row it reads, which is more than FOR UPDATE (of any strength, of any
+// tables) promises. NOWAIT and SKIP LOCKED hold too: while the lock is held
+// no row is locked by anyone else, so the SELECT neither waits nor skips.
+// The wait happens at BEGIN instead, bounded by busy_timeout.
 func (d *Dialect) ForUpdate(dialect.Lock) (string, error) { return "", nil }
 
-// Match uses GLOB for case-sensitive operations (SQLite's LIKE ignores ASCII
-// case) and a Unicode-aware lower-casing with LIKE for the insensitive ones.
+// Match uses GLOB for the case-sensitive operations (SQLite's LIKE ignores
+// ASCII case), and LIKE on both sides folded by a Go function for the
+// insensitive ones (SQLite's own folding covers only ASCII). Regex and IRegex
+// use the Go regexp function this package registers.
 func (d *Dialect) Match(op dialect.MatchOp, lhs, rhs string) string {
 	switch op {
 	case dialect.Contains, dialect.StartsWith, dialect.EndsWith:
 		return lhs + " GLOB " + rhs
 	case dialect.IExact:
-		return "nuages_lower(" + lhs + ") = nuages_lower(" + rhs + ")"
+		return foldFunction + "(" + lhs + ") = " + foldFunction + "(" + rhs + ")"
 	case dialect.IContains, dialect.IStartsWith, dialect.IEndsWith:
-		return "nuages_lower(" + lhs + ") LIKE nuages_lower(" + rhs + `) ESCAPE '\'`
+		return foldFunction + "(" + lhs + ") LIKE " + foldFunction + "(" + rhs + `) ESCAPE '\'`
 	case dialect.Regex, dialect.IRegex:
 		return lhs + " REGEXP " + rhs
 	}

@@ -1,14 +1,12 @@
 package sqlite
 
 import (
-	"context"
 	"database/sql"
 	"errors"
 	"fmt"
 	"net/url"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -59,56 +57,6 @@ func TestOpen_Pragmas(t *testing.T) {
 				}
 			}
 		})
-	}
-}
-
-func TestOpen_Errors(t *testing.T) {
-	dir := t.TempDir()
-	tests := []struct {
-		name, path, query, want string
-	}{
-		{"unknown_option", filepath.Join(dir, "a.db"), "cache=shared", `sqlite: unknown option "cache": the options are busy_timeout, journal_mode and synchronous`},
-		{"bad_timeout", filepath.Join(dir, "a.db"), "busy_timeout=soon", `sqlite: busy_timeout="soon" is not a number of milliseconds >= 0`},
-		{"bad_journal", filepath.Join(dir, "a.db"), "journal_mode=fast", `sqlite: journal_mode="fast": use one of DELETE, TRUNCATE, PERSIST, MEMORY, WAL, OFF`},
-		{"missing_dir", filepath.Join(dir, "no", "such", "a.db"), "", "does not exist: create"},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: tt.path, RawQuery: tt.query})
-			if err == nil {
-				db.Close()
-				t.Fatal("Open succeeded")
-			}
-			if !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("error = %q, want it to contain %q", err, tt.want)
-			}
-		})
-	}
-}
-
-func TestMemory_IsPrivateAndLasts(t *testing.T) {
-	mem := &url.URL{Scheme: "sqlite", Path: memory}
-	a, dl, err := Driver{}.Open(t.Context(), mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer a.Close()
-	b, _, err := Driver{}.Open(t.Context(), mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer b.Close()
-	if !dl.Features().SingleConnection {
-		t.Error("in-memory database does not report SingleConnection")
-	}
-	exec(t, a, "CREATE TABLE t (x integer)", "INSERT INTO t VALUES (1)")
-	if _, err := b.Exec("SELECT * FROM t"); err == nil {
-		t.Error("a second in-memory database sees the first one's table")
-	}
-	time.Sleep(10 * time.Millisecond)
-	var n int
-	if err := a.QueryRow("SELECT COUNT(*) FROM t").Scan(&n); err != nil || n != 1 {
-		t.Errorf("after idling: count = %d, %v; want 1", n, err)
 	}
 }
 
@@ -280,49 +228,6 @@ func TestMatch_RealRows(t *testing.T) {
 			t.Errorf("error = %v, want one naming the invalid regular expression", err)
 		}
 	})
-}
-
-// TestConcurrentWriters checks that read-then-write transactions from many
-// goroutines all succeed: BEGIN IMMEDIATE makes them wait on busy_timeout
-// instead of failing with "database is locked".
-func TestConcurrentWriters(t *testing.T) {
-	db, _ := open(t, "")
-	exec(t, db, "CREATE TABLE counter (n integer)", "INSERT INTO counter VALUES (0)")
-	const writers, each = 8, 25
-	var wg sync.WaitGroup
-	errs := make(chan error, writers*each)
-	for range writers {
-		wg.Go(func() {
-			for range each {
-				errs <- func() error {
-					tx, err := db.BeginTx(context.Background(), nil)
-					if err != nil {
-						return err
-					}
-					defer tx.Rollback()
-					var n int
-					if err := tx.QueryRow("SELECT n FROM counter").Scan(&n); err != nil {
-						return err
-					}
-					if _, err := tx.Exec("UPDATE counter SET n = ?", n+1); err != nil {
-						return err
-					}
-					return tx.Commit()
-				}()
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		if err != nil {
-			t.Errorf("writer: %v", err)
-		}
-	}
-	var n int
-	if err := db.QueryRow("SELECT n FROM counter").Scan(&n); err != nil || n != writers*each {
-		t.Errorf("counter = %d, %v; want %d", n, err, writers*each)
-	}
 }
 
 func TestShell(t *testing.T) {
