@@ -44,8 +44,9 @@
 //
 // # Values
 //
-// Times are written in UTC as "YYYY-MM-DD HH:MM:SS.SSS+00:00" (the driver's
-// "sqlite" time format), which SQLite's date functions read and whose text
+// Times are written in UTC as "YYYY-MM-DD HH:MM:SS.fff+00:00" (the
+// driver's "sqlite" time format; the fraction has up to nine digits and is
+// left out when zero), which SQLite's date functions read and whose text
 // order is time order; they are read back in UTC, and the ORM stores
 // datetimes in UTC. [Dialect.Extract] reads date parts with strftime, in
 // UTC. SQLite stores by type affinity, so the declared column types

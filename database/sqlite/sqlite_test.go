@@ -181,7 +181,7 @@ func TestClassify_RealErrors(t *testing.T) {
 func TestMatch_RealRows(t *testing.T) {
 	db, dl := open(t, "")
 	exec(t, db, `CREATE TABLE w (s text, at datetime)`)
-	for _, s := range []string{"Hello World", "hello world", "50%_off", "50 percent off", "Élan", "a*b", "axb"} {
+	for _, s := range []string{"Hello World", "hello world", "50%_off", "50 percent off", "5000_off", "Élan", "ÉCOLE d'été", "a*b", "axb", "ΣΟΦΟΣ"} {
 		if _, err := db.Exec("INSERT INTO w (s, at) VALUES (?, ?)", s, time.Date(2024, 3, 17, 13, 45, 30, 0, time.UTC)); err != nil {
 			t.Fatal(err)
 		}
@@ -198,10 +198,20 @@ func TestMatch_RealRows(t *testing.T) {
 		{"iexact_unicode", dialect.IExact, "élan", "[Élan]"},
 		{"istartswith_unicode", dialect.IStartsWith, "éL", "[Élan]"},
 		{"startswith", dialect.StartsWith, "hello", "[hello world]"},
-		{"endswith", dialect.EndsWith, "off", "[50 percent off 50%_off]"},
+		{"endswith", dialect.EndsWith, "off", "[50 percent off 50%_off 5000_off]"},
 		{"wildcards_are_literal_like", dialect.IContains, "0%_", "[50%_off]"},
+		{"underscore_is_literal_like", dialect.IContains, "0_", "[5000_off]"},
 		{"wildcards_are_literal_glob", dialect.Contains, "a*b", "[a*b]"},
+		{"iexact_wildcards_are_literal", dialect.IExact, "50%_OFF", "[50%_off]"},
+		{"icontains_unicode", dialect.IContains, "ÉTÉ", "[ÉCOLE d'été]"},
+		{"icontains_unicode_upper", dialect.IContains, "école", "[ÉCOLE d'été]"},
+		{"icontains_final_sigma", dialect.IContains, "σοφος", "[ΣΟΦΟΣ]"},
+		{"iendswith", dialect.IEndsWith, "OFF", "[50 percent off 50%_off 5000_off]"},
+		{"startswith_wildcards_are_literal", dialect.StartsWith, "50%", "[50%_off]"},
+		{"contains_unicode_is_case_sensitive", dialect.Contains, "été", "[ÉCOLE d'été]"},
+		{"contains_unicode_upper", dialect.Contains, "ÉTÉ", "[]"},
 		{"regex", dialect.Regex, "^h.*d$", "[hello world]"},
+		{"regex_unicode_class", dialect.Regex, `^\p{Lu}+$`, "[ΣΟΦΟΣ]"},
 		{"iregex", dialect.IRegex, "^h.*d$", "[Hello World hello world]"},
 	}
 	for _, tt := range tests {
@@ -222,9 +232,15 @@ func TestMatch_RealRows(t *testing.T) {
 			}
 		})
 	}
+	t.Run("regex_null", func(t *testing.T) {
+		var got sql.NullInt64
+		if err := db.QueryRow("SELECT NULL REGEXP 'a', 'a' REGEXP NULL").Scan(&got, new(sql.NullInt64)); err != nil || got.Valid {
+			t.Errorf("NULL REGEXP 'a': got %v, %v; want NULL", got, err)
+		}
+	})
 	t.Run("bad_regex", func(t *testing.T) {
 		_, err := db.Exec("SELECT 1 FROM w WHERE s REGEXP ?", "(")
-		if err == nil || !strings.Contains(err.Error(), "invalid regular expression") {
+		if err == nil || !strings.Contains(err.Error(), `invalid regular expression "(": error parsing regexp: missing closing ): `+"`(`") {
 			t.Errorf("error = %v, want one naming the invalid regular expression", err)
 		}
 	})
