@@ -114,6 +114,8 @@ func (d *Dialect) AlterColumn(table string, c dialect.Column) ([]string, error) 
 	return nil, fmt.Errorf("sqlite: altering column %q of %q: SQLite cannot alter a column in place; the table must be rebuilt: %w", c.Name, table, dialect.ErrUnsupported)
 }
 
+// CreateIndex returns CREATE INDEX; partial and descending indexes are
+// supported.
 func (d *Dialect) CreateIndex(table string, ix dialect.Index) (string, error) {
 	return dialect.CreateIndex(d, table, ix, true)
 }
@@ -246,4 +248,5 @@ func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
 	return "CAST(strftime('" + f + "', " + expr + ") AS INTEGER)", nil
 }
 
+// CastDate returns date(expr), the "YYYY-MM-DD" of a stored datetime.
 func (d *Dialect) CastDate(expr string) string { return "date(" + expr + ")" }

@@ -38,15 +38,34 @@ func exec(t *testing.T, db *sql.DB, stmts ...string) {
 
 func TestOpen_Pragmas(t *testing.T) {
 	tests := []struct {
-		name, query string
-		want        map[string]string
+		name, path, query string
+		want              map[string]string
 	}{
-		{"defaults", "", map[string]string{"foreign_keys": "1", "journal_mode": "wal", "busy_timeout": "5000", "synchronous": "1"}},
-		{"options", "busy_timeout=250&journal_mode=delete&synchronous=full", map[string]string{"journal_mode": "delete", "busy_timeout": "250", "synchronous": "2"}},
+		{"defaults", "new.db", "", map[string]string{"foreign_keys": "1", "journal_mode": "wal", "busy_timeout": "5000", "synchronous": "1"}},
+		{"options", "new.db", "busy_timeout=250&journal_mode=delete&synchronous=full", map[string]string{"journal_mode": "delete", "busy_timeout": "250", "synchronous": "2"}},
+		{"read_write", "existing.db", "mode=rw&synchronous=extra", map[string]string{"journal_mode": "wal", "synchronous": "3", "foreign_keys": "1"}},
+		{"read_only_keeps_journal", "existing.db", "mode=ro", map[string]string{"journal_mode": "delete", "foreign_keys": "1", "busy_timeout": "5000"}},
+		{"memory", memory, "busy_timeout=10", map[string]string{"journal_mode": "memory", "foreign_keys": "1", "busy_timeout": "10"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db, _ := open(t, tt.query)
+			path := tt.path
+			if path != memory {
+				path = filepath.Join(t.TempDir(), tt.path)
+			}
+			if tt.path == "existing.db" {
+				// An existing database, in the rollback journal.
+				db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: "journal_mode=delete"})
+				if err != nil {
+					t.Fatal(err)
+				}
+				db.Close()
+			}
+			db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: tt.query})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
 			for pragma, want := range tt.want {
 				var got string
 				if err := db.QueryRow("PRAGMA " + pragma).Scan(&got); err != nil {
@@ -102,7 +121,16 @@ func TestDDL_EveryKind(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	exec(t, db, uq, dl.DropIndex("everything", "everything_char_int"), dl.RenameTable("everything", "all_kinds"), dl.DropTable("all_kinds"))
+	exec(t, db, uq, `INSERT INTO everything (c_uuid) VALUES ('u1')`)
+	if _, err := db.Exec(`INSERT INTO everything (c_uuid) VALUES ('u1')`); !errors.Is(dl.Classify(err), dialect.ErrUniqueViolation) {
+		t.Errorf("duplicate under an added unique constraint: error = %v, want a unique violation", err)
+	}
+	dropUq, err := dl.DropConstraint("everything", dialect.Constraint{Name: "everything_uuid_uniq", Kind: dialect.ConstraintUnique, Columns: []string{"c_uuid"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	exec(t, db, dropUq, `INSERT INTO everything (c_uuid) VALUES ('u1')`)
+	exec(t, db, dl.DropIndex("everything", "everything_char_int"), dl.RenameTable("everything", "all_kinds"), dl.DropTable("all_kinds"))
 }
 
 func TestClassify_RealErrors(t *testing.T) {
