@@ -1,7 +1,12 @@
 package postgres
 
 import (
+	"context"
+	"database/sql/driver"
 	"errors"
+	"fmt"
+	"io"
+	"net"
 	"net/url"
 	"strings"
 	"testing"
@@ -12,6 +17,21 @@ import (
 )
 
 var d = newDialect("15.20")
+
+func TestFeatures(t *testing.T) {
+	got := d.Features()
+	want := dialect.Features{
+		Version: "15.20", Returning: true, TransactionalDDL: true, AlterColumn: true, DropColumn: true,
+		PartialIndexes: true, CheckConstraints: true, ForUpdate: true, ForUpdateOf: true, SkipLocked: true,
+		AdvisoryLocks: true, MaxIdentLength: 63,
+	}
+	if got != want {
+		t.Errorf("Features() = %+v\nwant %+v", got, want)
+	}
+	if got := d.Name(); got != "postgres" {
+		t.Errorf("Name() = %q, want postgres", got)
+	}
+}
 
 func TestColumnDefinition(t *testing.T) {
 	tests := []struct {
@@ -57,65 +77,376 @@ func TestColumnDefinition(t *testing.T) {
 	}
 }
 
-func TestFragments(t *testing.T) {
-	forUpdate := func(l dialect.Lock) string {
-		s, err := d.ForUpdate(l)
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		return s
-	}
-	upsert := func(c dialect.Conflict) string {
-		ins, suffix, err := d.Upsert(c)
-		if err != nil {
-			return "error: " + err.Error()
-		}
-		return ins + " ... " + suffix
-	}
-	alter, _ := d.AlterColumn("t", dialect.Column{Name: "c", Kind: dialect.KindBigInt, Null: true})
-	fk, _ := d.AddConstraint("book", dialect.Constraint{Name: "book_author_fk", Kind: dialect.ConstraintForeignKey, Columns: []string{"author_id"}, RefTable: "author", RefColumns: []string{"id"}, OnDelete: dialect.Cascade, Deferrable: true})
-	tests := []struct{ name, got, want string }{
-		{"placeholder", d.Placeholder(3), "$3"},
-		{"limit_offset", d.LimitOffset(10, 20), "LIMIT 10 OFFSET 20"},
-		{"offset_only", d.LimitOffset(-1, 20), "OFFSET 20"},
-		{"returning", d.Returning([]string{`"id"`}), `RETURNING "id"`},
-		{"for_update", forUpdate(dialect.Lock{}), "FOR UPDATE"},
-		{"for_no_key_update_of_nowait", forUpdate(dialect.Lock{Strength: dialect.LockNoKeyUpdate, Of: []string{"book"}, NoWait: true}), `FOR NO KEY UPDATE OF "book" NOWAIT`},
-		{"for_share_skip_locked", forUpdate(dialect.Lock{Strength: dialect.LockShare, SkipLocked: true}), "FOR SHARE SKIP LOCKED"},
-		{"for_key_share", forUpdate(dialect.Lock{Strength: dialect.LockKeyShare}), "FOR KEY SHARE"},
-		{"nowait_and_skip", forUpdate(dialect.Lock{NoWait: true, SkipLocked: true}), "error: postgres: a row lock cannot both NOWAIT and SKIP LOCKED: choose one"},
-		{"upsert_update", upsert(dialect.Conflict{Action: dialect.ConflictUpdate, Target: []string{"k"}, Update: []string{"v"}}), `INSERT ... ON CONFLICT ("k") DO UPDATE SET "v" = EXCLUDED."v"`},
-		{"upsert_ignore", upsert(dialect.Conflict{Action: dialect.ConflictIgnore}), "INSERT ... ON CONFLICT DO NOTHING"},
-		{"upsert_update_no_target", upsert(dialect.Conflict{Action: dialect.ConflictUpdate, Update: []string{"v"}}), "error: postgres: an updating upsert needs the conflict target columns and the columns to update"},
-		{"alter_column", strings.Join(alter, ";"), `ALTER TABLE "t" ALTER COLUMN "c" TYPE bigint USING "c"::bigint, ALTER COLUMN "c" DROP NOT NULL, ALTER COLUMN "c" DROP DEFAULT`},
-		{"add_foreign_key", fk, `ALTER TABLE "book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED`},
-		{"drop_table", d.DropTable("t"), `DROP TABLE "t" CASCADE`},
-		{"match_icontains", d.Match(dialect.IContains, `"s"`, "$1"), `"s" ILIKE $1`},
-		{"match_regex", d.Match(dialect.IRegex, `"s"`, "$1"), `"s" ~* $1`},
-		{"arg_contains", d.MatchArg(dialect.Contains, `5%_\`), `%5\%\_\\%`},
-		{"week_day", mustExtract(t, dialect.WeekDay), `(EXTRACT(DOW FROM "at")::integer + 1)`},
-		{"iso_week_day", mustExtract(t, dialect.ISOWeekDay), `EXTRACT(ISODOW FROM "at")::integer`},
-		{"cast_date", d.CastDate(`"at"`), `("at")::date`},
-		{"savepoint", d.RollbackToSavepoint("s1"), `ROLLBACK TO SAVEPOINT "s1"`},
+func TestColumnDefinition_Options(t *testing.T) {
+	tests := []struct {
+		name string
+		col  dialect.Column
+		want string
+	}{
+		{"null", dialect.Column{Name: "c", Kind: dialect.KindText, Null: true}, `"c" text NULL`},
+		{"default", dialect.Column{Name: "n", Kind: dialect.KindInt, Default: "0"}, `"n" integer NOT NULL DEFAULT 0`},
+		{"unique", dialect.Column{Name: "email", Kind: dialect.KindChar, MaxLength: 254, Unique: true}, `"email" varchar(254) NOT NULL UNIQUE`},
+		{"primary_key", dialect.Column{Name: "code", Kind: dialect.KindChar, MaxLength: 8, PrimaryKey: true, Null: true}, `"code" varchar(8) NOT NULL PRIMARY KEY`},
+		{"unique_positive", dialect.Column{Name: "rank", Kind: dialect.KindPositiveInt, Unique: true, Null: true}, `"rank" integer NULL UNIQUE CHECK ("rank" >= 0)`},
+		{"quoted_name", dialect.Column{Name: `we"ird`, Kind: dialect.KindBool}, `"we""ird" boolean NOT NULL`},
+		{"decimal_scale_zero", dialect.Column{Name: "d", Kind: dialect.KindDecimal, Precision: 5}, `"d" numeric(5, 0) NOT NULL`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			if tt.got != tt.want {
-				t.Errorf("got  %s\nwant %s", tt.got, tt.want)
+			got, err := d.ColumnDefinition(tt.col)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
 		})
 	}
 }
 
-func mustExtract(t *testing.T, p dialect.DatePart) string {
-	s, err := d.Extract(p, `"at"`)
-	if err != nil {
-		t.Fatal(err)
+func TestColumn_Invalid(t *testing.T) {
+	tests := []struct {
+		name string
+		col  dialect.Column
+		want string
+	}{
+		{"no_name", dialect.Column{Kind: dialect.KindInt}, "dialect: column without a name"},
+		{"invalid_kind", dialect.Column{Name: "c"}, `dialect: column "c" has invalid kind 0`},
+		{"kind_out_of_range", dialect.Column{Name: "c", Kind: 99}, `dialect: column "c" has invalid kind 99`},
+		{"char_without_length", dialect.Column{Name: "c", Kind: dialect.KindChar}, `dialect: char column "c" needs a max length > 0, got 0`},
+		{"decimal_without_precision", dialect.Column{Name: "c", Kind: dialect.KindDecimal}, `dialect: decimal column "c" needs 0 < precision`},
+		{"decimal_scale_too_big", dialect.Column{Name: "c", Kind: dialect.KindDecimal, Precision: 2, Scale: 3}, "got precision 2, scale 3"},
+		{"auto_not_primary_key", dialect.Column{Name: "c", Kind: dialect.KindAuto}, `dialect: auto-increment column "c" must be the primary key`},
 	}
-	return s
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			calls := map[string]func() error{
+				"ColumnType":       func() error { _, err := d.ColumnType(tt.col); return err },
+				"ColumnDefinition": func() error { _, err := d.ColumnDefinition(tt.col); return err },
+				"AddColumn":        func() error { _, err := d.AddColumn("t", tt.col); return err },
+				"AlterColumn":      func() error { _, err := d.AlterColumn("t", tt.col); return err },
+			}
+			for name, call := range calls {
+				if err := call(); err == nil || !strings.Contains(err.Error(), tt.want) {
+					t.Errorf("%s: error = %v, want it to contain %q", name, err, tt.want)
+				}
+			}
+		})
+	}
+}
+
+func TestSchemaStatements(t *testing.T) {
+	must := func(s string, err error) string {
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return s
+	}
+	mustAll := func(s []string, err error) string {
+		if err != nil {
+			return "error: " + err.Error()
+		}
+		return strings.Join(s, ";\n")
+	}
+	fk := func(on dialect.OnDelete, deferrable bool) dialect.Constraint {
+		return dialect.Constraint{Name: "book_author_fk", Kind: dialect.ConstraintForeignKey, Columns: []string{"author_id"},
+			RefTable: "author", RefColumns: []string{"id"}, OnDelete: on, Deferrable: deferrable}
+	}
+	tests := []struct{ name, got, want string }{
+		{"create_table", mustAll(d.CreateTable(dialect.Table{
+			Name: "book",
+			Columns: []dialect.Column{
+				{Name: "id", Kind: dialect.KindBigAuto, PrimaryKey: true},
+				{Name: "author_id", Kind: dialect.KindBigInt, Null: true},
+				{Name: "title", Kind: dialect.KindChar, MaxLength: 200},
+			},
+			Constraints: []dialect.Constraint{
+				fk(dialect.SetNull, true),
+				{Name: "book_title_uniq", Kind: dialect.ConstraintUnique, Columns: []string{"author_id", "title"}},
+				{Name: "book_title_nonempty", Kind: dialect.ConstraintCheck, Check: `"title" <> ''`},
+			},
+			Indexes: []dialect.Index{
+				{Name: "book_title_idx", Columns: []string{"-title", "id"}},
+				{Name: "book_lower_uniq", Columns: []string{"title"}, Unique: true, Where: `"author_id" IS NULL`},
+			},
+		})), `CREATE TABLE "book" ("id" bigint NOT NULL PRIMARY KEY GENERATED BY DEFAULT AS IDENTITY, "author_id" bigint NULL, "title" varchar(200) NOT NULL, ` +
+			`CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE SET NULL DEFERRABLE INITIALLY DEFERRED, ` +
+			`CONSTRAINT "book_title_uniq" UNIQUE ("author_id", "title"), CONSTRAINT "book_title_nonempty" CHECK ("title" <> ''));
+CREATE INDEX "book_title_idx" ON "book" ("title" DESC, "id");
+CREATE UNIQUE INDEX "book_lower_uniq" ON "book" ("title") WHERE "author_id" IS NULL`},
+		{"create_table_composite_key", mustAll(d.CreateTable(dialect.Table{
+			Name:       "membership",
+			Columns:    []dialect.Column{{Name: "person_id", Kind: dialect.KindInt}, {Name: "group_id", Kind: dialect.KindInt}},
+			PrimaryKey: []string{"person_id", "group_id"},
+		})), `CREATE TABLE "membership" ("person_id" integer NOT NULL, "group_id" integer NOT NULL, PRIMARY KEY ("person_id", "group_id"))`},
+		{"create_table_error", mustAll(d.CreateTable(dialect.Table{Name: "t", Columns: []dialect.Column{{Name: "c", Kind: dialect.KindChar}}})),
+			`error: table "t": dialect: char column "c" needs a max length > 0, got 0`},
+		{"drop_table", d.DropTable("book"), `DROP TABLE "book" CASCADE`},
+		{"rename_table", d.RenameTable("book", "volume"), `ALTER TABLE "book" RENAME TO "volume"`},
+		{"add_column", mustAll(d.AddColumn("book", dialect.Column{Name: "pages", Kind: dialect.KindPositiveInt, Default: "0"})),
+			`ALTER TABLE "book" ADD COLUMN "pages" integer NOT NULL DEFAULT 0 CHECK ("pages" >= 0)`},
+		{"drop_column", d.DropColumn("book", "pages"), `ALTER TABLE "book" DROP COLUMN "pages" CASCADE`},
+		{"rename_column", d.RenameColumn("book", "title", "name"), `ALTER TABLE "book" RENAME COLUMN "title" TO "name"`},
+		{"alter_column_null", mustAll(d.AlterColumn("t", dialect.Column{Name: "c", Kind: dialect.KindBigInt, Null: true})),
+			`ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_c_check";
+ALTER TABLE "t" ALTER COLUMN "c" DROP DEFAULT;
+ALTER TABLE "t" ALTER COLUMN "c" TYPE bigint USING "c"::bigint;
+ALTER TABLE "t" ALTER COLUMN "c" DROP NOT NULL`},
+		{"alter_column_not_null_default", mustAll(d.AlterColumn("t", dialect.Column{Name: "c", Kind: dialect.KindChar, MaxLength: 10, Default: "'none'"})),
+			`ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_c_check";
+ALTER TABLE "t" ALTER COLUMN "c" DROP DEFAULT;
+ALTER TABLE "t" ALTER COLUMN "c" TYPE varchar(10) USING "c"::varchar;
+UPDATE "t" SET "c" = 'none' WHERE "c" IS NULL;
+SET CONSTRAINTS ALL IMMEDIATE;
+ALTER TABLE "t" ALTER COLUMN "c" SET NOT NULL;
+ALTER TABLE "t" ALTER COLUMN "c" SET DEFAULT 'none'`},
+		{"alter_column_positive", mustAll(d.AlterColumn("t", dialect.Column{Name: "c", Kind: dialect.KindPositiveSmallInt, Null: true, Default: "1"})),
+			`ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_c_check";
+ALTER TABLE "t" ALTER COLUMN "c" DROP DEFAULT;
+ALTER TABLE "t" ALTER COLUMN "c" TYPE smallint USING "c"::smallint;
+ALTER TABLE "t" ALTER COLUMN "c" DROP NOT NULL;
+ALTER TABLE "t" ALTER COLUMN "c" SET DEFAULT 1;
+ALTER TABLE "t" ADD CONSTRAINT "t_c_check" CHECK ("c" >= 0)`},
+		{"alter_column_decimal", mustAll(d.AlterColumn("t", dialect.Column{Name: "c", Kind: dialect.KindDecimal, Precision: 8, Scale: 3})),
+			`ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_c_check";
+ALTER TABLE "t" ALTER COLUMN "c" DROP DEFAULT;
+ALTER TABLE "t" ALTER COLUMN "c" TYPE numeric(8, 3) USING "c"::numeric;
+ALTER TABLE "t" ALTER COLUMN "c" SET NOT NULL`},
+		{"alter_column_auto", mustAll(d.AlterColumn("o'k", dialect.Column{Name: "id", Kind: dialect.KindBigAuto, PrimaryKey: true})),
+			`ALTER TABLE "o'k" ALTER COLUMN "id" DROP IDENTITY IF EXISTS;
+ALTER TABLE "o'k" DROP CONSTRAINT IF EXISTS "o'k_id_check";
+ALTER TABLE "o'k" ALTER COLUMN "id" DROP DEFAULT;
+ALTER TABLE "o'k" ALTER COLUMN "id" TYPE bigint USING "id"::bigint;
+ALTER TABLE "o'k" ALTER COLUMN "id" SET NOT NULL;
+ALTER TABLE "o'k" ALTER COLUMN "id" ADD GENERATED BY DEFAULT AS IDENTITY;
+SELECT setval(pg_get_serial_sequence('"o''k"', 'id'), COALESCE(MAX("id"), 0) + 1, false) FROM "o'k"`},
+		{"alter_column_primary_key", mustAll(d.AlterColumn("t", dialect.Column{Name: "id", Kind: dialect.KindInt, PrimaryKey: true, Null: true})),
+			`ALTER TABLE "t" ALTER COLUMN "id" DROP IDENTITY IF EXISTS;
+ALTER TABLE "t" DROP CONSTRAINT IF EXISTS "t_id_check";
+ALTER TABLE "t" ALTER COLUMN "id" DROP DEFAULT;
+ALTER TABLE "t" ALTER COLUMN "id" TYPE integer USING "id"::integer;
+ALTER TABLE "t" ALTER COLUMN "id" SET NOT NULL`},
+		{"create_index", must(d.CreateIndex("book", dialect.Index{Name: "book_title_idx", Columns: []string{"title", "-id"}})),
+			`CREATE INDEX "book_title_idx" ON "book" ("title", "id" DESC)`},
+		{"create_partial_unique_index", must(d.CreateIndex("book", dialect.Index{Name: "b_u", Columns: []string{"title"}, Unique: true, Where: `"deleted" = false`})),
+			`CREATE UNIQUE INDEX "b_u" ON "book" ("title") WHERE "deleted" = false`},
+		{"create_index_error", must(d.CreateIndex("book", dialect.Index{Name: "b_u"})), `error: dialect: index on "book" needs a name and columns`},
+		{"drop_index", d.DropIndex("book", "book_title_idx"), `DROP INDEX "book_title_idx"`},
+		{"add_unique", must(d.AddConstraint("book", dialect.Constraint{Name: "u", Kind: dialect.ConstraintUnique, Columns: []string{"a", "b"}})),
+			`ALTER TABLE "book" ADD CONSTRAINT "u" UNIQUE ("a", "b")`},
+		{"add_check", must(d.AddConstraint("book", dialect.Constraint{Name: "ck", Kind: dialect.ConstraintCheck, Check: `"pages" > 0`})),
+			`ALTER TABLE "book" ADD CONSTRAINT "ck" CHECK ("pages" > 0)`},
+		{"add_fk_no_action", must(d.AddConstraint("book", fk(dialect.NoAction, false))),
+			`ALTER TABLE "book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") REFERENCES "author" ("id")`},
+		{"add_fk_cascade_deferrable", must(d.AddConstraint("book", fk(dialect.Cascade, true))),
+			`ALTER TABLE "book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED`},
+		{"add_fk_restrict", must(d.AddConstraint("book", fk(dialect.Restrict, false))),
+			`ALTER TABLE "book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE RESTRICT`},
+		{"add_fk_set_default", must(d.AddConstraint("book", fk(dialect.SetDefault, true))),
+			`ALTER TABLE "book" ADD CONSTRAINT "book_author_fk" FOREIGN KEY ("author_id") REFERENCES "author" ("id") ON DELETE SET DEFAULT DEFERRABLE INITIALLY DEFERRED`},
+		{"add_constraint_error", must(d.AddConstraint("book", dialect.Constraint{Kind: dialect.ConstraintUnique, Columns: []string{"a"}})),
+			"error: dialect: constraint without a name"},
+		{"drop_constraint", must(d.DropConstraint("book", fk(dialect.Cascade, true))), `ALTER TABLE "book" DROP CONSTRAINT "book_author_fk"`},
+		{"drop_constraint_unnamed", must(d.DropConstraint("book", dialect.Constraint{})),
+			`error: postgres: dropping a constraint of "book": the constraint has no name`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got\n%s\nwant\n%s", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+func TestObjectName(t *testing.T) {
+	long := strings.Repeat("t", 40)
+	tests := []struct{ name, table, column, want string }{
+		{"short", "book", "pages", "book_pages_check"},
+		{"longer_table_shortened", strings.Repeat("t", 60), "pages", strings.Repeat("t", 51) + "_pages_check"},
+		{"both_long", long + "x", long + "y", strings.Repeat("t", 28) + "_" + strings.Repeat("t", 28) + "_check"},
+		{"utf8_not_split", strings.Repeat("é", 30), "c", strings.Repeat("é", 27) + "_c_check"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := objectName(tt.table, tt.column, "check")
+			if got != tt.want {
+				t.Errorf("objectName(%q, %q) = %q, want %q", tt.table, tt.column, got, tt.want)
+			}
+			if len(got) > 63 {
+				t.Errorf("objectName is %d bytes long, more than 63", len(got))
+			}
+		})
+	}
+}
+
+func TestQueryFragments(t *testing.T) {
+	tests := []struct{ name, got, want string }{
+		{"quote", d.QuoteIdent(`a"b`), `"a""b"`},
+		{"placeholder_1", d.Placeholder(1), "$1"},
+		{"placeholder_12", d.Placeholder(12), "$12"},
+		{"limit_offset", d.LimitOffset(10, 20), "LIMIT 10 OFFSET 20"},
+		{"limit_only", d.LimitOffset(10, 0), "LIMIT 10"},
+		{"limit_zero", d.LimitOffset(0, 0), "LIMIT 0"},
+		{"offset_only", d.LimitOffset(-1, 20), "OFFSET 20"},
+		{"neither", d.LimitOffset(-1, 0), ""},
+		{"returning", d.Returning([]string{`"id"`, `"created"`}), `RETURNING "id", "created"`},
+		{"random", d.Random(), "RANDOM()"},
+		{"cast_date", d.CastDate(`"at"`), `("at")::date`},
+		{"savepoint", d.Savepoint("s1"), `SAVEPOINT "s1"`},
+		{"release_savepoint", d.ReleaseSavepoint("s1"), `RELEASE SAVEPOINT "s1"`},
+		{"rollback_to_savepoint", d.RollbackToSavepoint(`s"1`), `ROLLBACK TO SAVEPOINT "s""1"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if tt.got != tt.want {
+				t.Errorf("got %q, want %q", tt.got, tt.want)
+			}
+		})
+	}
+}
+
+func TestUpsert(t *testing.T) {
+	tests := []struct {
+		name            string
+		c               dialect.Conflict
+		insert, suffix  string
+		wantErrContains string
+	}{
+		{"ignore_with_target", dialect.Conflict{Action: dialect.ConflictIgnore, Target: []string{"k"}}, "INSERT", `ON CONFLICT ("k") DO NOTHING`, ""},
+		{"ignore_any", dialect.Conflict{Action: dialect.ConflictIgnore}, "INSERT", "ON CONFLICT DO NOTHING", ""},
+		{"update", dialect.Conflict{Action: dialect.ConflictUpdate, Target: []string{"a", "b"}, Update: []string{"v", "w"}}, "INSERT",
+			`ON CONFLICT ("a", "b") DO UPDATE SET "v" = EXCLUDED."v", "w" = EXCLUDED."w"`, ""},
+		{"update_without_target", dialect.Conflict{Action: dialect.ConflictUpdate, Update: []string{"v"}}, "", "",
+			"postgres: an updating upsert needs the conflict target columns and the columns to update"},
+		{"update_without_columns", dialect.Conflict{Action: dialect.ConflictUpdate, Target: []string{"k"}}, "", "",
+			"postgres: an updating upsert needs the conflict target columns and the columns to update"},
+		{"unknown_action", dialect.Conflict{}, "", "", "postgres: unknown conflict action 0"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			insert, suffix, err := d.Upsert(tt.c)
+			if tt.wantErrContains != "" {
+				if err == nil || err.Error() != tt.wantErrContains {
+					t.Fatalf("error = %v, want %q", err, tt.wantErrContains)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if insert != tt.insert || suffix != tt.suffix {
+				t.Errorf("got %q ... %q, want %q ... %q", insert, suffix, tt.insert, tt.suffix)
+			}
+		})
+	}
+}
+
+func TestForUpdate(t *testing.T) {
+	tests := []struct {
+		name    string
+		l       dialect.Lock
+		want    string
+		wantErr string
+	}{
+		{"update", dialect.Lock{}, "FOR UPDATE", ""},
+		{"no_key_update", dialect.Lock{Strength: dialect.LockNoKeyUpdate}, "FOR NO KEY UPDATE", ""},
+		{"share", dialect.Lock{Strength: dialect.LockShare}, "FOR SHARE", ""},
+		{"key_share", dialect.Lock{Strength: dialect.LockKeyShare}, "FOR KEY SHARE", ""},
+		{"nowait", dialect.Lock{NoWait: true}, "FOR UPDATE NOWAIT", ""},
+		{"skip_locked", dialect.Lock{SkipLocked: true}, "FOR UPDATE SKIP LOCKED", ""},
+		{"of_one", dialect.Lock{Of: []string{"book"}}, `FOR UPDATE OF "book"`, ""},
+		{"of_two_nowait", dialect.Lock{Strength: dialect.LockNoKeyUpdate, Of: []string{"book", `a"b`}, NoWait: true}, `FOR NO KEY UPDATE OF "book", "a""b" NOWAIT`, ""},
+		{"share_of_skip_locked", dialect.Lock{Strength: dialect.LockShare, Of: []string{"t"}, SkipLocked: true}, `FOR SHARE OF "t" SKIP LOCKED`, ""},
+		{"nowait_and_skip_locked", dialect.Lock{NoWait: true, SkipLocked: true}, "", "postgres: a row lock cannot both NOWAIT and SKIP LOCKED: choose one"},
+		{"unknown_strength", dialect.Lock{Strength: 9}, "", "postgres: unknown lock strength 9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := d.ForUpdate(tt.l)
+			if tt.wantErr != "" {
+				if err == nil || err.Error() != tt.wantErr {
+					t.Fatalf("error = %v, want %q", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMatch(t *testing.T) {
+	tests := []struct {
+		op      dialect.MatchOp
+		name    string
+		want    string
+		value   string
+		wantArg string
+	}{
+		{dialect.IExact, "iexact", `UPPER("s") = UPPER($1)`, `50%_\`, `50%_\`},
+		{dialect.Contains, "contains", `"s" LIKE $1`, `50%_\`, `%50\%\_\\%`},
+		{dialect.IContains, "icontains", `UPPER("s") LIKE UPPER($1)`, `50%_\`, `%50\%\_\\%`},
+		{dialect.StartsWith, "startswith", `"s" LIKE $1`, "a_b", `a\_b%`},
+		{dialect.IStartsWith, "istartswith", `UPPER("s") LIKE UPPER($1)`, "a_b", `a\_b%`},
+		{dialect.EndsWith, "endswith", `"s" LIKE $1`, "100%", `%100\%`},
+		{dialect.IEndsWith, "iendswith", `UPPER("s") LIKE UPPER($1)`, "100%", `%100\%`},
+		{dialect.Regex, "regex", `"s" ~ $1`, `^a.c$`, `^a.c$`},
+		{dialect.IRegex, "iregex", `"s" ~* $1`, `^a.c$`, `^a.c$`},
+		{0, "unknown", "FALSE", "x", "x"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := d.Match(tt.op, `"s"`, "$1"); got != tt.want {
+				t.Errorf("Match = %s, want %s", got, tt.want)
+			}
+			if got := d.MatchArg(tt.op, tt.value); got != tt.wantArg {
+				t.Errorf("MatchArg(%q) = %q, want %q", tt.value, got, tt.wantArg)
+			}
+		})
+	}
+}
+
+func TestExtract(t *testing.T) {
+	tests := []struct {
+		part dialect.DatePart
+		name string
+		want string
+	}{
+		{dialect.Year, "year", `EXTRACT(YEAR FROM "at")::integer`},
+		{dialect.Quarter, "quarter", `EXTRACT(QUARTER FROM "at")::integer`},
+		{dialect.Month, "month", `EXTRACT(MONTH FROM "at")::integer`},
+		{dialect.Week, "week", `EXTRACT(WEEK FROM "at")::integer`},
+		{dialect.Day, "day", `EXTRACT(DAY FROM "at")::integer`},
+		{dialect.WeekDay, "week_day", `(EXTRACT(DOW FROM "at")::integer + 1)`},
+		{dialect.ISOWeekDay, "iso_week_day", `EXTRACT(ISODOW FROM "at")::integer`},
+		{dialect.DayOfYear, "day_of_year", `EXTRACT(DOY FROM "at")::integer`},
+		{dialect.Hour, "hour", `EXTRACT(HOUR FROM "at")::integer`},
+		{dialect.Minute, "minute", `EXTRACT(MINUTE FROM "at")::integer`},
+		{dialect.Second, "second", `FLOOR(EXTRACT(SECOND FROM "at"))::integer`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, err := d.Extract(tt.part, `"at"`)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tt.want {
+				t.Errorf("got %s, want %s", got, tt.want)
+			}
+		})
+	}
+	if _, err := d.Extract(99, `"at"`); err == nil || err.Error() != "postgres: unknown date part 99" {
+		t.Errorf("Extract(99) error = %v, want postgres: unknown date part 99", err)
+	}
 }
 
 func TestClassify(t *testing.T) {
+	wrapped := func(err error) error { return fmt.Errorf("querying: %w", err) }
 	tests := []struct {
 		name           string
 		err            error
@@ -123,36 +454,91 @@ func TestClassify(t *testing.T) {
 		wantConstraint string
 	}{
 		{"unique", &pgconn.PgError{Code: "23505", ConstraintName: "book_title_key"}, dialect.ErrUniqueViolation, "book_title_key"},
+		{"unique_wrapped", wrapped(&pgconn.PgError{Code: "23505", ConstraintName: "k"}), dialect.ErrUniqueViolation, "k"},
 		{"foreign_key", &pgconn.PgError{Code: "23503", ConstraintName: "book_author_fk"}, dialect.ErrForeignKeyViolation, "book_author_fk"},
-		{"not_null", &pgconn.PgError{Code: "23502", ColumnName: "title"}, dialect.ErrNotNullViolation, "title"},
+		{"not_null", &pgconn.PgError{Code: "23502", TableName: "book", ColumnName: "title"}, dialect.ErrNotNullViolation, "book.title"},
+		{"not_null_named", &pgconn.PgError{Code: "23502", TableName: "book", ColumnName: "title", ConstraintName: "book_title_not_null"}, dialect.ErrNotNullViolation, "book_title_not_null"},
 		{"check", &pgconn.PgError{Code: "23514", ConstraintName: "pages_positive"}, dialect.ErrCheckViolation, "pages_positive"},
 		{"deadlock", &pgconn.PgError{Code: "40P01"}, dialect.ErrDeadlock, ""},
 		{"serialization", &pgconn.PgError{Code: "40001"}, dialect.ErrSerialization, ""},
 		{"admin_shutdown", &pgconn.PgError{Code: "57P01"}, dialect.ErrConnectionLost, ""},
+		{"crash_shutdown", &pgconn.PgError{Code: "57P02"}, dialect.ErrConnectionLost, ""},
+		{"cannot_connect_now", &pgconn.PgError{Code: "57P03"}, dialect.ErrConnectionLost, ""},
 		{"connection_failure", &pgconn.PgError{Code: "08006"}, dialect.ErrConnectionLost, ""},
+		{"eof", io.EOF, dialect.ErrConnectionLost, ""},
+		{"unexpected_eof", wrapped(io.ErrUnexpectedEOF), dialect.ErrConnectionLost, ""},
+		{"bad_conn", driver.ErrBadConn, dialect.ErrConnectionLost, ""},
+		{"conn_closed", wrapped(pgconn.ErrConnClosed), dialect.ErrConnectionLost, ""},
+		{"net_error", &net.OpError{Op: "read", Net: "tcp", Err: errors.New("connection reset by peer")}, dialect.ErrConnectionLost, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := d.Classify(tt.err)
 			var de *dialect.Error
-			if !errors.Is(err, tt.want) || !errors.As(err, &de) || de.Constraint != tt.wantConstraint {
-				t.Errorf("Classify = %v (constraint %q), want %v (constraint %q)", err, de.Constraint, tt.want, tt.wantConstraint)
+			if !errors.As(err, &de) {
+				t.Fatalf("Classify(%v) = %v, want a *dialect.Error", tt.err, err)
+			}
+			if !errors.Is(err, tt.want) || de.Constraint != tt.wantConstraint || !errors.Is(err, tt.err) {
+				t.Errorf("Classify = %v (constraint %q), want %v (constraint %q) wrapping the driver's error", err, de.Constraint, tt.want, tt.wantConstraint)
 			}
 		})
 	}
-	syntax := &pgconn.PgError{Code: "42601"}
-	if got := d.Classify(syntax); got != syntax {
-		t.Errorf("Classify(syntax error) = %v, want it unchanged", got)
+	unchanged := []struct {
+		name string
+		err  error
+	}{
+		{"nil", nil},
+		{"syntax_error", &pgconn.PgError{Code: "42601"}},
+		{"undefined_table", wrapped(&pgconn.PgError{Code: "42P01"})},
+		{"plain", errors.New("boom")},
+		{"canceled", wrapped(context.Canceled)},
+		{"deadline", &net.OpError{Op: "read", Err: context.DeadlineExceeded}},
+	}
+	for _, tt := range unchanged {
+		t.Run("unchanged_"+tt.name, func(t *testing.T) {
+			if got := d.Classify(tt.err); got != tt.err {
+				t.Errorf("Classify(%v) = %v, want it unchanged", tt.err, got)
+			}
+		})
 	}
 }
 
-func TestShell_KeepsPasswordOffTheCommandLine(t *testing.T) {
-	u, _ := url.Parse("postgres://app:s3cr3t@db:5433/shop?sslmode=require")
-	sh := Driver{}.Shell(u)
-	if sh.Program != "psql" || len(sh.Args) != 1 || sh.Args[0] != "postgresql://app@db:5433/shop?sslmode=require" {
-		t.Errorf("Shell = %+v", sh)
+func TestShell(t *testing.T) {
+	const install = "apt-get install postgresql-client (Debian/Ubuntu) or brew install libpq (macOS)"
+	tests := []struct {
+		name     string
+		url      string
+		wantArgs []string
+		wantEnv  []string
+	}{
+		{"password", "postgres://app:s3cr3t@db:5433/shop?sslmode=require", []string{"postgresql://app@db:5433/shop?sslmode=require"}, []string{"PGPASSWORD=s3cr3t"}},
+		{"no_password", "postgresql://app@db/shop", []string{"postgresql://app@db/shop"}, nil},
+		{"escaped_password", "postgres://app:p%40ss%2Fw@db/shop", []string{"postgresql://app@db/shop"}, []string{"PGPASSWORD=p@ss/w"}},
+		{"query_password", "postgres://db/shop?user=app&password=s3cr3t&sslmode=disable", []string{"postgresql://db/shop?sslmode=disable&user=app"}, []string{"PGPASSWORD=s3cr3t"}},
+		{"query_overrides_userinfo", "postgres://app:old@db/shop?password=new", []string{"postgresql://app@db/shop"}, []string{"PGPASSWORD=new"}},
+		{"socket", "postgres:///shop?host=/run/postgresql", []string{"postgresql:///shop?host=/run/postgresql"}, nil},
 	}
-	if len(sh.Env) != 1 || sh.Env[0] != "PGPASSWORD=s3cr3t" {
-		t.Errorf("Env = %q, want [PGPASSWORD=s3cr3t]", sh.Env)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			u, err := url.Parse(tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			sh := Driver{}.Shell(u)
+			if sh.Program != "psql" || sh.Install != install {
+				t.Errorf("Program, Install = %q, %q", sh.Program, sh.Install)
+			}
+			if fmt.Sprint(sh.Args) != fmt.Sprint(tt.wantArgs) {
+				t.Errorf("Args = %q, want %q", sh.Args, tt.wantArgs)
+			}
+			if fmt.Sprint(sh.Env) != fmt.Sprint(tt.wantEnv) {
+				t.Errorf("Env = %q, want %q", sh.Env, tt.wantEnv)
+			}
+			for _, a := range sh.Args {
+				if strings.Contains(a, "s3cr3t") {
+					t.Errorf("argument %q holds the password", a)
+				}
+			}
+		})
 	}
 }
