@@ -21,15 +21,28 @@ type Dialect struct {
 
 var _ dialect.Dialect = (*Dialect)(nil)
 
+// newDialect returns the dialect of the server whose VERSION() is version:
+// "8.0.36" (MySQL) or "10.11.9-MariaDB-0+deb12u1" (MariaDB, which always
+// says so in its version).
 func newDialect(version string) *Dialect {
 	d := &Dialect{Standard: dialect.Standard{QuoteChar: '`'}, version: version, mariaDB: strings.Contains(strings.ToLower(version), "mariadb")}
-	nums := strings.SplitN(strings.SplitN(version, "-", 2)[0], ".", 3)
+	num, _, _ := strings.Cut(version, "-")
+	nums := strings.SplitN(num, ".", 3)
 	for i, p := range []*int{&d.major, &d.minor, &d.patch} {
 		if i < len(nums) {
-			*p, _ = strconv.Atoi(nums[i])
+			*p, _ = strconv.Atoi(strings.TrimRightFunc(nums[i], func(r rune) bool { return r < '0' || r > '9' }))
 		}
 	}
 	return d
+}
+
+// supported reports an error for a server older than MySQL 8.0 or
+// MariaDB 10.5, whose SQL this package does not write.
+func (d *Dialect) supported() error {
+	if d.mariaDB && !d.atLeast(10, 5, 0) || !d.mariaDB && !d.atLeast(8, 0, 0) {
+		return fmt.Errorf("mysql: the server's version is %s: Nuages needs MySQL 8.0 or MariaDB 10.5 or later", d.version)
+	}
+	return nil
 }
 
 // atLeast reports whether the server's version is major.minor.patch or later.
@@ -95,20 +108,28 @@ func (d *Dialect) ColumnType(c dialect.Column) (string, error) {
 	return dialect.ColumnType(c, columnTypes)
 }
 
-// ColumnDefinition returns the column as CREATE TABLE declares it.
+// ColumnDefinition returns the column as CREATE TABLE declares it. A default
+// on a text, binary or JSON column is written as an expression in
+// parentheses, the only form MySQL accepts there (since 8.0.13; MariaDB
+// accepts both).
 func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
+	return d.columnDefinition(c, "AUTO_INCREMENT PRIMARY KEY")
+}
+
+// columnDefinition writes c with auto as the key clause of the
+// auto-increment kinds.
+func (d *Dialect) columnDefinition(c dialect.Column, auto string) (string, error) {
 	typ, err := d.ColumnType(c)
 	if err != nil {
 		return "", err
 	}
 	switch c.Kind {
 	case dialect.KindText, dialect.KindBinary, dialect.KindJSON:
-		if c.Default != "" && !strings.HasPrefix(c.Default, "(") {
-			// MySQL accepts defaults on these types only as expressions.
+		if c.Default != "" {
 			c.Default = "(" + c.Default + ")"
 		}
 	}
-	return dialect.ColumnDefinition(d, c, typ, dialect.KeyClause(c, "AUTO_INCREMENT PRIMARY KEY")), nil
+	return dialect.ColumnDefinition(d, c, typ, dialect.KeyClause(c, auto)), nil
 }
 
 // CreateTable returns CREATE TABLE and CREATE INDEX statements, for InnoDB
@@ -116,7 +137,7 @@ func (d *Dialect) ColumnDefinition(c dialect.Column) (string, error) {
 // point, case-sensitively, as on SQLite and PostgreSQL, so that one query
 // gives one answer on every engine.
 func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
-	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin"})
+	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + binaryCollation})
 }
 
 func (d *Dialect) RenameTable(oldName, newName string) string {
@@ -132,12 +153,13 @@ func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
 }
 
 // AlterColumn redefines the column with MODIFY, which converts the data.
+// MODIFY keeps the column's primary key, unique key and indexes, so they
+// are not repeated; an auto-increment column stays one (AutoField to
+// BigAutoField is a MODIFY to bigint AUTO_INCREMENT).
 func (d *Dialect) AlterColumn(table string, c dialect.Column) ([]string, error) {
-	c.PrimaryKey, c.Unique = false, false // keys are kept by MODIFY; repeating them would add another
-	if c.Kind.IsAuto() {
-		return nil, fmt.Errorf("mysql: altering column %q of %q into an auto-increment column: %w", c.Name, table, dialect.ErrUnsupported)
-	}
-	def, err := d.ColumnDefinition(c)
+	c.Unique = false
+	c.PrimaryKey = c.Kind.IsAuto()
+	def, err := d.columnDefinition(c, "AUTO_INCREMENT")
 	if err != nil {
 		return nil, err
 	}
@@ -162,9 +184,14 @@ func (d *Dialect) AddConstraint(table string, c dialect.Constraint) (string, err
 }
 
 // DropConstraint uses the statement each kind needs: both servers accept
-// DROP FOREIGN KEY and DROP INDEX; DROP CHECK is MySQL's, DROP CONSTRAINT
-// MariaDB's.
+// DROP FOREIGN KEY and DROP INDEX (a unique constraint is an index). A check
+// constraint is dropped with DROP CONSTRAINT, which MariaDB and MySQL 8.0.19
+// or later accept; MySQL 8.0.16 to 8.0.18 only know DROP CHECK, which
+// MariaDB refuses.
 func (d *Dialect) DropConstraint(table string, c dialect.Constraint) (string, error) {
+	if c.Name == "" {
+		return "", fmt.Errorf("mysql: dropping a constraint of %q without a name", table)
+	}
 	var what string
 	switch c.Kind {
 	case dialect.ConstraintForeignKey:
@@ -172,9 +199,9 @@ func (d *Dialect) DropConstraint(table string, c dialect.Constraint) (string, er
 	case dialect.ConstraintUnique:
 		what = "INDEX"
 	case dialect.ConstraintCheck:
-		what = "CHECK"
-		if d.mariaDB {
-			what = "CONSTRAINT"
+		what = "CONSTRAINT"
+		if !d.mariaDB && !d.atLeast(8, 0, 19) {
+			what = "CHECK"
 		}
 	default:
 		return "", fmt.Errorf("mysql: constraint %q has unknown kind %d", c.Name, c.Kind)
@@ -204,9 +231,19 @@ func (d *Dialect) Returning(columns []string) string {
 	return d.Standard.Returning(columns)
 }
 
-// Upsert uses ON DUPLICATE KEY UPDATE, which matches any unique key (the
-// target is ignored). Ignoring assigns a column to itself rather than using
-// INSERT IGNORE, which would also swallow errors other than duplicates.
+// Upsert uses ON DUPLICATE KEY UPDATE, which matches any unique key of the
+// table: the target columns are not part of the SQL.
+//
+// Ignoring assigns a column to itself (the first target column, else the
+// first update column) rather than using INSERT IGNORE: INSERT IGNORE turns
+// every error of the row into a warning, so a NULL in a NOT NULL column, a
+// string too long for its column or a missing foreign key would be stored
+// as a default, truncated or inserted anyway, where only duplicates were to
+// be ignored.
+//
+// Updating reads the inserted values with VALUES(col) on MariaDB and on
+// MySQL before 8.0.19; MySQL 8.0.19 and later name the inserted row instead
+// (VALUES() is deprecated there since 8.0.20).
 func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) {
 	switch c.Action {
 	case dialect.ConflictIgnore:
@@ -215,7 +252,7 @@ func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) {
 			cols = c.Update
 		}
 		if len(cols) == 0 {
-			return "", "", fmt.Errorf("mysql: an ignoring upsert needs a target column to assign to itself")
+			return "", "", fmt.Errorf("mysql: an ignoring upsert needs a target column to assign to itself (the primary key will do)")
 		}
 		q := d.QuoteIdent(cols[0])
 		return "INSERT", "ON DUPLICATE KEY UPDATE " + q + " = " + q, nil
@@ -223,15 +260,28 @@ func (d *Dialect) Upsert(c dialect.Conflict) (string, string, error) {
 		if len(c.Update) == 0 {
 			return "", "", fmt.Errorf("mysql: an updating upsert needs the columns to update")
 		}
+		rowAlias := !d.mariaDB && d.atLeast(8, 0, 19)
 		sets := make([]string, len(c.Update))
 		for i, col := range c.Update {
 			q := d.QuoteIdent(col)
-			sets[i] = q + " = VALUES(" + q + ")"
+			if rowAlias {
+				sets[i] = q + " = " + insertedRow + "." + q
+			} else {
+				sets[i] = q + " = VALUES(" + q + ")"
+			}
 		}
-		return "INSERT", "ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", "), nil
+		suffix := "ON DUPLICATE KEY UPDATE " + strings.Join(sets, ", ")
+		if rowAlias {
+			suffix = "AS " + insertedRow + " " + suffix
+		}
+		return "INSERT", suffix, nil
 	}
 	return "", "", fmt.Errorf("mysql: unknown conflict action %d", c.Action)
 }
+
+// insertedRow is the alias of the row an upsert inserts, on MySQL 8.0.19
+// and later.
+const insertedRow = "`new`"
 
 // ForUpdate returns the locking clause, refusing what the server lacks.
 func (d *Dialect) ForUpdate(l dialect.Lock) (string, error) {
@@ -260,25 +310,31 @@ func (d *Dialect) ForUpdate(l dialect.Lock) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	if wait != "" && !f.SkipLocked {
-		return "", fmt.Errorf("mysql: NOWAIT and SKIP LOCKED need MySQL 8 or MariaDB 10.6; this server is %s: %w", d.version, dialect.ErrUnsupported)
+	// NOWAIT is MariaDB's since 10.3, SKIP LOCKED since 10.6.
+	if l.SkipLocked && !f.SkipLocked {
+		return "", fmt.Errorf("mysql: SKIP LOCKED needs MySQL 8 or MariaDB 10.6; this server is %s: %w", d.version, dialect.ErrUnsupported)
 	}
 	return s + wait, nil
 }
 
 // Match relies on the binary collation of the tables for the case-sensitive
-// operations and lower-cases both sides for the others (MySQL's LOWER
-// follows Unicode), which keeps accents distinct, as PostgreSQL's ILIKE does.
+// operations, and names it on rhs so that they stay case-sensitive when lhs
+// is an expression in the connection's case-insensitive collation. The
+// case-insensitive LIKEs lower-case both sides (MySQL's LOWER follows
+// Unicode), which keeps accents distinct, as PostgreSQL's ILIKE does. The
+// regular expressions take their case sensitivity from the collation on
+// both servers (PCRE on MariaDB, ICU on MySQL); lower-casing a pattern would
+// change its meaning (\D is not \d).
 func (d *Dialect) Match(op dialect.MatchOp, lhs, rhs string) string {
 	switch op {
 	case dialect.IExact, dialect.IContains, dialect.IStartsWith, dialect.IEndsWith:
 		return "LOWER(" + lhs + ") LIKE LOWER(" + rhs + ")"
 	case dialect.Contains, dialect.StartsWith, dialect.EndsWith:
-		return lhs + " LIKE " + rhs + " COLLATE utf8mb4_bin"
+		return lhs + " LIKE " + rhs + " COLLATE " + binaryCollation
 	case dialect.Regex:
-		return lhs + " REGEXP " + rhs + " COLLATE utf8mb4_bin"
+		return lhs + " REGEXP " + rhs + " COLLATE " + binaryCollation
 	case dialect.IRegex:
-		return "LOWER(" + lhs + ") REGEXP LOWER(" + rhs + ")"
+		return lhs + " REGEXP " + rhs + " COLLATE " + connectionCollation
 	}
 	return "FALSE"
 }

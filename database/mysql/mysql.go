@@ -1,16 +1,14 @@
 package mysql
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
-	"database/sql/driver"
-	"errors"
 	"fmt"
-	"io"
 	"net"
 	"net/url"
 	"os/exec"
-	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -24,15 +22,36 @@ type Driver struct{}
 
 var _ dialect.Driver = Driver{}
 
+const (
+	// connectionCollation is the collation of the connection: a utf8mb4
+	// collation that MySQL 8 and MariaDB both have. It applies to literals
+	// and bound values; columns have their table's collation.
+	connectionCollation = "utf8mb4_unicode_ci"
+	// binaryCollation is the collation of the tables Nuages creates:
+	// comparison and order by code point, case-sensitive.
+	binaryCollation = "utf8mb4_bin"
+	// defaultTimeout bounds connecting, when the URL sets no timeout.
+	defaultTimeout = 5 * time.Second
+)
+
+// options are the query parameters a URL may set, sorted.
+var options = []string{"charset", "socket", "timeout", "tls"}
+
+// tlsModes are the values of the tls option, the driver's named modes.
+var tlsModes = []string{"false", "preferred", "skip-verify", "true"}
+
 // config builds the driver's configuration from u, field by field (never by
 // formatting a DSN string from the user's parts).
 func config(u *url.URL) (*mysql.Config, error) {
 	cfg := mysql.NewConfig()
 	cfg.User = u.User.Username()
-	cfg.Passwd, _ = u.User.Password()
+	cfg.Passwd, _ = u.User.Password() // url.Parse decoded it
 	cfg.DBName = strings.TrimPrefix(u.Path, "/")
+	if strings.Contains(cfg.DBName, "/") {
+		return nil, fmt.Errorf("mysql: database name %q holds a slash: the URL's path is the one database name", cfg.DBName)
+	}
 	cfg.Net, cfg.Addr = "tcp", u.Host
-	if u.Port() == "" && u.Host != "" {
+	if u.Host != "" && u.Port() == "" {
 		cfg.Addr = net.JoinHostPort(u.Hostname(), "3306")
 	}
 	// Report matched rows rather than changed ones, as Django does, so that
@@ -40,18 +59,35 @@ func config(u *url.URL) (*mysql.Config, error) {
 	cfg.ClientFoundRows = true
 	cfg.ParseTime = true
 	cfg.Loc = time.UTC
-	cfg.Collation = "utf8mb4_unicode_ci"
-	cfg.Timeout = 5 * time.Second
+	cfg.Collation = connectionCollation
+	cfg.Timeout = defaultTimeout
 	cfg.Params = map[string]string{
+		// TRADITIONAL is STRICT_TRANS_TABLES, STRICT_ALL_TABLES,
+		// NO_ZERO_IN_DATE, NO_ZERO_DATE, ERROR_FOR_DIVISION_BY_ZERO and
+		// NO_ENGINE_SUBSTITUTION on both servers: bad data is an error,
+		// never silently truncated or zeroed.
 		"sql_mode":  "'TRADITIONAL'",
 		"time_zone": "'+00:00'",
 	}
 	for key, vals := range u.Query() {
-		v := vals[len(vals)-1]
+		if len(vals) > 1 {
+			return nil, fmt.Errorf("mysql: option %q is given %d times", key, len(vals))
+		}
+		v := vals[0]
 		switch key {
+		case "charset":
+			if v != "utf8mb4" {
+				return nil, fmt.Errorf("mysql: charset=%q: Nuages always connects in utf8mb4, the only MySQL character set holding every Unicode character", v)
+			}
 		case "socket":
+			if v == "" {
+				return nil, fmt.Errorf("mysql: socket= needs the path of the server's Unix socket")
+			}
 			cfg.Net, cfg.Addr = "unix", v
 		case "tls":
+			if !slices.Contains(tlsModes, v) {
+				return nil, fmt.Errorf("mysql: tls=%q: the modes are %s", v, strings.Join(tlsModes, ", "))
+			}
 			cfg.TLSConfig = v
 		case "timeout":
 			d, err := time.ParseDuration(v)
@@ -60,13 +96,16 @@ func config(u *url.URL) (*mysql.Config, error) {
 			}
 			cfg.Timeout = d
 		default:
-			return nil, fmt.Errorf("mysql: unknown option %q: the options are socket, tls and timeout", key)
+			return nil, fmt.Errorf("mysql: unknown option %q: the options are %s", key, strings.Join(options, ", "))
 		}
 	}
 	return cfg, nil
 }
 
-// Open connects to the server named by u.
+// Open connects to the server named by u, checks that it answers within
+// ctx and reads its version to tell MySQL from MariaDB. The errors it
+// returns never hold the password: the driver's own errors name the user
+// and the address, not the password.
 func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, error) {
 	cfg, err := config(u)
 	if err != nil {
@@ -80,9 +119,14 @@ func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, e
 	var version string
 	if err := db.QueryRowContext(ctx, "SELECT VERSION()").Scan(&version); err != nil {
 		db.Close()
-		return nil, nil, fmt.Errorf("mysql: %w", err)
+		return nil, nil, fmt.Errorf("mysql: connecting to %s as %q: %w", cfg.Addr, cfg.User, err)
 	}
-	return db, newDialect(version), nil
+	d := newDialect(version)
+	if err := d.supported(); err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, d, nil
 }
 
 // Shell returns the mariadb client, or mysql where only that one is
@@ -99,87 +143,28 @@ func shell(u *url.URL, lookPath func(string) (string, error)) dialect.Shell {
 			program = "mysql"
 		}
 	}
+	// Every argument is --name=value, so that no part of the URL can be
+	// read as another option.
 	var args []string
 	if sock := u.Query().Get("socket"); sock != "" {
 		args = append(args, "--socket="+sock)
-	} else {
-		args = append(args, "--host="+u.Hostname())
-		if p := u.Port(); p != "" {
-			args = append(args, "--port="+p)
-		}
+	} else if host := u.Hostname(); host != "" {
+		args = append(args, "--host="+host, "--port="+cmp.Or(u.Port(), "3306"))
 	}
 	if user := u.User.Username(); user != "" {
 		args = append(args, "--user="+user)
 	}
+	if name := strings.TrimPrefix(u.Path, "/"); name != "" {
+		args = append(args, "--database="+name)
+	}
 	var env []string
-	if pw, ok := u.User.Password(); ok {
+	if pw, ok := u.User.Password(); ok && pw != "" {
 		env = append(env, "MYSQL_PWD="+pw)
 	}
-	args = append(args, strings.TrimPrefix(u.Path, "/"))
 	return dialect.Shell{
 		Program: program,
 		Args:    args,
 		Env:     env,
 		Install: "apt-get install mariadb-client (Debian/Ubuntu) or brew install mysql-client (macOS)",
 	}
-}
-
-// duplicateKey finds the key named in "Duplicate entry 'x' for key 'name'".
-var duplicateKey = regexp.MustCompile(`for key '([^']+)'`)
-
-// constraintInMessage finds the constraint named in foreign key and check
-// messages: "CONSTRAINT `name` FOREIGN KEY", "Check constraint 'name' is
-// violated", "CONSTRAINT `name` failed".
-var constraintInMessage = regexp.MustCompile("(?i)constraint [`']([^`']+)[`']")
-
-// Classify wraps MySQL's and MariaDB's constraint, concurrency and
-// connection errors in *dialect.Error.
-func (d *Dialect) Classify(err error) error {
-	if err == nil {
-		return nil
-	}
-	var me *mysql.MySQLError
-	if !errors.As(err, &me) {
-		var ne net.Error
-		if errors.Is(err, mysql.ErrInvalidConn) || errors.Is(err, driver.ErrBadConn) ||
-			errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &ne) {
-			return &dialect.Error{Kind: dialect.ErrConnectionLost, Err: err}
-		}
-		return err
-	}
-	var kind error
-	var constraint string
-	switch me.Number {
-	case 1062, 1586: // ER_DUP_ENTRY, ER_DUP_ENTRY_WITH_KEY_NAME
-		kind = dialect.ErrUniqueViolation
-		if m := duplicateKey.FindStringSubmatch(me.Message); m != nil {
-			constraint = m[1]
-			if _, after, ok := strings.Cut(constraint, "."); ok { // MySQL 8 says table.key
-				constraint = after
-			}
-		}
-	case 1451, 1452, 1216, 1217: // ER_ROW_IS_REFERENCED_2, ER_NO_REFERENCED_ROW_2 and their old forms
-		kind = dialect.ErrForeignKeyViolation
-	case 1048, 1364: // ER_BAD_NULL_ERROR, ER_NO_DEFAULT_FOR_FIELD
-		kind = dialect.ErrNotNullViolation
-		if _, after, ok := strings.Cut(me.Message, "'"); ok {
-			constraint, _, _ = strings.Cut(after, "'")
-		}
-	case 3819, 4025: // MySQL's ER_CHECK_CONSTRAINT_VIOLATED, MariaDB's ER_CONSTRAINT_FAILED
-		kind = dialect.ErrCheckViolation
-	case 1213: // ER_LOCK_DEADLOCK
-		kind = dialect.ErrDeadlock
-	case 1205: // ER_LOCK_WAIT_TIMEOUT: the transaction can be run again
-		kind = dialect.ErrSerialization
-	case 2006, 2013, 1927: // server gone away, lost during query, killed
-		kind = dialect.ErrConnectionLost
-	default:
-		return err
-	}
-	if constraint == "" {
-		if m := constraintInMessage.FindStringSubmatch(me.Message); m != nil {
-			constraint = m[1]
-		}
-	}
-	return &dialect.Error{Kind: kind, Constraint: constraint, Err: err}
 }
