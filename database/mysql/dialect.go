@@ -137,6 +137,11 @@ func (d *Dialect) columnDefinition(c dialect.Column, auto string) (string, error
 // point, case-sensitively, as on SQLite and PostgreSQL, so that one query
 // gives one answer on every engine.
 func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
+	for _, c := range t.Constraints {
+		if err := checkConstraint(c); err != nil {
+			return nil, fmt.Errorf("mysql: table %q: %w", t.Name, err)
+		}
+	}
 	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + binaryCollation})
 }
 
@@ -175,7 +180,22 @@ func (d *Dialect) DropIndex(table, name string) string {
 	return "DROP INDEX " + d.QuoteIdent(name) + " ON " + d.QuoteIdent(table)
 }
 
+// checkConstraint refuses what InnoDB would accept and then ignore: a
+// foreign key ON DELETE SET DEFAULT is parsed by both servers and then
+// behaves as NO ACTION (MariaDB) or is rejected (MySQL).
+func checkConstraint(c dialect.Constraint) error {
+	if c.Kind == dialect.ConstraintForeignKey && c.OnDelete == dialect.SetDefault {
+		return fmt.Errorf("foreign key %q: InnoDB has no ON DELETE SET DEFAULT (MySQL refuses it, MariaDB ignores it); use SET NULL, or set the default in the application: %w", c.Name, dialect.ErrUnsupported)
+	}
+	return nil
+}
+
+// AddConstraint adds c with ALTER TABLE ... ADD; foreign keys are never
+// deferrable on MySQL.
 func (d *Dialect) AddConstraint(table string, c dialect.Constraint) (string, error) {
+	if err := checkConstraint(c); err != nil {
+		return "", fmt.Errorf("mysql: %w", err)
+	}
 	def, err := dialect.ConstraintDefinition(d, c, false)
 	if err != nil {
 		return "", err

@@ -257,7 +257,11 @@ func TestSchemaStatements(t *testing.T) {
 		{"add_fk_restrict", func() (string, error) { return maria.AddConstraint("t", fk(dialect.Restrict)) },
 			"ALTER TABLE `t` ADD CONSTRAINT `fk` FOREIGN KEY (`a_id`) REFERENCES `a` (`id`) ON DELETE RESTRICT"},
 		{"add_fk_set_default", func() (string, error) { return maria.AddConstraint("t", fk(dialect.SetDefault)) },
-			"ALTER TABLE `t` ADD CONSTRAINT `fk` FOREIGN KEY (`a_id`) REFERENCES `a` (`id`) ON DELETE SET DEFAULT"},
+			`error: mysql: foreign key "fk": InnoDB has no ON DELETE SET DEFAULT (MySQL refuses it, MariaDB ignores it); use SET NULL, or set the default in the application: not supported by this database`},
+		{"create_table_fk_set_default", func() (string, error) {
+			s, err := maria.CreateTable(dialect.Table{Name: "t", Columns: []dialect.Column{{Name: "a_id", Kind: dialect.KindInt}}, Constraints: []dialect.Constraint{fk(dialect.SetDefault)}})
+			return strings.Join(s, ";\n"), err
+		}, `error: mysql: table "t": foreign key "fk": InnoDB has no ON DELETE SET DEFAULT (MySQL refuses it, MariaDB ignores it); use SET NULL, or set the default in the application: not supported by this database`},
 		{"add_constraint_without_name", func() (string, error) {
 			return maria.AddConstraint("t", dialect.Constraint{Kind: dialect.ConstraintCheck, Check: "1"})
 		},
