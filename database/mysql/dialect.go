@@ -145,10 +145,12 @@ func (d *Dialect) CreateTable(t dialect.Table) ([]string, error) {
 	return dialect.CreateTable(d, t, dialect.TableOptions{Suffix: "ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=" + binaryCollation})
 }
 
+// RenameTable uses RENAME TABLE, which also moves the foreign keys.
 func (d *Dialect) RenameTable(oldName, newName string) string {
 	return "RENAME TABLE " + d.QuoteIdent(oldName) + " TO " + d.QuoteIdent(newName)
 }
 
+// AddColumn adds c with its full definition.
 func (d *Dialect) AddColumn(table string, c dialect.Column) ([]string, error) {
 	def, err := d.ColumnDefinition(c)
 	if err != nil {
@@ -176,6 +178,7 @@ func (d *Dialect) CreateIndex(table string, ix dialect.Index) (string, error) {
 	return dialect.CreateIndex(d, table, ix, false)
 }
 
+// DropIndex drops the index name, which MySQL names per table.
 func (d *Dialect) DropIndex(table, name string) string {
 	return "DROP INDEX " + d.QuoteIdent(name) + " ON " + d.QuoteIdent(table)
 }
@@ -260,6 +263,11 @@ func (d *Dialect) Returning(columns []string) string {
 // string too long for its column or a missing foreign key would be stored
 // as a default, truncated or inserted anyway, where only duplicates were to
 // be ignored.
+//
+// With either action, RowsAffected counts a row that was kept or changed
+// as the server reports with CLIENT_FOUND_ROWS (1 for kept, 2 for updated),
+// so it cannot tell a kept row from an inserted one, and a conflicting row
+// still uses up an auto-increment value.
 //
 // Updating reads the inserted values with VALUES(col) on MariaDB and on
 // MySQL before 8.0.19; MySQL 8.0.19 and later name the inserted row instead
@@ -395,6 +403,7 @@ func (d *Dialect) Extract(part dialect.DatePart, expr string) (string, error) {
 	return "", fmt.Errorf("mysql: unknown date part %d", part)
 }
 
+// CastDate is DATE(expr); sessions run in UTC.
 func (d *Dialect) CastDate(expr string) string { return "DATE(" + expr + ")" }
 
 // Random is MySQL's RAND().

@@ -71,7 +71,8 @@
 //     MySQL 8.0.19 or later, where VALUES() is deprecated. Ignoring a
 //     conflict assigns a column to itself rather than using INSERT IGNORE,
 //     which would also turn a NULL in a NOT NULL column, a too-long string or
-//     a missing foreign key into a warning and store the row anyway.
+//     a missing foreign key into a warning and store the row anyway. A
+//     kept row counts as one affected row, as an inserted one does.
 //   - A CHECK constraint is dropped with DROP CONSTRAINT (MariaDB refuses
 //     MySQL's DROP CHECK, which MySQL before 8.0.19 needs), and is reported
 //     as error 3819 by MySQL and 4025 by MariaDB.
