@@ -42,6 +42,14 @@
 // strength with OF, NOWAIT and SKIP LOCKED, and case-insensitive lookups
 // compare UPPER(...) of both sides (see [Dialect.Match] for why not ILIKE).
 //
+// pgx prepares each statement once per connection and caches it. After a
+// column's type changes (AlterColumn), a statement prepared before the
+// change fails once per connection with "cached plan must not change
+// result type" (SQLSTATE 0A000); pgx then drops it from its cache and the
+// next run succeeds. Migrations normally run before the application
+// queries, so this only shows when the same process queries a table,
+// alters it and queries it again with the same SQL.
+//
 // # Errors
 //
 // [Dialect.Classify] wraps these errors in a *dialect.Error, which matches
