@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/signing"
 )
 
 // builtinGroup is the name built-in commands are listed under; no app may
@@ -106,6 +107,17 @@ func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 
 // Settings returns the project's settings.
 func (p *Project) Settings() Settings { return p.settings }
+
+// Signer returns a signer with the project's SecretKey and
+// SecretKeyFallbacks for salt, a name per purpose ("myapp.invite"):
+// Django's signing.TimestampSigner(salt=salt) with the settings' keys.
+func (p *Project) Signer(salt string) signing.TimestampSigner {
+	return signing.TimestampSigner{Signer: signing.Signer{
+		Key:          p.settings.SecretKey,
+		FallbackKeys: slices.Clone(p.settings.SecretKeyFallbacks),
+		Salt:         salt,
+	}}
+}
 
 // Apps returns the installed apps, in the order given to New.
 func (p *Project) Apps() []App { return slices.Clone(p.apps) }
