@@ -294,7 +294,7 @@ type failing struct{}
 
 var errDown = errors.New("connection refused")
 
-func (failing) Load(context.Context, string) ([]byte, error)             { return nil, errDown }
+func (failing) Load(context.Context, string) ([]byte, error)              { return nil, errDown }
 func (failing) Create(context.Context, []byte, time.Time) (string, error) { return "", errDown }
 func (failing) Save(context.Context, string, []byte, time.Time) (string, error) {
 	return "", errDown
