@@ -91,6 +91,12 @@ func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 			}
 		}
 	}
+	if s.SessionEngine == "" || s.SessionEngine == SessionsDB {
+		if seen["sessions"] {
+			errs = append(errs, errors.New(`nuages: an app is named "sessions", the name of the built-in app of the database session engine: rename the app, or set SessionEngine to "cookies" or "none"`))
+		}
+		p.apps = append([]App{sessionsApp{}}, apps...) // first, as django.contrib apps are
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/nuages-go/nuages/conf"
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/sessions"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
 	"github.com/nuages-go/nuages/web/middleware"
@@ -27,7 +28,9 @@ type Settings struct {
 	// Debug shows detailed error pages and allows a development secret
 	// key. Never turn it on in production.
 	Debug bool
-	// SecretKey signs sessions, tokens and cookies. Required unless Debug.
+	// SecretKey signs sessions, tokens and cookies. Required, except in
+	// Debug without sessions; in Debug, a key starting with
+	// InsecureKeyPrefix will do.
 	SecretKey string
 	// SecretKeyFallbacks are previous keys still accepted when verifying,
 	// so that keys can be rotated without logging everyone out.
@@ -73,6 +76,15 @@ type Settings struct {
 	// DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS and
 	// FILE_UPLOAD_MAX_MEMORY_SIZE (the zero value: Django's defaults).
 	Uploads middleware.FormLimits
+	// SessionEngine is where sessions are kept, Django's SESSION_ENGINE:
+	// SessionsDB (the default: the django_session table, whose
+	// migration the built-in "sessions" app adds), SessionsCookies or
+	// SessionsNone (no session middleware).
+	SessionEngine string
+	// Sessions configures the session cookie, Django's SESSION_COOKIE_*
+	// settings (zero values: Django's defaults, with Secure cookies); a
+	// nil Store is the SessionEngine's.
+	Sessions sessions.Config
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -101,6 +113,10 @@ func DefaultSettings() Settings {
 //	LANGUAGE_CODE          NUAGES_LANGUAGE_CODE
 //	STATIC_URL             NUAGES_STATIC_URL
 //	STATIC_ROOT            NUAGES_STATIC_ROOT
+//	SESSION_ENGINE         NUAGES_SESSION_ENGINE         (db, cookies or none)
+//	SESSION_COOKIE_AGE     NUAGES_SESSION_COOKIE_AGE     (seconds)
+//	SESSION_COOKIE_DOMAIN  NUAGES_SESSION_COOKIE_DOMAIN
+//	SESSION_COOKIE_SECURE  NUAGES_SESSION_COOKIE_SECURE  (true by default)
 //	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
 //
 // Every malformed variable is reported, in one error.
@@ -125,6 +141,18 @@ func (s *Settings) LoadEnv(environ []string) error {
 	both("LANGUAGE_CODE", func(n string) { env.String(n, &s.LanguageCode) })
 	both("STATIC_URL", func(n string) { env.String(n, &s.StaticURL) })
 	both("STATIC_ROOT", func(n string) { env.String(n, &s.StaticRoot) })
+	both("SESSION_ENGINE", func(n string) { env.String(n, &s.SessionEngine) })
+	both("SESSION_COOKIE_DOMAIN", func(n string) { env.String(n, &s.Sessions.CookieDomain) })
+	both("SESSION_COOKIE_AGE", func(n string) {
+		secs := int(s.Sessions.CookieAge / time.Second)
+		env.Int(n, &secs)
+		s.Sessions.CookieAge = time.Duration(secs) * time.Second
+	})
+	both("SESSION_COOKIE_SECURE", func(n string) {
+		secure := !s.Sessions.CookieInsecure
+		env.Bool(n, &secure)
+		s.Sessions.CookieInsecure = !secure
+	})
 	env.List("NUAGES_SILENCED_SYSTEM_CHECKS", &s.SilencedSystemChecks)
 
 	databaseURL := func(alias, name string) {
@@ -154,6 +182,8 @@ func (s *Settings) LoadEnv(environ []string) error {
 func (s Settings) Validate() error {
 	var errs []error
 	switch {
+	case s.SecretKey == "" && s.Debug && s.SessionEngine != SessionsNone:
+		errs = append(errs, fmt.Errorf(`nuages: SECRET_KEY is not set: sessions sign their data with it; set SECRET_KEY, in development to any value starting with %q (or set SessionEngine to "none")`, InsecureKeyPrefix))
 	case s.Debug:
 	case s.SecretKey == "":
 		errs = append(errs, errors.New(`nuages: SECRET_KEY is not set and DEBUG is off: set SECRET_KEY in the environment to a long random value, for example: export SECRET_KEY="$(openssl rand -base64 48)"`))
@@ -162,6 +192,11 @@ func (s Settings) Validate() error {
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
 		errs = append(errs, fmt.Errorf("nuages: TIME_ZONE %q is not a known time zone: use an IANA name such as UTC or Europe/Paris", s.TimeZone))
+	}
+	switch s.SessionEngine {
+	case "", SessionsDB, SessionsCookies, SessionsNone:
+	default:
+		errs = append(errs, fmt.Errorf("nuages: SESSION_ENGINE %q is not a session engine: use %q, %q or %q", s.SessionEngine, SessionsDB, SessionsCookies, SessionsNone))
 	}
 	if _, ok := s.Databases[database.DefaultAlias]; !ok {
 		errs = append(errs, errors.New(`nuages: no "default" database: set DATABASE_URL, for example DATABASE_URL=sqlite:///db.sqlite3`))

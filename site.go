@@ -150,8 +150,8 @@ func (p *Project) buildSite() (*site, error) {
 // Settings.Middleware, outermost first: Recover, RequestID, AccessLog,
 // SecurityHeaders (Django's SecurityMiddleware and X-Frame-Options
 // defaults), AllowedHosts (ALLOWED_HOSTS; in tests, "testserver" too, as
-// Django's test runner does), Forms (Settings.Uploads), ConditionalGet and
-// Gzip.
+// Django's test runner does), Forms (Settings.Uploads), the sessions of
+// Settings.SessionEngine, ConditionalGet and Gzip.
 func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 	hosts := p.settings.AllowedHosts
 	if testing.Testing() {
@@ -160,16 +160,18 @@ func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 		}
 		hosts = append(slices.Clone(hosts), "testserver")
 	}
-	return []func(http.Handler) http.Handler{
+	mws := []func(http.Handler) http.Handler{
 		middleware.Recover(p.logger),
 		middleware.RequestID,
 		middleware.AccessLog(p.logger),
 		middleware.SecurityHeaders(middleware.SecurityOptions{AllowedHosts: hosts, Debug: p.settings.Debug}),
 		middleware.AllowedHosts(hosts, p.settings.Debug),
 		middleware.Forms(p.settings.Uploads),
-		middleware.ConditionalGet,
-		middleware.Gzip(gzip.DefaultCompression),
 	}
+	if sm := p.sessionMiddleware(); sm != nil {
+		mws = append(mws, sm)
+	}
+	return append(mws, middleware.ConditionalGet, middleware.Gzip(gzip.DefaultCompression))
 }
 
 // errorPage renders the project's template for status ("404.html"), with

@@ -104,6 +104,9 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 			})
 			next.ServeHTTP(hw, r)
 			finish()
+			if s.Modified() {
+				cfg.Logger.Warn("sessions: the session changed after the response started, and the change is lost: change it before writing the response", "path", r.URL.Path)
+			}
 		})
 	}
 }
@@ -113,6 +116,9 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 func (cfg *Config) commit(w http.ResponseWriter, r *http.Request, s *Session, status int, hadCookie bool) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	// From here on, a change is one the response cannot carry.
+	modified := s.modified
+	s.modified = false
 	if cfg.SaveEveryRequest && s.key != "" {
 		s.load() // to extend it; an error is kept in loadErr
 	}
@@ -138,7 +144,7 @@ func (cfg *Config) commit(w http.ResponseWriter, r *http.Request, s *Session, st
 		}
 		return nil
 	}
-	if !s.modified && !cfg.SaveEveryRequest || status >= 500 {
+	if !modified && !cfg.SaveEveryRequest || status >= 500 {
 		return nil
 	}
 	raw, err := json.Marshal(s.data)
@@ -159,7 +165,7 @@ func (cfg *Config) commit(w http.ResponseWriter, r *http.Request, s *Session, st
 	if err != nil {
 		return fmt.Errorf("saving the session: %w", err)
 	}
-	s.key, s.modified = key, false
+	s.key = key
 	maxAge := int(expiry.Sub(now) / time.Second)
 	if browserClose {
 		maxAge, expiry = 0, time.Time{}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -337,3 +338,27 @@ func TestDjangoCookie(t *testing.T) {
 }
 
 const djangoCookie = "eyJhIjoiMSIsIm4iOjJ9:1vNYyu:tkaxx9Hc6SEWZIZPBQQ07qlL--GSZoqm_sB-qsGiajs"
+
+// A change after the response started cannot reach the client: it is
+// logged, not lost silently.
+func TestLateChangeIsLogged(t *testing.T) {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	h := sessions.Middleware(sessions.Config{Store: sessions.CookieStore{Key: secret}, Logger: logger})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "started")
+		sessions.From(r).Set("k", "v")
+	}))
+	if _, _, set := visit(t, h, "/", ""); set != nil {
+		t.Errorf("a cookie after the body: %+v", set)
+	}
+	if !strings.Contains(logs.String(), "the change is lost") {
+		t.Errorf("no warning: %q", logs.String())
+	}
+	logs.Reset() // ordinary requests, a 500 included, log nothing
+	ok := sessions.Middleware(sessions.Config{Store: sessions.CookieStore{Key: secret}, Logger: logger})(app())
+	visit(t, ok, "/set?k=a&v=1", "")
+	visit(t, ok, "/fail", "")
+	if strings.Contains(logs.String(), "the change is lost") {
+		t.Errorf("spurious warnings: %q", logs.String())
+	}
+}
