@@ -42,7 +42,9 @@ func (h BCrypt) Hash(password string) (string, error)       { return h.b().hash(
 func (h BCryptSHA256) Verify(password, encoded string) (bool, error) {
 	return h.b().verify(password, encoded)
 }
-func (h BCrypt) Verify(password, encoded string) (bool, error) { return h.b().verify(password, encoded) }
+func (h BCrypt) Verify(password, encoded string) (bool, error) {
+	return h.b().verify(password, encoded)
+}
 
 func (h BCryptSHA256) MustUpdate(encoded string) bool { return h.b().mustUpdate(encoded) }
 func (h BCrypt) MustUpdate(encoded string) bool       { return h.b().mustUpdate(encoded) }

@@ -223,20 +223,25 @@ func (hs *Hashers) SimulateCheck(ctx context.Context, password string) error {
 
 // acquire takes a hashing slot, or gives up when ctx ends first.
 func (hs *Hashers) acquire(ctx context.Context) error {
-	if err := ctx.Err(); err != nil {
-		return fmt.Errorf("%w: %w", ErrBusy, err)
-	}
-	select {
-	case hs.slots <- struct{}{}:
-		return nil
-	default:
+	if ctx.Err() != nil {
+		return hs.busy(ctx)
 	}
 	select {
 	case hs.slots <- struct{}{}:
 		return nil
 	case <-ctx.Done():
-		return fmt.Errorf("%w (%d at most), gave up waiting: %w", ErrBusy, cap(hs.slots), context.Cause(ctx))
+		return hs.busy(ctx)
 	}
+}
+
+// busy returns the error of a wait that ctx ended: it matches ErrBusy,
+// the context's error and, with context.WithCancelCause, the cause.
+func (hs *Hashers) busy(ctx context.Context) error {
+	err, cause := ctx.Err(), context.Cause(ctx)
+	if cause != err {
+		return fmt.Errorf("%w (%d at most), gave up waiting: %w: %w", ErrBusy, cap(hs.slots), err, cause)
+	}
+	return fmt.Errorf("%w (%d at most), gave up waiting: %w", ErrBusy, cap(hs.slots), err)
 }
 
 func (hs *Hashers) release() { <-hs.slots }

@@ -53,8 +53,10 @@ func (h PBKDF2SHA1) Verify(password, encoded string) (bool, error) {
 	return h.kdf().verify(password, encoded)
 }
 
-func (h PBKDF2SHA256) MustUpdate(encoded string) bool { return h.kdf().mustUpdate(encoded, h.Iterations) }
-func (h PBKDF2SHA1) MustUpdate(encoded string) bool   { return h.kdf().mustUpdate(encoded, h.Iterations) }
+func (h PBKDF2SHA256) MustUpdate(encoded string) bool {
+	return h.kdf().mustUpdate(encoded, h.Iterations)
+}
+func (h PBKDF2SHA1) MustUpdate(encoded string) bool { return h.kdf().mustUpdate(encoded, h.Iterations) }
 
 func (h PBKDF2SHA256) HardenRuntime(password, encoded string) {
 	h.kdf().hardenRuntime(password, encoded, h.Iterations)
