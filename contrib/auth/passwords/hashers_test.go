@@ -59,7 +59,7 @@ func TestNew_refusesBadOptions(t *testing.T) {
 		{"bcrypt cost too high", passwords.Options{Hashers: []passwords.Hasher{passwords.BCryptSHA256{Cost: 32}}}, "bcrypt Cost is 32"},
 		{"bcrypt cost too low", passwords.Options{Hashers: []passwords.Hasher{passwords.BCrypt{Cost: 3}}}, "bcrypt Cost is 3"},
 		{"argon2 memory below 8 per thread", passwords.Options{Hashers: []passwords.Hasher{passwords.Argon2{Memory: 8, Threads: 2}}}, "Argon2 Memory is 8 KiB"},
-		{"scrypt N not a power of 2", passwords.Options{Hashers: []passwords.Hasher{passwords.Scrypt{N: 1000}}}, "N is 1000"},
+		{"scrypt N not a power of 2", passwords.Options{Hashers: []passwords.Hasher{passwords.Scrypt{N: 1000}}}, "N=1000 is not a power of 2"},
 		{"bad algorithm name", passwords.Options{Hashers: []passwords.Hasher{fake{alg: "a$b"}}}, `has algorithm "a$b"`},
 		{"empty algorithm name", passwords.Options{Hashers: []passwords.Hasher{fake{}}}, `has algorithm ""`},
 	}
@@ -254,8 +254,8 @@ func TestCheck_badHashes(t *testing.T) {
 		{"bcrypt truncated", "bcrypt_sha256$$2b$04$loD1Oy7", passwords.ErrMalformedHash, "does not read"},
 		{"bcrypt cost letters", "bcrypt_sha256$$2b$xx$loD1Oy7/AbadSnsHq/Ghv.rcfT9xZimIieauOVK/094xHZH/WvMra", passwords.ErrMalformedHash, `cost "xx"`},
 		{"bcrypt cost 99", "bcrypt_sha256$$2b$99$loD1Oy7/AbadSnsHq/Ghv.rcfT9xZimIieauOVK/094xHZH/WvMra", passwords.ErrMalformedHash, "cost"},
-		{"scrypt N not a power of 2", "scrypt$1000$seasalt$8$1$x", passwords.ErrMalformedHash, "N is 1000"},
-		{"scrypt memory of a terabyte", "scrypt$1073741824$seasalt$8$1$x", passwords.ErrMalformedHash, "need more than"},
+		{"scrypt N not a power of 2", "scrypt$1000$seasalt$8$1$x", passwords.ErrMalformedHash, "N=1000 is not a power of 2"},
+		{"scrypt memory of a terabyte", "scrypt$1073741824$seasalt$8$1$x", passwords.ErrMalformedHash, "is more than 1073741824 bytes"},
 		{"scrypt r=0", "scrypt$1024$seasalt$0$1$x", passwords.ErrMalformedHash, "r is 0"},
 		{"scrypt missing part", "scrypt$1024$seasalt$8$1", passwords.ErrMalformedHash, "does not read"},
 	}

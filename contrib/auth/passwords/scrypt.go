@@ -59,11 +59,11 @@ func (h Scrypt) check() error {
 func checkScrypt(n, r, p int) error {
 	switch {
 	case n < 2 || n&(n-1) != 0:
-		return fmt.Errorf("N is %d; want a power of 2 above 1", n)
+		return fmt.Errorf("work factor N=%d is not a power of 2 above 1", n)
 	case r < 1 || p < 1:
 		return fmt.Errorf("r is %d and p %d; want both positive", r, p)
 	case r > maxScryptMemory/128/n:
-		return fmt.Errorf("N=%d and r=%d need more than %d bytes", n, r, maxScryptMemory)
+		return fmt.Errorf("memory for N=%d and r=%d (128·N·r) is more than %d bytes", n, r, maxScryptMemory)
 	case p > (1<<30-1)/r:
 		return fmt.Errorf("r·p is %d·%d; want under 2^30", r, p)
 	}
