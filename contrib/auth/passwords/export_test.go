@@ -35,3 +35,11 @@ func EncodeWithSalt(t testing.TB, h Hasher, password, encoded string) string {
 
 // RandomString exposes randomString to the salt tests.
 var RandomString = randomString
+
+// QuickRatio and SplitNonWord expose the similarity's parts, to compare
+// them with Python's difflib and re.
+func QuickRatio(a, b string) float64 { return quickRatio([]rune(a), []rune(b)) }
+
+var SplitNonWord = splitNonWord
+
+func CommonPasswordsGz() []byte { return commonPasswordsGz }
