@@ -5,6 +5,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -502,4 +503,38 @@ func FuzzCheck(f *testing.F) {
 		}
 		_ = err
 	})
+}
+
+// TestSummary compares with Django 3.2.25's safe_summary of the same
+// hashes.
+func TestSummary(t *testing.T) {
+	hs := mustNew(t, passwords.Options{Hashers: cheap})
+	tests := []struct {
+		encoded string
+		want    []passwords.SummaryItem
+	}{
+		{"pbkdf2_sha256$10$seasalt$VbSPqS8BdRSyZf3o3EFw4JIgQ7e+0T7vCqysXj34iII=", []passwords.SummaryItem{
+			{"algorithm", "pbkdf2_sha256"}, {"iterations", "10"}, {"salt", "seasal*"},
+			{"hash", "VbSPqS**************************************"}}},
+		{"argon2$argon2id$v=19$m=256,t=1,p=1$c2Vhc2FsdDI$5/M3ohjyUUgCRhmqGa0Usw", []passwords.SummaryItem{
+			{"algorithm", "argon2"}, {"variety", "argon2id"}, {"version", "19"}, {"memory cost", "256"},
+			{"time cost", "1"}, {"parallelism", "1"}, {"salt", "seasal**"}, {"hash", "5/M3oh****************"}}},
+		{"bcrypt_sha256$$2b$04$loD1Oy7/AbadSnsHq/Ghv.rcfT9xZimIieauOVK/094xHZH/WvMra", []passwords.SummaryItem{
+			{"algorithm", "bcrypt_sha256"}, {"work factor", "4"}, {"salt", "loD1Oy****************"},
+			{"checksum", "rcfT9x*************************"}}},
+		{"scrypt$1024$seasalt$8$1$+qO2jTkVUbPNlniTkHY96ldSJKs4U0WQif8UbWlfO3wJDNhKOg+pPtDckiT6Zw0qkEvKIQ1MdONfGxsWrpoiNg==", []passwords.SummaryItem{
+			{"algorithm", "scrypt"}, {"work factor", "1024"}, {"block size", "8"}, {"parallelism", "1"},
+			{"salt", "seasal*"}, {"hash", "+qO2jT" + strings.Repeat("*", 82)}}},
+	}
+	for _, tt := range tests {
+		got, err := hs.Summary(tt.encoded)
+		if err != nil || !slices.Equal(got, tt.want) {
+			t.Errorf("Summary(%s)\n got %v, %v\nwant %v", tt.encoded, got, err, tt.want)
+		}
+	}
+	for _, bad := range []string{"md5$x$y", "pbkdf2_sha256$x", "nodollar"} {
+		if _, err := hs.Summary(bad); err == nil {
+			t.Errorf("Summary(%q) succeeded; want an error", bad)
+		}
+	}
 }
