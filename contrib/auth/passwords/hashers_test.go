@@ -538,3 +538,12 @@ func TestSummary(t *testing.T) {
 		}
 	}
 }
+
+func TestNew_copiesTheList(t *testing.T) {
+	list := []passwords.Hasher{passwords.PBKDF2SHA256{Iterations: 1000}, passwords.PBKDF2SHA1{Iterations: 1000}}
+	hs := mustNew(t, passwords.Options{Hashers: list})
+	list[0] = passwords.PBKDF2SHA1{Iterations: 5}
+	if got := hs.Preferred(); got != (passwords.PBKDF2SHA256{Iterations: 1000}) {
+		t.Errorf("changing the caller's slice changed the preferred hasher to %v", got)
+	}
+}
