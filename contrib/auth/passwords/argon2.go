@@ -10,13 +10,15 @@ import (
 	"golang.org/x/crypto/argon2"
 )
 
-// Django's Argon2PasswordHasher parameters (argon2-cffi's defaults for the
-// hash length).
+// Django's Argon2PasswordHasher parameters. The hash length is
+// argon2-cffi's DEFAULT_HASH_LENGTH, which Django uses: 32 bytes since
+// argon2-cffi 21.2 (16 before, so older hashes verify and MustUpdate
+// reports them, as Django does).
 const (
 	DefaultArgon2Time    = 2
 	DefaultArgon2Memory  = 102400 // KiB: 100 MiB
 	DefaultArgon2Threads = 8
-	argon2HashLen        = 16
+	argon2HashLen        = 32
 )
 
 // maxArgon2Memory bounds the memory a stored hash may ask for, in KiB
@@ -76,7 +78,7 @@ func (h Argon2) Verify(password, encoded string) (bool, error) {
 }
 
 // MustUpdate reports a hash of another variant, version or parameters, a
-// hash length other than Django's 16 bytes, or a weak salt, as Django's.
+// hash length other than 32 bytes, or a weak salt, as Django's.
 func (h Argon2) MustUpdate(encoded string) bool {
 	p, salt, sum, err := decodeArgon2(encoded)
 	return err != nil || p != h.params() || len(sum) != argon2HashLen || weakSalt(string(salt))

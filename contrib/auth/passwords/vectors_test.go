@@ -8,11 +8,14 @@ import (
 )
 
 // djangoVectors were made by Django itself (3.2.25, Debian's
-// python3-django, with argon2-cffi and bcrypt), not by this package:
-// Hasher.encode with a fixed salt for PBKDF2, argon2-cffi and bcrypt with
-// random salts for the others. The scrypt ones come from Python's
-// hashlib.scrypt in Django's ScryptPasswordHasher format (Django 4.0+,
-// newer than the Django at hand).
+// python3-django, with argon2-cffi 21.1 and bcrypt 3.2), not by this
+// package: Hasher.encode with a fixed salt for PBKDF2, bcrypt with random
+// salts. The argon2 ones with 32-byte hashes come from argon2-cffi's
+// hash_secret with the hash length of argon2-cffi 21.2+, which current
+// Django uses; the scrypt ones from Python's hashlib.scrypt in Django's
+// ScryptPasswordHasher format (Django 4.0+, newer than the Django at hand).
+// The 1.2M-iteration PBKDF2 hash is also the one the Rust djangohashers
+// crate expects for Django 5.3+ in its tests.
 var djangoVectors = []struct {
 	name     string
 	hasher   passwords.Hasher
@@ -34,10 +37,14 @@ var djangoVectors = []struct {
 		"pbkdf2_sha1$260000$seasalt$XXHk2gQ7tjWIyrS320RXXsGqkUg=", true},
 	{"pbkdf2_sha1 10 iterations", passwords.PBKDF2SHA1{}, "lètmein",
 		"pbkdf2_sha1$10$seasalt$wp1Is8HMt3fH32HSJWQKKwD0mBE=", false},
-	{"argon2id small", passwords.Argon2{}, "lètmein",
+	{"argon2id 16-byte hash (argon2-cffi before 21.2)", passwords.Argon2{}, "lètmein",
 		"argon2$argon2id$v=19$m=256,t=1,p=1$c2Vhc2FsdDI$5/M3ohjyUUgCRhmqGa0Usw", false},
-	{"argon2id Django defaults", passwords.Argon2{}, "lètmein",
-		"argon2$argon2id$v=19$m=102400,t=2,p=8$QWJDZEVmR2hJaktsTW5PcFFyU3RVdg$SrMiuK+n7ChUx3URmBDaZA", true},
+	{"argon2id 32-byte hash", passwords.Argon2{}, "lètmein",
+		"argon2$argon2id$v=19$m=256,t=1,p=1$QWJDZEVmR2hJaktsTW5PcFFyU3RVdg$+A4uJXaT0psyssI2ouHkQ3BYJJPofcc/Ag8+HmS7bIs", false},
+	// Also published by another project as made by Django's
+	// Argon2PasswordHasher().encode("Parity-Pass-2026 ü", "abcdefghijklmnopqrstuv").
+	{"argon2id Django defaults", passwords.Argon2{}, "Parity-Pass-2026 ü",
+		"argon2$argon2id$v=19$m=102400,t=2,p=8$YWJjZGVmZ2hpamtsbW5vcHFyc3R1dg$IgorAEoC45Hed6TrnrYvCyIvYcj3785+rmJayoEyW88", true},
 	{"argon2i (Django before 3.2)", passwords.Argon2{}, "secret",
 		"argon2$argon2i$v=19$m=512,t=2,p=2$c2FsdHNhbHRzYWx0$wzTKvDvH6VLXhHA3hai7hg", false},
 	{"bcrypt_sha256 cost 4", passwords.BCryptSHA256{}, "lètmein",
