@@ -78,7 +78,7 @@ func TestDjangoVectors(t *testing.T) {
 			// after bcrypt's 72 bytes for the sha256 variant, both fail.
 			wrongs := []string{v.password + "x", strings.ToUpper(v.password), "letmein"}
 			if v.slow {
-				wrongs = wrongs[:1]
+				wrongs = nil // the fast vectors of the same hashers test refusals
 			}
 			for _, wrong := range wrongs {
 				if wrong == v.password {
