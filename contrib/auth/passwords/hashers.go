@@ -46,10 +46,10 @@ const UnusablePrefix = "!"
 const unusableSuffixLength = 40
 
 var (
-	// ErrBusy is matched (errors.Is) by the error of a Make or Check
-	// whose context ended while it waited for a free hashing slot. The
-	// error also matches the context's error. A login view answers it
-	// with 503 Service Unavailable.
+	// ErrBusy is matched (errors.Is) by the error of a Make, Check or
+	// SimulateCheck whose context ended while it waited for a free hashing
+	// slot. The error also matches the context's error. A login view
+	// answers it with 503 Service Unavailable.
 	ErrBusy = errors.New("passwords: too many passwords being hashed at once")
 	// ErrUnknownAlgorithm is matched by the error of a Check against a
 	// hash whose algorithm has no hasher in Options.Hashers.

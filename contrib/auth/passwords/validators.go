@@ -129,9 +129,8 @@ func plural(n int, word string) string {
 	return word + "s"
 }
 
-// DefaultUserAttributes are the attributes UserAttributeSimilarity
-// compares with, as Django's DEFAULT_USER_ATTRIBUTES.
-var DefaultUserAttributes = []string{"username", "first_name", "last_name", "email"}
+// defaultUserAttributes are Django's DEFAULT_USER_ATTRIBUTES.
+var defaultUserAttributes = []string{"username", "first_name", "last_name", "email"}
 
 // UserAttributeSimilarity refuses passwords too similar to the user's
 // attributes or to their parts (an e-mail address is also compared by its
@@ -139,8 +138,9 @@ var DefaultUserAttributes = []string{"username", "first_name", "last_name", "ema
 // difflib's SequenceMatcher.quick_ratio.
 type UserAttributeSimilarity struct {
 	// Attributes are the names of the user attributes compared; nil
-	// means DefaultUserAttributes. Attributes of the user not listed here
-	// are ignored, so are listed names the user lacks.
+	// means Django's: username, first_name, last_name, email. Attributes
+	// of the user not listed here are ignored, so are listed names the
+	// user lacks.
 	Attributes []string
 	// MaxSimilarity, from 0.1 to 1, is the similarity from which a
 	// password is refused; 0 means 0.7.
@@ -160,7 +160,7 @@ func (v UserAttributeSimilarity) Validate(password string, user []Attribute) err
 	}
 	names := v.Attributes
 	if names == nil {
-		names = DefaultUserAttributes
+		names = defaultUserAttributes
 	}
 	pw := []rune(strings.ToLower(password))
 	for _, name := range names {
