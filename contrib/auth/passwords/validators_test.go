@@ -251,3 +251,32 @@ func TestNumeric(t *testing.T) {
 		}
 	}
 }
+
+// FuzzValidate: any password and user, valid UTF-8 or not, gives nil or
+// ValidationErrors with known codes, never a panic.
+func FuzzValidate(f *testing.F) {
+	for _, v := range djangoValidations {
+		value := ""
+		if len(v.user) > 0 {
+			value = v.user[0].Value
+		}
+		f.Add(v.password, value)
+	}
+	f.Add("\xff\xfe", "a\xffb@c")
+	codes := []string{"password_too_short", "password_too_similar", "password_too_common", "password_entirely_numeric"}
+	f.Fuzz(func(t *testing.T, password, value string) {
+		err := passwords.Validate(password, []passwords.Attribute{{Name: "username", Value: value}, {Name: "email", Value: value}})
+		if err == nil {
+			return
+		}
+		var errs passwords.ValidationErrors
+		if !errors.As(err, &errs) || len(errs) == 0 {
+			t.Fatalf("Validate error %v is not a non-empty ValidationErrors", err)
+		}
+		for _, e := range errs {
+			if !slices.Contains(codes, e.Code) || e.Message == "" {
+				t.Errorf("unexpected error %q %q", e.Code, e.Message)
+			}
+		}
+	})
+}
