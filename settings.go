@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +15,7 @@ import (
 	"github.com/nuages-go/nuages/sessions"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/csrf"
 	"github.com/nuages-go/nuages/web/middleware"
 )
 
@@ -85,6 +87,10 @@ type Settings struct {
 	// settings (zero values: Django's defaults, with Secure cookies); a
 	// nil Store is the SessionEngine's.
 	Sessions sessions.Config
+	// CSRF configures the CSRF protection, Django's CSRF_* settings
+	// (TrustedOrigins is CSRF_TRUSTED_ORIGINS); its Secure and Exempt
+	// are the project's when nil.
+	CSRF csrf.Config
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -117,6 +123,8 @@ func DefaultSettings() Settings {
 //	SESSION_COOKIE_AGE     NUAGES_SESSION_COOKIE_AGE     (seconds)
 //	SESSION_COOKIE_DOMAIN  NUAGES_SESSION_COOKIE_DOMAIN
 //	SESSION_COOKIE_SECURE  NUAGES_SESSION_COOKIE_SECURE  (true by default)
+//	CSRF_TRUSTED_ORIGINS   NUAGES_CSRF_TRUSTED_ORIGINS   (comma-separated, with schemes)
+//	CSRF_COOKIE_SECURE     NUAGES_CSRF_COOKIE_SECURE     (true by default)
 //	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
 //
 // Every malformed variable is reported, in one error.
@@ -152,6 +160,12 @@ func (s *Settings) LoadEnv(environ []string) error {
 		secure := !s.Sessions.CookieInsecure
 		env.Bool(n, &secure)
 		s.Sessions.CookieInsecure = !secure
+	})
+	both("CSRF_TRUSTED_ORIGINS", func(n string) { env.List(n, &s.CSRF.TrustedOrigins) })
+	both("CSRF_COOKIE_SECURE", func(n string) {
+		secure := !s.CSRF.CookieInsecure
+		env.Bool(n, &secure)
+		s.CSRF.CookieInsecure = !secure
 	})
 	env.List("NUAGES_SILENCED_SYSTEM_CHECKS", &s.SilencedSystemChecks)
 
@@ -197,6 +211,11 @@ func (s Settings) Validate() error {
 	case "", SessionsDB, SessionsCookies, SessionsNone:
 	default:
 		errs = append(errs, fmt.Errorf("nuages: SESSION_ENGINE %q is not a session engine: use %q, %q or %q", s.SessionEngine, SessionsDB, SessionsCookies, SessionsNone))
+	}
+	for _, o := range s.CSRF.TrustedOrigins {
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+			errs = append(errs, fmt.Errorf("nuages: CSRF_TRUSTED_ORIGINS: %q is not an origin: write a scheme and a host, such as https://example.com or https://*.example.com", o))
+		}
 	}
 	if _, ok := s.Databases[database.DefaultAlias]; !ok {
 		errs = append(errs, errors.New(`nuages: no "default" database: set DATABASE_URL, for example DATABASE_URL=sqlite:///db.sqlite3`))

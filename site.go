@@ -17,6 +17,7 @@ import (
 	"github.com/nuages-go/nuages/staticfiles"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/csrf"
 	"github.com/nuages-go/nuages/web/middleware"
 )
 
@@ -118,7 +119,9 @@ func (p *Project) buildSite() (*site, error) {
 				}
 				return s.router.Reverse(name, args...)
 			},
-			"static": s.static.URL,
+			"static":     s.static.URL,
+			"csrf_field": csrf.Field,
+			"csrf_token": csrf.Token,
 		},
 	})
 	s.errors = &web.Errors{Debug: st.Debug, Logger: p.logger, Settings: st.shown, Page: s.errorPage}
@@ -151,7 +154,7 @@ func (p *Project) buildSite() (*site, error) {
 // SecurityHeaders (Django's SecurityMiddleware and X-Frame-Options
 // defaults), AllowedHosts (ALLOWED_HOSTS; in tests, "testserver" too, as
 // Django's test runner does), Forms (Settings.Uploads), the sessions of
-// Settings.SessionEngine, ConditionalGet and Gzip.
+// Settings.SessionEngine, CSRF (Settings.CSRF), ConditionalGet and Gzip.
 func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 	hosts := p.settings.AllowedHosts
 	if testing.Testing() {
@@ -171,7 +174,25 @@ func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 	if sm := p.sessionMiddleware(); sm != nil {
 		mws = append(mws, sm)
 	}
+	mws = append(mws, csrf.Middleware(p.csrfConfig()))
 	return append(mws, middleware.ConditionalGet, middleware.Gzip(gzip.DefaultCompression))
+}
+
+// csrfConfig is Settings.CSRF, with the router deciding which views are
+// exempt (csrf.Exempt).
+func (p *Project) csrfConfig() csrf.Config {
+	cfg := p.settings.CSRF
+	if cfg.Exempt == nil {
+		cfg.Exempt = func(r *http.Request) bool {
+			s, err := p.site()
+			if err != nil || s.router == nil {
+				return false
+			}
+			m, err := s.router.Resolve(r.Method, r.URL.Path)
+			return err == nil && csrf.IsExempt(m.Handler)
+		}
+	}
+	return cfg
 }
 
 // errorPage renders the project's template for status ("404.html"), with

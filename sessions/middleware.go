@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/nuages-go/nuages/web"
@@ -123,7 +122,7 @@ func (cfg *Config) commit(w http.ResponseWriter, r *http.Request, s *Session, st
 		s.load() // to extend it; an error is kept in loadErr
 	}
 	if s.accessed {
-		addVary(w.Header(), "Cookie")
+		web.AddVary(w.Header(), "Cookie")
 	}
 	ctx := context.WithoutCancel(r.Context()) // the session outlives a client gone mid-response
 	if s.deleted != "" {
@@ -188,18 +187,6 @@ func (cfg *Config) cookie(value string, maxAge int, expires time.Time) *http.Coo
 		MaxAge: maxAge, Expires: expires,
 		Secure: !cfg.CookieInsecure, HttpOnly: !cfg.CookieScriptReadable, SameSite: sameSite,
 	}
-}
-
-// addVary adds name to the Vary header unless it is there.
-func addVary(h http.Header, name string) {
-	for _, v := range h.Values("Vary") {
-		for _, f := range strings.Split(v, ",") {
-			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, name) {
-				return
-			}
-		}
-	}
-	h.Add("Vary", name)
 }
 
 // nopStore is the store of a session outside the middleware: empty, and

@@ -289,7 +289,11 @@ type Match struct {
 	Name   string   // the route's name with its namespaces, "polls:detail", or ""
 	Params []string // the parameters' names, in order (shared: do not modify)
 	Args   []any    // their values, converted
-	router *Router
+	// Handler is the route's handler, Django's ResolverMatch.func: a
+	// middleware before the router can resolve a request and look at it
+	// (csrf.IsExempt does).
+	Handler http.Handler
+	router  *Router
 }
 
 // Namespace is the namespace part of the name: "polls" for "polls:detail".
@@ -369,7 +373,7 @@ func (rt *Router) Resolve(method, path string) (Match, error) {
 
 // match is the Match of the route found, with args as its values.
 func (s *search) match(rt *Router, args []any) Match {
-	return Match{Route: s.best.text, Name: s.best.name, Params: s.best.names, Args: args, router: rt}
+	return Match{Route: s.best.text, Name: s.best.name, Params: s.best.names, Args: args, Handler: s.best.handler, router: rt}
 }
 
 // matchContext carries the Match of a request in its context.

@@ -339,6 +339,9 @@ func TestRouterResolve(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if m.Handler == nil {
+				t.Error("the Match has no Handler")
+			}
 			if m.Name != c.name || m.Route != c.route || !reflect.DeepEqual(m.Args, c.args) && len(m.Args)+len(c.args) > 0 {
 				t.Errorf("got %q %q %v, want %q %q %v", m.Name, m.Route, m.Args, c.name, c.route, c.args)
 			}
