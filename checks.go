@@ -168,6 +168,8 @@ func builtinChecks() []Check {
 			}
 			return []Message{{Level: Warning, ID: "security.W020", Msg: "ALLOWED_HOSTS must not be empty in deployment.", Hint: "Set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=example.com,www.example.com."}}
 		}},
+		{Tags: []string{TagSecurity}, Deploy: true, Run: checkDeploySecurity},
+		{Tags: []string{TagSecurity}, Run: checkSecurityValues},
 		{Tags: []string{TagDatabase}, Run: checkDatabases},
 	}
 }

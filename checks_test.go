@@ -1,10 +1,12 @@
 package nuages
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/web/middleware"
 )
 
 func TestCheckCommand(t *testing.T) {
@@ -48,6 +50,7 @@ func TestCheckCommand(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			s := devSettings(t)
 			s.Debug, s.SecretKey, s.AllowedHosts = false, strong, []string{"example.com"}
+			s.Security.HSTSSeconds, s.Security.HSTSIncludeSubdomains, s.Security.HSTSPreload, s.Security.SSLRedirect = 3600, true, true, true
 			if tt.edit != nil {
 				tt.edit(&s)
 			}
@@ -82,5 +85,68 @@ func TestCheckCommand_UnreachableDatabase(t *testing.T) {
 	}
 	if strings.Contains(errOut, "hunter2") {
 		t.Errorf("stderr shows the password: %q", errOut)
+	}
+}
+
+// Each deployment setting left weak gives Django's check id, and only
+// that one; a secure configuration gives none.
+func TestDeploySecurityChecks(t *testing.T) {
+	cases := []struct {
+		name   string
+		edit   func(*Settings)
+		deploy bool
+		want   []string
+	}{
+		{"secure", func(*Settings) {}, true, nil},
+		{"no HSTS", func(s *Settings) { s.Security.HSTSSeconds = 0 }, true, []string{"security.W004"}},
+		{"HSTS without subdomains", func(s *Settings) { s.Security.HSTSIncludeSubdomains = false }, true, []string{"security.W005"}},
+		{"HSTS without preload", func(s *Settings) { s.Security.HSTSPreload = false }, true, []string{"security.W021"}},
+		{"no nosniff", func(s *Settings) { s.Security.ContentTypeOptions = middleware.Omit }, true, []string{"security.W006"}},
+		{"no SSL redirect", func(s *Settings) { s.Security.SSLRedirect = false }, true, []string{"security.W008"}},
+		{"insecure session cookie", func(s *Settings) { s.Sessions.CookieInsecure = true }, true, []string{"security.W012"}},
+		{"insecure session cookie without sessions", func(s *Settings) { s.Sessions.CookieInsecure, s.SessionEngine = true, SessionsNone }, true, nil},
+		{"session cookie for scripts", func(s *Settings) { s.Sessions.CookieScriptReadable = true }, true, []string{"security.W013"}},
+		{"insecure CSRF cookie", func(s *Settings) { s.CSRF.CookieInsecure = true }, true, []string{"security.W016"}},
+		{"framing allowed", func(s *Settings) { s.Security.FrameOptions = "SAMEORIGIN" }, true, []string{"security.W019"}},
+		{"no referrer policy", func(s *Settings) { s.Security.ReferrerPolicy = middleware.Omit }, true, []string{"security.W022"}},
+		{"bad referrer policy", func(s *Settings) { s.Security.ReferrerPolicy = "same-origin, nope" }, false, []string{"security.E023"}},
+		{"good referrer policies", func(s *Settings) { s.Security.ReferrerPolicy = "no-referrer, strict-origin-when-cross-origin" }, false, nil},
+		{"bad COOP", func(s *Settings) { s.Security.CrossOriginOpenerPolicy = "same-site" }, false, []string{"security.E024"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			s := devSettings(t)
+			s.Debug, s.SecretKey, s.AllowedHosts = false, strings.Repeat("abcdefghij", 6), []string{"example.com"}
+			s.Security.HSTSSeconds, s.Security.HSTSIncludeSubdomains, s.Security.HSTSPreload, s.Security.SSLRedirect = 3600, true, true, true
+			c.edit(&s)
+			msgs, _ := newProject(t, s).Check(t.Context(), CheckOptions{Deploy: c.deploy, Tags: []string{TagSecurity}})
+			var ids []string
+			for _, m := range msgs {
+				ids = append(ids, m.ID)
+			}
+			if !slices.Equal(ids, c.want) {
+				t.Errorf("ids %v, want %v", ids, c.want)
+			}
+		})
+	}
+}
+
+func TestSecuritySettingsFromEnv(t *testing.T) {
+	s := DefaultSettings()
+	err := s.LoadEnv([]string{"SECURE_HSTS_SECONDS=600", "SECURE_HSTS_INCLUDE_SUBDOMAINS=1", "SECURE_HSTS_PRELOAD=yes", "SECURE_SSL_REDIRECT=true",
+		"SECURE_SSL_HOST=secure.example", "SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto,https", "X_FRAME_OPTIONS=SAMEORIGIN", "SECURE_REFERRER_POLICY=no-referrer"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := s.Security
+	if sec.HSTSSeconds != 600 || !sec.HSTSIncludeSubdomains || !sec.HSTSPreload || !sec.SSLRedirect || sec.SSLHost != "secure.example" ||
+		sec.ProxySSLHeader != [2]string{"X-Forwarded-Proto", "https"} || sec.FrameOptions != "SAMEORIGIN" || sec.ReferrerPolicy != "no-referrer" {
+		t.Errorf("%+v", sec)
+	}
+	for _, bad := range []string{"SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto", "SECURE_PROXY_SSL_HEADER=a,b,c", "SECURE_HSTS_SECONDS=forever"} {
+		s := DefaultSettings()
+		if err := s.LoadEnv([]string{bad}); err == nil {
+			t.Errorf("%s accepted", bad)
+		}
 	}
 }

@@ -91,6 +91,11 @@ type Settings struct {
 	// (TrustedOrigins is CSRF_TRUSTED_ORIGINS); its Secure and Exempt
 	// are the project's when nil.
 	CSRF csrf.Config
+	// Security configures the security headers and HTTPS, Django's
+	// SECURE_* and X_FRAME_OPTIONS settings: HSTS, the SSL redirect, the
+	// proxy's HTTPS header, the Content-Security-Policy. Its
+	// AllowedHosts and Debug are the project's.
+	Security middleware.SecurityOptions
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -125,6 +130,11 @@ func DefaultSettings() Settings {
 //	SESSION_COOKIE_SECURE  NUAGES_SESSION_COOKIE_SECURE  (true by default)
 //	CSRF_TRUSTED_ORIGINS   NUAGES_CSRF_TRUSTED_ORIGINS   (comma-separated, with schemes)
 //	CSRF_COOKIE_SECURE     NUAGES_CSRF_COOKIE_SECURE     (true by default)
+//	SECURE_HSTS_SECONDS    NUAGES_SECURE_HSTS_SECONDS    (and _INCLUDE_SUBDOMAINS, _PRELOAD)
+//	SECURE_SSL_REDIRECT    NUAGES_SECURE_SSL_REDIRECT    (and SECURE_SSL_HOST)
+//	SECURE_PROXY_SSL_HEADER NUAGES_SECURE_PROXY_SSL_HEADER (e.g. X-Forwarded-Proto,https)
+//	SECURE_REFERRER_POLICY NUAGES_SECURE_REFERRER_POLICY
+//	X_FRAME_OPTIONS        NUAGES_X_FRAME_OPTIONS
 //	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
 //
 // Every malformed variable is reported, in one error.
@@ -166,6 +176,24 @@ func (s *Settings) LoadEnv(environ []string) error {
 		secure := !s.CSRF.CookieInsecure
 		env.Bool(n, &secure)
 		s.CSRF.CookieInsecure = !secure
+	})
+	both("SECURE_HSTS_SECONDS", func(n string) { env.Int(n, &s.Security.HSTSSeconds) })
+	both("SECURE_HSTS_INCLUDE_SUBDOMAINS", func(n string) { env.Bool(n, &s.Security.HSTSIncludeSubdomains) })
+	both("SECURE_HSTS_PRELOAD", func(n string) { env.Bool(n, &s.Security.HSTSPreload) })
+	both("SECURE_SSL_REDIRECT", func(n string) { env.Bool(n, &s.Security.SSLRedirect) })
+	both("SECURE_SSL_HOST", func(n string) { env.String(n, &s.Security.SSLHost) })
+	both("SECURE_REFERRER_POLICY", func(n string) { env.String(n, &s.Security.ReferrerPolicy) })
+	both("X_FRAME_OPTIONS", func(n string) { env.String(n, &s.Security.FrameOptions) })
+	both("SECURE_PROXY_SSL_HEADER", func(n string) {
+		var pair []string
+		if env.List(n, &pair); len(pair) == 0 {
+			return
+		}
+		if len(pair) != 2 || pair[0] == "" || pair[1] == "" {
+			env.Fail(n, strings.Join(pair, ","), `a header and a value, such as "X-Forwarded-Proto,https"`)
+			return
+		}
+		s.Security.ProxySSLHeader = [2]string{pair[0], pair[1]}
 	})
 	env.List("NUAGES_SILENCED_SYSTEM_CHECKS", &s.SilencedSystemChecks)
 

@@ -122,6 +122,7 @@ func (p *Project) buildSite() (*site, error) {
 			"static":     s.static.URL,
 			"csrf_field": csrf.Field,
 			"csrf_token": csrf.Token,
+			"csp_nonce":  middleware.CSPNonceOf,
 		},
 	})
 	s.errors = &web.Errors{Debug: st.Debug, Logger: p.logger, Settings: st.shown, Page: s.errorPage}
@@ -167,7 +168,7 @@ func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 		middleware.Recover(p.logger),
 		middleware.RequestID,
 		middleware.AccessLog(p.logger),
-		middleware.SecurityHeaders(middleware.SecurityOptions{AllowedHosts: hosts, Debug: p.settings.Debug}),
+		middleware.SecurityHeaders(p.securityOptions(hosts)),
 		middleware.AllowedHosts(hosts, p.settings.Debug),
 		middleware.Forms(p.settings.Uploads),
 	}
@@ -178,10 +179,21 @@ func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 	return append(mws, middleware.ConditionalGet, middleware.Gzip(gzip.DefaultCompression))
 }
 
+// securityOptions is Settings.Security with the project's hosts and
+// Debug.
+func (p *Project) securityOptions(hosts []string) middleware.SecurityOptions {
+	opts := p.settings.Security
+	opts.AllowedHosts, opts.Debug = hosts, p.settings.Debug
+	return opts
+}
+
 // csrfConfig is Settings.CSRF, with the router deciding which views are
 // exempt (csrf.Exempt).
 func (p *Project) csrfConfig() csrf.Config {
 	cfg := p.settings.CSRF
+	if cfg.Secure == nil {
+		cfg.Secure = p.settings.Security.Secure // behind a proxy, its header says
+	}
 	if cfg.Exempt == nil {
 		cfg.Exempt = func(r *http.Request) bool {
 			s, err := p.site()

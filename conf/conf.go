@@ -39,7 +39,9 @@ func MapLookup(m map[string]string) func(string) (string, bool) {
 // Err returns every error met so far, joined, or nil.
 func (e *Env) Err() error { return errors.Join(e.errs...) }
 
-func (e *Env) fail(name, value, want string) {
+// Fail records that the variable name's value is not what it must be
+// (want, "a boolean: ..."), for settings with formats of their own.
+func (e *Env) Fail(name, value, want string) {
 	e.errs = append(e.errs, fmt.Errorf("conf: %s=%q is not %s", name, value, want))
 }
 
@@ -62,7 +64,7 @@ func (e *Env) Bool(name string, dst *bool) {
 	case "0", "false", "no", "off":
 		*dst = false
 	default:
-		e.fail(name, v, "a boolean: use true or false (or 1/0, yes/no, on/off)")
+		e.Fail(name, v, "a boolean: use true or false (or 1/0, yes/no, on/off)")
 	}
 }
 
@@ -74,7 +76,7 @@ func (e *Env) Int(name string, dst *int) {
 	}
 	n, err := strconv.Atoi(strings.TrimSpace(v))
 	if err != nil {
-		e.fail(name, v, "an integer")
+		e.Fail(name, v, "an integer")
 		return
 	}
 	*dst = n
@@ -88,7 +90,7 @@ func (e *Env) Duration(name string, dst *time.Duration) {
 	}
 	d, err := time.ParseDuration(strings.TrimSpace(v))
 	if err != nil {
-		e.fail(name, v, `a duration such as "30s" or "1h30m"`)
+		e.Fail(name, v, `a duration such as "30s" or "1h30m"`)
 		return
 	}
 	*dst = d

@@ -102,14 +102,18 @@
 //	url           {{url "polls:detail" .ID}}       supplied by the project
 //	static        {{static "polls/style.css"}}     supplied by the project
 //	csrf_field    {{csrf_field .request}}          supplied by the project
+//	csrf_token    {{csrf_token .request}}          supplied by the project
+//	csp_nonce     <script nonce="{{csp_nonce .request}}">  supplied by the project
 //
-// url, static and csrf_field exist so that templates parse before the
+// url, static, csrf_field, csrf_token and csp_nonce exist so that templates parse before the
 // project wires them; until Options.Funcs replaces them, calling one fails
 // with "templates: the url function is not configured". Package web supplies
 // url as func(name string, args ...any) (string, error), staticfiles
 // supplies static as func(path string) (string, error), and the CSRF
 // middleware supplies csrf_field as func(r *http.Request) (template.HTML,
-// error). Options.Funcs may also replace any function of the library.
+// error) and csrf_token as func(r *http.Request) string, the security
+// middleware csp_nonce as func(r *http.Request) string. Options.Funcs may
+// also replace any function of the library.
 //
 // # Caching and Debug
 //

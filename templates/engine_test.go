@@ -317,9 +317,11 @@ func TestRender_ProjectHooks(t *testing.T) {
 		"url.html", `<a href="{{url "polls:detail" 3}}">`,
 		"static.html", `<img src="{{static "logo.png"}}">`,
 		"csrf.html", `<form>{{csrf_field .request}}</form>`,
+		"csrf_token.html", `<meta name="csrf" content="{{csrf_token .request}}">`,
+		"csp_nonce.html", `<script nonce="{{csp_nonce .request}}"></script>`,
 	)
 	bare := templates.New(templates.Options{Dirs: []fs.FS{dir}})
-	for _, name := range []string{"url", "static", "csrf_field"} {
+	for _, name := range []string{"url", "static", "csrf_field", "csrf_token", "csp_nonce"} {
 		file := strings.TrimSuffix(name, "_field") + ".html"
 		err := renderErr(t, bare, file, nil)
 		if want := "the " + name + " function is not configured"; !strings.Contains(err.Error(), want) {

@@ -27,6 +27,8 @@ func library() template.FuncMap {
 		"url":           func(name string, args ...any) (string, error) { return "", notConfigured("url") },
 		"static":        func(path string) (string, error) { return "", notConfigured("static") },
 		"csrf_field":    func(args ...any) (template.HTML, error) { return "", notConfigured("csrf_field") },
+		"csrf_token":    func(args ...any) (string, error) { return "", notConfigured("csrf_token") },
+		"csp_nonce":     func(args ...any) (string, error) { return "", notConfigured("csp_nonce") },
 		"date":          date,
 		"timesince":     timesince,
 		"timeuntil":     timeuntil,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strings"
 	"testing"
 
 	"github.com/nuages-go/nuages/web/middleware"
@@ -123,5 +124,68 @@ func TestSecurityHeaders_Shared(t *testing.T) {
 	h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
 	if got := rec.Header()["X-Frame-Options"]; len(got) != 1 || got[0] != "DENY" {
 		t.Errorf("the next response: %q, want [DENY]", got)
+	}
+}
+
+func TestContentSecurityPolicy(t *testing.T) {
+	cases := []struct {
+		name         string
+		opts         middleware.SecurityOptions
+		header, only string // with {n} for the request's nonce
+	}{
+		{"none", middleware.SecurityOptions{}, "", ""},
+		{"fixed", middleware.SecurityOptions{CSP: middleware.CSP{"default-src": {middleware.CSPSelf}, "img-src": {middleware.CSPSelf, "https://cdn.example"}, "upgrade-insecure-requests": nil}},
+			"default-src 'self'; img-src 'self' https://cdn.example; upgrade-insecure-requests", ""},
+		{"nonce", middleware.SecurityOptions{CSP: middleware.CSP{"script-src": {middleware.CSPSelf, middleware.CSPNonce}}},
+			"script-src 'self' 'nonce-{n}'", ""},
+		{"report only", middleware.SecurityOptions{CSPReportOnly: middleware.CSP{"default-src": {middleware.CSPNone}, "style-src": {middleware.CSPNonce}}},
+			"", "default-src 'none'; style-src 'nonce-{n}'"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var nonces []string
+			h := middleware.SecurityHeaders(c.opts)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				nonces = append(nonces, middleware.CSPNonceOf(r))
+			}))
+			for i := range 2 {
+				rec := httptest.NewRecorder()
+				h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+				n := nonces[i]
+				if strings.Contains(c.header+c.only, "{n}") != (n != "") {
+					t.Fatalf("nonce %q for a policy %q", n, c.header+c.only)
+				}
+				for name, want := range map[string]string{"Content-Security-Policy": c.header, "Content-Security-Policy-Report-Only": c.only} {
+					if got := rec.Header().Get(name); got != strings.ReplaceAll(want, "{n}", n) {
+						t.Errorf("%s: %q, want %q", name, got, want)
+					}
+				}
+			}
+			if nonces[0] != "" && nonces[0] == nonces[1] {
+				t.Error("two requests had the same nonce")
+			}
+		})
+	}
+}
+
+func TestSecure(t *testing.T) {
+	opts := middleware.SecurityOptions{ProxySSLHeader: [2]string{"X-Forwarded-Proto", "https"}}
+	cases := []struct {
+		proto string
+		tls   bool
+		want  bool
+	}{
+		{"", false, false}, {"", true, true}, {"https", false, true}, {"http", true, false}, {"https, http", false, true},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest("GET", "/", nil)
+		if c.proto != "" {
+			r.Header.Set("X-Forwarded-Proto", c.proto)
+		}
+		if c.tls {
+			r.TLS = &tls.ConnectionState{}
+		}
+		if got := opts.Secure(r); got != c.want {
+			t.Errorf("proto %q, TLS %v: %v", c.proto, c.tls, got)
+		}
 	}
 }
