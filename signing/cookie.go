@@ -7,9 +7,9 @@ import (
 )
 
 // SetCookie sets the cookie c on w with its Value signed, and the time:
-// Django's response.set_signed_cookie(c.Name, c.Value, salt=s.Salt). The
-// salt is the cookie's name followed by s.Salt (empty is fine here), so
-// that one cookie's value cannot be replayed as another's. It refuses a
+// Django's response.set_signed_cookie(c.Name, c.Value, salt=s.Salt), in
+// its format. The salt is the cookie's name followed by s.Salt (empty is
+// fine here), so that one cookie's value cannot be replayed as another's. It refuses a
 // cookie net/http would change on the way out (a value with a ";" or a
 // quote, a bad name): it would not verify when it came back.
 func (s TimestampSigner) SetCookie(w http.ResponseWriter, c *http.Cookie) error {
@@ -34,7 +34,19 @@ func (s TimestampSigner) Cookie(r *http.Request, name string, maxAge time.Durati
 	return s.cookieSigner(name).Unsign(c.Value, maxAge)
 }
 
+// cookieSigner is Django's get_cookie_signer(salt=name + s.Salt), whose
+// keys are prefixed with "django.http.cookies" so that a cookie's
+// signature is never one made for another use of the key.
 func (s TimestampSigner) cookieSigner(name string) TimestampSigner {
+	const prefix = "django.http.cookies"
 	s.Salt = name + s.Salt
+	if s.Key != "" {
+		s.Key = prefix + s.Key
+	}
+	fallbacks := make([]string, len(s.FallbackKeys))
+	for i, k := range s.FallbackKeys {
+		fallbacks[i] = prefix + k
+	}
+	s.FallbackKeys = fallbacks
 	return s
 }

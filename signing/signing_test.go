@@ -249,7 +249,7 @@ func TestSignedCookies(t *testing.T) {
 	}
 	set := rec.Result().Cookies()
 	// The value Django's set_signed_cookie("session", "hello") writes.
-	if len(set) != 1 || set[0].Value != "hello:1r31eq:GPIuoJkOYxjPct96BVcyHd6VehFRoNek2Zo16OV5jMA" || !set[0].HttpOnly {
+	if len(set) != 1 || set[0].Value != "hello:1r31eq:VBTP57Y1crIUvMor5NZ8ilbGyMwLtYB0id3UY5zbBYw" || !set[0].HttpOnly {
 		t.Fatalf("cookies set: %+v", set)
 	}
 	request := func(name, value string) *http.Request {
@@ -263,6 +263,11 @@ func TestSignedCookies(t *testing.T) {
 	// Replayed under another name, the value does not verify.
 	if _, err := s.Cookie(request("other", set[0].Value), "other", 0); !errors.Is(err, signing.ErrBadSignature) {
 		t.Errorf("a cookie replayed under another name: %v", err)
+	}
+	rotated := s
+	rotated.Key, rotated.FallbackKeys = "new-secret", []string{"secret"}
+	if v, err := rotated.Cookie(request("session", set[0].Value), "session", 0); err != nil || v != "hello" {
+		t.Errorf("a cookie signed with a fallback key: %q, %v", v, err)
 	}
 	if _, err := s.Cookie(httptest.NewRequest("GET", "/", nil), "session", 0); !errors.Is(err, http.ErrNoCookie) {
 		t.Errorf("no cookie: %v", err)
