@@ -3,8 +3,10 @@ package nuages
 import (
 	"context"
 	"io/fs"
+	"net/http"
 
 	"github.com/nuages-go/nuages/migrate"
+	"github.com/nuages-go/nuages/templates"
 )
 
 // App is an installable part of a project, like a Django app. Name is its
@@ -48,4 +50,19 @@ type StaticProvider interface {
 // app's Name.
 type Migrator interface {
 	Migrations() []*migrate.Migration
+}
+
+// MiddlewareProvider is an App with middleware for every request, as
+// Django apps ask to be put in MIDDLEWARE: DefaultMiddleware puts it
+// after the sessions and CSRF (so that it can use both), in app order. A
+// project with its own Settings.Middleware adds it itself.
+type MiddlewareProvider interface {
+	Middleware(p *Project) []func(http.Handler) http.Handler
+}
+
+// ProcessorProvider is an App that adds to the data of every template,
+// as Django's context processors: the project runs its processors after
+// Settings.ContextProcessors.
+type ProcessorProvider interface {
+	ContextProcessors() []templates.Processor
 }

@@ -111,7 +111,7 @@ func (p *Project) buildSite() (*site, error) {
 	s.engine = templates.New(templates.Options{
 		Dirs:       append(tdirs, p.Templates()...),
 		Debug:      st.Debug,
-		Processors: st.ContextProcessors,
+		Processors: p.contextProcessors(),
 		Funcs: map[string]any{
 			"url": func(name string, args ...any) (string, error) {
 				if s.router == nil {
@@ -155,7 +155,8 @@ func (p *Project) buildSite() (*site, error) {
 // SecurityHeaders (Django's SecurityMiddleware and X-Frame-Options
 // defaults), AllowedHosts (ALLOWED_HOSTS; in tests, "testserver" too, as
 // Django's test runner does), Forms (Settings.Uploads), the sessions of
-// Settings.SessionEngine, CSRF (Settings.CSRF), ConditionalGet and Gzip.
+// Settings.SessionEngine, CSRF (Settings.CSRF), the apps' middleware
+// (MiddlewareProvider), ConditionalGet and Gzip.
 func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 	hosts := p.settings.AllowedHosts
 	if testing.Testing() {
@@ -176,7 +177,23 @@ func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 		mws = append(mws, sm)
 	}
 	mws = append(mws, csrf.Middleware(p.csrfConfig()))
+	for _, app := range p.apps {
+		if m, ok := app.(MiddlewareProvider); ok {
+			mws = append(mws, m.Middleware(p)...)
+		}
+	}
 	return append(mws, middleware.ConditionalGet, middleware.Gzip(gzip.DefaultCompression))
+}
+
+// contextProcessors are the settings' then the apps'.
+func (p *Project) contextProcessors() []templates.Processor {
+	out := slices.Clone(p.settings.ContextProcessors)
+	for _, app := range p.apps {
+		if pp, ok := app.(ProcessorProvider); ok {
+			out = append(out, pp.ContextProcessors()...)
+		}
+	}
+	return out
 }
 
 // securityOptions is Settings.Security with the project's hosts and

@@ -34,19 +34,25 @@ func (s TimestampSigner) Cookie(r *http.Request, name string, maxAge time.Durati
 	return s.cookieSigner(name).Unsign(c.Value, maxAge)
 }
 
-// cookieSigner is Django's get_cookie_signer(salt=name + s.Salt), whose
-// keys are prefixed with "django.http.cookies" so that a cookie's
-// signature is never one made for another use of the key.
 func (s TimestampSigner) cookieSigner(name string) TimestampSigner {
+	c := CookieSigner(s.Key, s.FallbackKeys, name+s.Salt)
+	c.Now, c.Sep, c.Compress = s.Now, s.Sep, s.Compress
+	return c
+}
+
+// CookieSigner returns the signer of values kept in cookies, Django's
+// get_cookie_signer(salt): its keys are prefixed with
+// "django.http.cookies", so that a cookie's signature is never one made
+// for another use of the key. Django's messages framework, for one, signs
+// its cookie with it.
+func CookieSigner(key string, fallbackKeys []string, salt string) TimestampSigner {
 	const prefix = "django.http.cookies"
-	s.Salt = name + s.Salt
-	if s.Key != "" {
-		s.Key = prefix + s.Key
+	s := TimestampSigner{Signer: Signer{Salt: salt}}
+	if key != "" {
+		s.Key = prefix + key
 	}
-	fallbacks := make([]string, len(s.FallbackKeys))
-	for i, k := range s.FallbackKeys {
-		fallbacks[i] = prefix + k
+	for _, k := range fallbackKeys {
+		s.FallbackKeys = append(s.FallbackKeys, prefix+k)
 	}
-	s.FallbackKeys = fallbacks
 	return s
 }
