@@ -100,8 +100,11 @@ func formatAddresses(list []*mail.Address) string {
 	s := make([]string, len(list))
 	for i, a := range list {
 		s[i] = a.String()
-		if a.Name == "" { // "ada@example.com", not "<ada@example.com>"
+		switch {
+		case a.Name == "": // "ada@example.com", not "<ada@example.com>"
 			s[i] = strings.TrimSuffix(strings.TrimPrefix(s[i], "<"), ">")
+		case isPhrase(a.Name): // Ada Lovelace <...>, not "Ada Lovelace" <...>
+			s[i] = a.Name + s[i][len(a.Name)+2:]
 		}
 	}
 	return strings.Join(s, ", ")
@@ -132,4 +135,21 @@ func writeHeader(b *strings.Builder, name, value string) error {
 		}
 	}
 	return nil
+}
+
+// isPhrase reports whether name can be written without quotes: words of
+// RFC 5322 atext separated by single spaces.
+func isPhrase(name string) bool {
+	for w := range strings.SplitSeq(name, " ") {
+		if w == "" {
+			return false
+		}
+		for i := 0; i < len(w); i++ {
+			c := w[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0) {
+				return false
+			}
+		}
+	}
+	return true
 }
