@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/mail"
 	"strings"
+	"unicode/utf8"
 )
 
 // HeaderError reports a header the message cannot carry, Django's
@@ -52,6 +53,9 @@ func checkValue(name, v string) error {
 		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
 			return &HeaderError{Name: name, Value: v, Reason: "a header value is one line: it may not hold a line break (CR or LF) or another control character, which could add headers or recipients"}
 		}
+	}
+	if !utf8.ValidString(v) {
+		return &HeaderError{Name: name, Value: v, Reason: "a header value must be valid UTF-8"}
 	}
 	return nil
 }

@@ -154,7 +154,7 @@ func (m *Message) build(now func() time.Time) ([]byte, error) {
 	}
 	type field struct{ name, value string }
 	var fields []field
-	fields = append(fields, field{"From", from.String()})
+	fields = append(fields, field{"From", formatAddresses([]*mail.Address{from})})
 	for _, f := range []struct {
 		name string
 		list []string
@@ -227,6 +227,9 @@ func (m *Message) build(now func() time.Time) ([]byte, error) {
 		fields = append(fields, field{name, value})
 	}
 
+	if !utf8.ValidString(m.Body) || !utf8.ValidString(m.HTML) {
+		return nil, errors.New("mail: the message's Body or HTML is not valid UTF-8: convert it from its encoding first")
+	}
 	body, err := m.entity()
 	if err != nil {
 		return nil, err
@@ -363,9 +366,6 @@ func (a Attachment) entity() (*entity, error) {
 	if a.Filename != "" {
 		if err := checkValue("Content-Disposition", a.Filename); err != nil {
 			return nil, err
-		}
-		if !utf8.ValidString(a.Filename) {
-			return nil, &HeaderError{Name: "Content-Disposition", Value: a.Filename, Reason: "an attachment's file name must be valid UTF-8"}
 		}
 		disposition = mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename})
 	}

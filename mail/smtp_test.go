@@ -237,27 +237,27 @@ func TestSMTP_Delivers(t *testing.T) {
 	serverTLS, clientTLS := selfSigned(t)
 	tests := []struct {
 		name       string
-		server     fakeSMTP
+		server     *fakeSMTP
 		configure  func(b *mail.SMTP)
 		wantTLS    bool
 		wantAuthed string
 	}{
-		{"plain", fakeSMTP{}, func(*mail.SMTP) {}, false, ""},
-		{"starttls", fakeSMTP{TLS: serverTLS}, func(b *mail.SMTP) { b.StartTLS, b.TLSConfig = true, clientTLS }, true, ""},
-		{"starttls_auth", fakeSMTP{TLS: serverTLS, Auth: true, User: "ada", Pass: "s3cret"}, func(b *mail.SMTP) {
+		{"plain", &fakeSMTP{}, func(*mail.SMTP) {}, false, ""},
+		{"starttls", &fakeSMTP{TLS: serverTLS}, func(b *mail.SMTP) { b.StartTLS, b.TLSConfig = true, clientTLS }, true, ""},
+		{"starttls_auth", &fakeSMTP{TLS: serverTLS, Auth: true, User: "ada", Pass: "s3cret"}, func(b *mail.SMTP) {
 			b.StartTLS, b.TLSConfig, b.Username, b.Password = true, clientTLS, "ada", "s3cret"
 		}, true, "ada"},
-		{"implicit_tls_auth", fakeSMTP{TLS: serverTLS, Implicit: true, Auth: true, User: "ada", Pass: "s3cret"}, func(b *mail.SMTP) {
+		{"implicit_tls_auth", &fakeSMTP{TLS: serverTLS, Implicit: true, Auth: true, User: "ada", Pass: "s3cret"}, func(b *mail.SMTP) {
 			b.ImplicitTLS, b.TLSConfig, b.Username, b.Password = true, clientTLS, "ada", "s3cret"
 		}, true, "ada"},
-		{"auth_in_clear_to_localhost", fakeSMTP{Auth: true, User: "ada", Pass: "s3cret"}, func(b *mail.SMTP) {
+		{"auth_in_clear_to_localhost", &fakeSMTP{Auth: true, User: "ada", Pass: "s3cret"}, func(b *mail.SMTP) {
 			b.Username, b.Password = "ada", "s3cret"
 		}, false, "ada"},
-		{"starttls_offered_not_asked", fakeSMTP{TLS: serverTLS}, func(*mail.SMTP) {}, false, ""},
+		{"starttls_offered_not_asked", &fakeSMTP{TLS: serverTLS}, func(*mail.SMTP) {}, false, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv := startSMTP(t, &tt.server)
+			srv := startSMTP(t, tt.server)
 			b := srv.backend()
 			tt.configure(b)
 			m1 := testMessage("Ada <ada@example.com>")
@@ -302,34 +302,34 @@ func TestSMTP_Refuses(t *testing.T) {
 	serverTLS, clientTLS := selfSigned(t)
 	tests := []struct {
 		name      string
-		server    fakeSMTP
+		server    *fakeSMTP
 		addr      string // where the server listens; default 127.0.0.1:0
 		configure func(b *mail.SMTP)
 		msg       *mail.Message
 		wantErr   string
 		wantConns int // -1: not checked
 	}{
-		{"starttls_not_offered", fakeSMTP{}, "", func(b *mail.SMTP) { b.StartTLS = true }, nil,
+		{"starttls_not_offered", &fakeSMTP{}, "", func(b *mail.SMTP) { b.StartTLS = true }, nil,
 			"does not offer STARTTLS", 1},
-		{"both_tls_modes", fakeSMTP{}, "", func(b *mail.SMTP) { b.StartTLS, b.ImplicitTLS = true, true }, nil,
+		{"both_tls_modes", &fakeSMTP{}, "", func(b *mail.SMTP) { b.StartTLS, b.ImplicitTLS = true, true }, nil,
 			"exclude each other", 0},
-		{"untrusted_certificate", fakeSMTP{TLS: serverTLS}, "", func(b *mail.SMTP) { b.StartTLS = true }, nil,
+		{"untrusted_certificate", &fakeSMTP{TLS: serverTLS}, "", func(b *mail.SMTP) { b.StartTLS = true }, nil,
 			"certificate", 1},
-		{"untrusted_certificate_implicit", fakeSMTP{TLS: serverTLS, Implicit: true}, "", func(b *mail.SMTP) { b.ImplicitTLS = true }, nil,
+		{"untrusted_certificate_implicit", &fakeSMTP{TLS: serverTLS, Implicit: true}, "", func(b *mail.SMTP) { b.ImplicitTLS = true }, nil,
 			"certificate", 1},
-		{"wrong_password", fakeSMTP{TLS: serverTLS, Auth: true, User: "ada", Pass: "s3cret"}, "", func(b *mail.SMTP) {
+		{"wrong_password", &fakeSMTP{TLS: serverTLS, Auth: true, User: "ada", Pass: "s3cret"}, "", func(b *mail.SMTP) {
 			b.StartTLS, b.TLSConfig, b.Username, b.Password = true, clientTLS, "ada", "guess"
 		}, nil, `authentication as "ada": 535`, 1},
-		{"no_auth_offered", fakeSMTP{}, "", func(b *mail.SMTP) { b.Username, b.Password = "ada", "s3cret" }, nil,
+		{"no_auth_offered", &fakeSMTP{}, "", func(b *mail.SMTP) { b.Username, b.Password = "ada", "s3cret" }, nil,
 			"offers no authentication", 1},
-		{"password_in_clear_to_another_host", fakeSMTP{Auth: true, User: "ada", Pass: "s3cret"}, "127.0.0.2:0", func(b *mail.SMTP) {
+		{"password_in_clear_to_another_host", &fakeSMTP{Auth: true, User: "ada", Pass: "s3cret"}, "127.0.0.2:0", func(b *mail.SMTP) {
 			b.Username, b.Password = "ada", "s3cret"
 		}, nil, "refusing to send the password in clear", 1},
-		{"all_recipients_refused", fakeSMTP{Refuse: map[string]bool{"ada@example.com": true}}, "", func(*mail.SMTP) {}, nil,
+		{"all_recipients_refused", &fakeSMTP{Refuse: map[string]bool{"ada@example.com": true}}, "", func(*mail.SMTP) {}, nil,
 			"recipient ada@example.com refused: 550", 1},
-		{"invalid_message_opens_no_connection", fakeSMTP{}, "", func(*mail.SMTP) {}, &mail.Message{From: "a@example.com", To: []string{"b@example.com"}, Subject: "x\r\nBcc: victim@example.com"},
+		{"invalid_message_opens_no_connection", &fakeSMTP{}, "", func(*mail.SMTP) {}, &mail.Message{From: "a@example.com", To: []string{"b@example.com"}, Subject: "x\r\nBcc: victim@example.com"},
 			"line break", 0},
-		{"no_recipients", fakeSMTP{}, "", func(*mail.SMTP) {}, &mail.Message{From: "a@example.com"},
+		{"no_recipients", &fakeSMTP{}, "", func(*mail.SMTP) {}, &mail.Message{From: "a@example.com"},
 			"no recipients", 0},
 	}
 	for _, tt := range tests {
@@ -341,9 +341,9 @@ func TestSMTP_Refuses(t *testing.T) {
 					t.Skipf("cannot listen on %s: %v", tt.addr, err)
 				}
 				ln.Close()
-				srv = startSMTP(t, &tt.server, tt.addr)
+				srv = startSMTP(t, tt.server, tt.addr)
 			} else {
-				srv = startSMTP(t, &tt.server)
+				srv = startSMTP(t, tt.server)
 			}
 			b := srv.backend()
 			tt.configure(b)
