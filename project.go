@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/mail"
 )
 
 // builtinGroup is the name built-in commands are listed under; no app may
@@ -34,6 +35,9 @@ type Project struct {
 
 	mu  sync.Mutex
 	dbs map[string]*database.DB // opened so far; guarded by mu
+
+	mailOnce sync.Once
+	mailer   mail.Backend // built on first use by Mail
 
 	siteOnce sync.Once
 	built    *site

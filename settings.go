@@ -73,6 +73,9 @@ type Settings struct {
 	// DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS and
 	// FILE_UPLOAD_MAX_MEMORY_SIZE (the zero value: Django's defaults).
 	Uploads middleware.FormLimits
+	// Email configures sending mail, Django's EMAIL_* settings,
+	// DEFAULT_FROM_EMAIL and SERVER_EMAIL; Project.Mail is the backend.
+	Email EmailSettings
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -102,6 +105,9 @@ func DefaultSettings() Settings {
 //	STATIC_URL             NUAGES_STATIC_URL
 //	STATIC_ROOT            NUAGES_STATIC_ROOT
 //	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
+//	EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+//	EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT (a duration such as 10s),
+//	EMAIL_FILE_PATH, DEFAULT_FROM_EMAIL, SERVER_EMAIL, and their NUAGES_ names
 //
 // Every malformed variable is reported, in one error.
 func (s *Settings) LoadEnv(environ []string) error {
@@ -126,6 +132,7 @@ func (s *Settings) LoadEnv(environ []string) error {
 	both("STATIC_URL", func(n string) { env.String(n, &s.StaticURL) })
 	both("STATIC_ROOT", func(n string) { env.String(n, &s.StaticRoot) })
 	env.List("NUAGES_SILENCED_SYSTEM_CHECKS", &s.SilencedSystemChecks)
+	s.Email.loadEnv(env, both)
 
 	databaseURL := func(alias, name string) {
 		if url, ok := lookup(name); ok {
@@ -171,5 +178,6 @@ func (s Settings) Validate() error {
 			errs = append(errs, fmt.Errorf("nuages: database %q: %w", alias, err))
 		}
 	}
+	errs = append(errs, s.Email.validate()...)
 	return errors.Join(errs...)
 }
