@@ -1,6 +1,7 @@
 package mail
 
 import (
+	"bytes"
 	"fmt"
 	"net/mail"
 	"strings"
@@ -117,27 +118,27 @@ func formatAddresses(list []*mail.Address) string {
 // writeHeader writes "Name: value" folded at spaces so that lines stay
 // within 78 characters where they can, and refuses a line that stays
 // over RFC 5322's 998 (a word that long cannot be folded).
-func writeHeader(b *strings.Builder, name, value string) error {
-	line := name + ":"
-	start := b.Len()
-	for i, word := range strings.Split(value, " ") {
-		// Fold before a word that would overflow the line, unless the line
-		// holds only the name: folding there gains nothing. Empty words
+func writeHeader(b *bytes.Buffer, name, value string) error {
+	b.WriteString(name)
+	b.WriteByte(':')
+	lineLen := len(name) + 1
+	onlyName := true // the line holds the name alone: folding gains nothing
+	for word := range strings.SplitSeq(value, " ") {
+		// Fold before a word that would overflow the line. Empty words
 		// (runs of spaces) never start a line, which would be blank.
-		if i > 0 && word != "" && len(line)+1+len(word) > foldAt && strings.TrimSpace(line) != name+":" {
-			b.WriteString(line)
+		if word != "" && !onlyName && lineLen+1+len(word) > foldAt {
 			b.WriteString("\r\n")
-			line = ""
+			lineLen = 0
 		}
-		line += " " + word
-	}
-	b.WriteString(line)
-	b.WriteString("\r\n")
-	for l := range strings.SplitSeq(b.String()[start:], "\r\n") {
-		if len(l) > maxLine {
+		b.WriteByte(' ')
+		b.WriteString(word)
+		lineLen += 1 + len(word)
+		onlyName = onlyName && word == ""
+		if lineLen > maxLine {
 			return &HeaderError{Name: name, Value: value, Reason: fmt.Sprintf("a word of the value is too long for a header line (at most %d characters): add spaces", maxLine)}
 		}
 	}
+	b.WriteString("\r\n")
 	return nil
 }
 

@@ -196,6 +196,7 @@ func (m *Message) build(now func() time.Time) ([]byte, error) {
 		names = append(names, name)
 	}
 	slices.Sort(names)
+	seen := map[string]bool{}
 	for _, name := range names {
 		value := m.Headers[name]
 		if err := checkName(name); err != nil {
@@ -205,6 +206,10 @@ func (m *Message) build(now func() time.Time) ([]byte, error) {
 			return nil, err
 		}
 		canon := textproto.CanonicalMIMEHeaderKey(name)
+		if seen[canon] {
+			return nil, &HeaderError{Name: name, Value: value, Reason: "the header is given twice, in different cases: give it once"}
+		}
+		seen[canon] = true
 		if reason, ok := refused[canon]; ok {
 			return nil, &HeaderError{Name: name, Value: value, Reason: reason}
 		}
@@ -234,18 +239,21 @@ func (m *Message) build(now func() time.Time) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	var b strings.Builder
+	leaves := body.leaves(nil)
+	body.chooseBoundaries(id, new(int), leaves)
+	var b bytes.Buffer
+	b.Grow(1024 + body.size())
 	for _, f := range fields {
 		if err := writeHeader(&b, f.name, f.value); err != nil {
 			return nil, err
 		}
 	}
 	b.WriteString("MIME-Version: 1.0\r\n")
-	body.write(&b, id, new(int))
-	if !strings.HasSuffix(b.String(), "\r\n") {
+	body.write(&b)
+	if !bytes.HasSuffix(b.Bytes(), []byte("\r\n")) {
 		b.WriteString("\r\n")
 	}
-	return []byte(b.String()), nil
+	return b.Bytes(), nil
 }
 
 // newMessageID returns a unique Message-ID at the sender's domain: the
@@ -266,6 +274,7 @@ type entity struct {
 	body      string      // a leaf's encoded body
 	multipart string      // "mixed", "alternative" or "related"; "" for a leaf
 	parts     []*entity
+	boundary  string // a multipart's, set by chooseBoundaries
 }
 
 // entity returns the MIME tree of m's content, Django's shape:
@@ -309,8 +318,10 @@ func textEntity(subtype, text string) *entity {
 	e := &entity{header: [][2]string{{"Content-Type", "text/" + subtype + `; charset="utf-8"`}}}
 	if is7bit(text) {
 		e.header = append(e.header, [2]string{"Content-Transfer-Encoding", "7bit"})
-		text = strings.ReplaceAll(text, "\r\n", "\n")
-		text = strings.ReplaceAll(text, "\r", "\n")
+		if strings.IndexByte(text, '\r') >= 0 {
+			text = strings.ReplaceAll(text, "\r\n", "\n")
+			text = strings.ReplaceAll(text, "\r", "\n")
+		}
 		e.body = strings.ReplaceAll(text, "\n", "\r\n")
 		return e
 	}
@@ -397,11 +408,50 @@ func wrapBase64(data []byte) string {
 	return b.String()
 }
 
-// write writes e's headers and body. A multipart's boundary is derived
-// from the Message-ID, so that a message with a fixed ID is reproducible,
-// and changed until it appears in none of the parts, so that no content
-// can end a part early.
-func (e *entity) write(b *strings.Builder, seed string, n *int) {
+// leaves appends the encoded bodies of e's leaves to out.
+func (e *entity) leaves(out []string) []string {
+	if e.multipart == "" {
+		return append(out, e.body)
+	}
+	for _, p := range e.parts {
+		out = p.leaves(out)
+	}
+	return out
+}
+
+// size is about the length of e written, for growing the buffer once.
+func (e *entity) size() int {
+	n := len(e.body) + 200
+	for _, p := range e.parts {
+		n += p.size() + 40
+	}
+	return n
+}
+
+// chooseBoundaries gives every multipart of e its boundary, derived from
+// the Message-ID (seed), so that a message with a fixed ID is
+// reproducible, and changed until it appears in no body, so that no
+// content can end a part early. The headers of parts are built here and
+// never start a line with "--".
+func (e *entity) chooseBoundaries(seed string, n *int, leaves []string) {
+	if e.multipart == "" {
+		return
+	}
+	for {
+		*n++
+		sum := sha256.Sum256([]byte(seed + "\x00" + strconv.Itoa(*n)))
+		e.boundary = "=_" + hex.EncodeToString(sum[:12])
+		if !slices.ContainsFunc(leaves, func(body string) bool { return strings.Contains(body, e.boundary) }) {
+			break
+		}
+	}
+	for _, p := range e.parts {
+		p.chooseBoundaries(seed, n, leaves)
+	}
+}
+
+// write writes e's headers and body.
+func (e *entity) write(b *bytes.Buffer) {
 	if e.multipart == "" {
 		for _, h := range e.header {
 			writeHeader(b, h[0], h[1]) // built values: short and valid
@@ -410,27 +460,12 @@ func (e *entity) write(b *strings.Builder, seed string, n *int) {
 		b.WriteString(e.body)
 		return
 	}
-	parts := make([]string, len(e.parts))
-	for i, p := range e.parts {
-		var pb strings.Builder
-		p.write(&pb, seed, n)
-		parts[i] = pb.String()
-	}
-	var boundary string
-	for {
-		*n++
-		sum := sha256.Sum256([]byte(seed + "\x00" + strconv.Itoa(*n)))
-		boundary = "=_" + hex.EncodeToString(sum[:12])
-		if !slices.ContainsFunc(parts, func(p string) bool { return strings.Contains(p, boundary) }) {
-			break
-		}
-	}
-	writeHeader(b, "Content-Type", "multipart/"+e.multipart+`; boundary="`+boundary+`"`)
+	writeHeader(b, "Content-Type", "multipart/"+e.multipart+`; boundary="`+e.boundary+`"`)
 	b.WriteString("\r\n")
-	for _, p := range parts {
-		b.WriteString("--" + boundary + "\r\n")
-		b.WriteString(p)
+	for _, p := range e.parts {
+		b.WriteString("--" + e.boundary + "\r\n")
+		p.write(b)
 		b.WriteString("\r\n")
 	}
-	b.WriteString("--" + boundary + "--")
+	b.WriteString("--" + e.boundary + "--")
 }

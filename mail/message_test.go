@@ -297,6 +297,7 @@ func TestMessage_Refused(t *testing.T) {
 		{"extra_name_colon", valid(func(m *mail.Message) { m.Headers = map[string]string{"X-Tag: evil": "a"} }), &header, "header name"},
 		{"extra_name_newline", valid(func(m *mail.Message) { m.Headers = map[string]string{"X-Tag\r\nBcc": "a"} }), &header, "header name"},
 		{"extra_name_empty", valid(func(m *mail.Message) { m.Headers = map[string]string{"": "a"} }), &header, "needs a name"},
+		{"extra_twice", valid(func(m *mail.Message) { m.Headers = map[string]string{"X-Tag": "a", "x-tag": "b"} }), &header, "given twice"},
 		{"extra_bcc", valid(func(m *mail.Message) { m.Headers = map[string]string{"bcc": "v@example.com"} }), &header, "use Message.Bcc"},
 		{"extra_content_type", valid(func(m *mail.Message) { m.Headers = map[string]string{"Content-Type": "text/html"} }), &header, "MIME headers"},
 		{"extra_from_invalid", valid(func(m *mail.Message) { m.Headers = map[string]string{"From": "not an address"} }), &address, "From address"},
