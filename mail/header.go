@@ -80,6 +80,9 @@ func parseAddress(field, s string) (*mail.Address, error) {
 		return nil, err
 	}
 	a, err := mail.ParseAddress(s)
+	if err == nil {
+		a.Address, err = asciiDomain(a.Address)
+	}
 	if err != nil {
 		return nil, &AddressError{Field: field, Address: s, Err: err}
 	}

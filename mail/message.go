@@ -127,7 +127,7 @@ func (m *Message) seal() (envelope, error) {
 	if len(to) == 0 {
 		return envelope{}, errNoRecipients
 	}
-	from, _ := mail.ParseAddress(m.From) // checked by Bytes
+	from, _ := parseAddress("From", m.From) // checked by Bytes
 	return envelope{from: from.Address, to: to, data: data}, nil
 }
 
@@ -215,6 +215,11 @@ func (m *Message) build(now func() time.Time) ([]byte, error) {
 		}
 		if addressHeaders[canon] {
 			list, err := mail.ParseAddressList(value)
+			for _, a := range list {
+				if err == nil {
+					a.Address, err = asciiDomain(a.Address)
+				}
+			}
 			if err != nil {
 				return nil, &AddressError{Field: name, Address: value, Err: err}
 			}

@@ -53,6 +53,10 @@ var goldenCases = []struct {
 		Subject: "Réunion à 14 h — ordre du jour 📅",
 		Body:    "Bonjour Jürgen,\n\nla réunion est déplacée.\n",
 	})},
+	{"international_domain", fixed(mail.Message{
+		From: "Bücherei <info@bücher.example>", To: []string{"jürgen@münchen.de"},
+		Subject: "IDN", Body: "Domains in ASCII, local parts as they are.",
+	})},
 	{"html_alternative", fixed(mail.Message{
 		From: "noreply@example.com", To: []string{"ada@example.com"}, Subject: "Welcome",
 		Body: "Welcome!", HTML: "<p>Welcome!</p>",
@@ -246,7 +250,7 @@ func TestMessage_RoundTrip(t *testing.T) {
 				if err != nil || len(from) != 1 {
 					t.Fatalf("From: %v %v", from, err)
 				}
-				want, _ := netmail.ParseAddress(m.From)
+				want := wantAddress(m.From)
 				if *from[0] != *want {
 					t.Errorf("From = %+v, want %+v", from[0], want)
 				}
@@ -257,7 +261,7 @@ func TestMessage_RoundTrip(t *testing.T) {
 					t.Fatalf("To = %v, %v; want %d addresses", to, err, len(m.To))
 				}
 				for i, a := range to {
-					want, _ := netmail.ParseAddress(m.To[i])
+					want := wantAddress(m.To[i])
 					if *a != *want {
 						t.Errorf("To[%d] = %+v, want %+v", i, a, want)
 					}
@@ -268,6 +272,14 @@ func TestMessage_RoundTrip(t *testing.T) {
 			}
 		})
 	}
+}
+
+// wantAddress is s parsed, with the international domains of the golden
+// cases in the ASCII form a message carries.
+func wantAddress(s string) *netmail.Address {
+	a, _ := netmail.ParseAddress(s)
+	a.Address = strings.NewReplacer("bücher.example", "xn--bcher-kva.example", "münchen.de", "xn--mnchen-3ya.de").Replace(a.Address)
+	return a
 }
 
 func TestMessage_Refused(t *testing.T) {
@@ -387,14 +399,14 @@ func TestMessage_BoundaryNotInContent(t *testing.T) {
 func TestMessage_Recipients(t *testing.T) {
 	m := &mail.Message{
 		To:  []string{"Ada <ada@example.com>", "bob@example.com"},
-		Cc:  []string{"ada@example.com", "Carol <carol@example.com>"},
+		Cc:  []string{"ada@example.com", "Carol <carol@bücher.example>"},
 		Bcc: []string{"dan@example.com", "bob@example.com"},
 	}
 	got, err := m.Recipients()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := "ada@example.com bob@example.com carol@example.com dan@example.com"; strings.Join(got, " ") != want {
+	if want := "ada@example.com bob@example.com carol@xn--bcher-kva.example dan@example.com"; strings.Join(got, " ") != want {
 		t.Errorf("Recipients() = %v, want %s", got, want)
 	}
 	m.Bcc = append(m.Bcc, "nope")

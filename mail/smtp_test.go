@@ -262,7 +262,7 @@ func TestSMTP_Delivers(t *testing.T) {
 			tt.configure(b)
 			m1 := testMessage("Ada <ada@example.com>")
 			m1.Bcc = []string{"hidden@example.com"}
-			m2 := testMessage("bob@example.com")
+			m2 := testMessage("bob@bücher.example")
 			if err := b.Send(t.Context(), m1, m2); err != nil {
 				t.Fatalf("Send: %v", err)
 			}
@@ -290,6 +290,9 @@ func TestSMTP_Delivers(t *testing.T) {
 				if r.tls != tt.wantTLS || r.authed != tt.wantAuthed {
 					t.Errorf("message %d tls, authed = %v, %q; want %v, %q", i+1, r.tls, r.authed, tt.wantTLS, tt.wantAuthed)
 				}
+			}
+			if got[1].to[0] != "bob@xn--bcher-kva.example" {
+				t.Errorf("envelope recipient %q, want the domain in ASCII", got[1].to[0])
 			}
 			if strings.Contains(got[0].data, "hidden@") {
 				t.Errorf("the Bcc address shows in the data:\n%s", got[0].data)
