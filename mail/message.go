@@ -95,14 +95,6 @@ func (m *Message) Recipients() ([]string, error) {
 	return out, nil
 }
 
-// Bytes builds the message as RFC 5322 text with CRLF line ends, or
-// reports the first problem: an invalid address (*AddressError), a header
-// that would break the message (*HeaderError), no From, a malformed
-// attachment. It does not require recipients; backends do.
-func (m *Message) Bytes() ([]byte, error) {
-	return m.build(time.Now)
-}
-
 // envelope is what a backend needs to deliver a built message.
 type envelope struct {
 	from string
@@ -144,7 +136,11 @@ var (
 	addressHeaders = map[string]bool{"From": true, "To": true, "Cc": true, "Reply-To": true, "Sender": true}
 )
 
-func (m *Message) build(now func() time.Time) ([]byte, error) {
+// Bytes builds the message as RFC 5322 text with CRLF line ends, or
+// reports the first problem: an invalid address (*AddressError), a header
+// that would break the message (*HeaderError), no From, a malformed
+// attachment. It does not require recipients; backends do.
+func (m *Message) Bytes() ([]byte, error) {
 	if m.From == "" {
 		return nil, errors.New("mail: the message has no From address: set Message.From (a project's mail backend fills it from DEFAULT_FROM_EMAIL)")
 	}
@@ -176,7 +172,7 @@ func (m *Message) build(now func() time.Time) ([]byte, error) {
 	fields = append(fields, field{"Subject", mime.QEncoding.Encode("utf-8", m.Subject)})
 	date := m.Date
 	if date.IsZero() {
-		date = now()
+		date = time.Now()
 	}
 	fields = append(fields, field{"Date", date.Format(time.RFC1123Z)})
 	id := m.MessageID
