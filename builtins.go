@@ -22,6 +22,7 @@ func builtinCommands() []*Command {
 		runserverCommand(),
 		collectstaticCommand(),
 		sendtestemailCommand(),
+		clearsessionsCommand(),
 		{
 			Name:    "help",
 			Summary: "List the commands, or show the usage of one.",

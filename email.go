@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	netmail "net/mail"
 	"os"
 	"strings"
@@ -39,8 +40,8 @@ type EmailSettings struct {
 	// one of them.
 	UseTLS bool
 	UseSSL bool
-	// Timeout bounds each step of an SMTP exchange, EMAIL_TIMEOUT; zero
-	// means mail.DefaultTimeout.
+	// Timeout bounds each step of an SMTP exchange, EMAIL_TIMEOUT (in
+	// seconds in the environment); zero means mail.DefaultTimeout.
 	Timeout time.Duration
 	// FilePath is the directory of the file backend, EMAIL_FILE_PATH.
 	FilePath string
@@ -61,7 +62,15 @@ func (e *EmailSettings) loadEnv(env *conf.Env, both func(string, func(string))) 
 	both("EMAIL_HOST_PASSWORD", func(n string) { env.String(n, &e.HostPassword) })
 	both("EMAIL_USE_TLS", func(n string) { env.Bool(n, &e.UseTLS) })
 	both("EMAIL_USE_SSL", func(n string) { env.Bool(n, &e.UseSSL) })
-	both("EMAIL_TIMEOUT", func(n string) { env.Duration(n, &e.Timeout) })
+	both("EMAIL_TIMEOUT", func(n string) {
+		// Seconds, as in Django; a value set in code stays whole when the
+		// variable is unset.
+		secs := math.MinInt
+		env.Int(n, &secs)
+		if secs != math.MinInt {
+			e.Timeout = time.Duration(secs) * time.Second
+		}
+	})
 	both("EMAIL_FILE_PATH", func(n string) { env.String(n, &e.FilePath) })
 	both("DEFAULT_FROM_EMAIL", func(n string) { env.String(n, &e.DefaultFrom) })
 	both("SERVER_EMAIL", func(n string) { env.String(n, &e.ServerEmail) })
@@ -89,7 +98,7 @@ func (e EmailSettings) validate() []error {
 		errs = append(errs, fmt.Errorf("nuages: EMAIL_PORT %d is not a port: use 587 with EMAIL_USE_TLS, 465 with EMAIL_USE_SSL, or 25", e.Port))
 	}
 	if e.Timeout < 0 {
-		errs = append(errs, fmt.Errorf("nuages: EMAIL_TIMEOUT %v is negative: use a duration such as 10s", e.Timeout))
+		errs = append(errs, fmt.Errorf("nuages: EMAIL_TIMEOUT %v is negative: give a number of seconds such as 10", e.Timeout))
 	}
 	if e.Custom == nil && e.Backend == "file" && e.FilePath == "" {
 		errs = append(errs, errors.New("nuages: EMAIL_BACKEND is file and EMAIL_FILE_PATH is not set: set it to the directory the messages go to"))

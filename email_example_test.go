@@ -15,6 +15,7 @@ func ExampleProject_Mail() {
 	var outbox mail.Outbox
 	s := nuages.DefaultSettings()
 	s.Debug = true
+	s.SecretKey = nuages.InsecureKeyPrefix + "example"
 	s.Databases = map[string]database.Config{"default": {URL: "sqlite://:memory:"}}
 	if err := s.LoadEnv([]string{"DEFAULT_FROM_EMAIL=Polls <noreply@example.com>"}); err != nil {
 		fmt.Println(err)

@@ -22,7 +22,7 @@ func TestEmailSettings_LoadEnv(t *testing.T) {
 	err := s.LoadEnv([]string{
 		"EMAIL_BACKEND=console", "NUAGES_EMAIL_BACKEND=smtp", "EMAIL_HOST=smtp.example.com", "EMAIL_PORT=587",
 		"EMAIL_HOST_USER=apikey", "EMAIL_HOST_PASSWORD=pw=1", "EMAIL_USE_TLS=true", "EMAIL_USE_SSL=false",
-		"EMAIL_TIMEOUT=15s", "EMAIL_FILE_PATH=/tmp/mail", "DEFAULT_FROM_EMAIL=Site <noreply@example.com>", "SERVER_EMAIL=errors@example.com",
+		"EMAIL_TIMEOUT=15", "EMAIL_FILE_PATH=/tmp/mail", "DEFAULT_FROM_EMAIL=Site <noreply@example.com>", "SERVER_EMAIL=errors@example.com",
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -35,9 +35,16 @@ func TestEmailSettings_LoadEnv(t *testing.T) {
 		t.Errorf("Email = %+v, want %+v", s.Email, want)
 	}
 
+	// A timeout set in code survives an environment that does not set it.
 	s = DefaultSettings()
-	err = s.LoadEnv([]string{"EMAIL_PORT=smtp", "EMAIL_TIMEOUT=10", "NUAGES_EMAIL_USE_TLS=maybe"})
-	for _, w := range []string{`EMAIL_PORT="smtp" is not an integer`, `EMAIL_TIMEOUT="10" is not a duration such as "30s"`, `NUAGES_EMAIL_USE_TLS="maybe" is not a boolean`} {
+	s.Email.Timeout = 1500 * time.Millisecond
+	if err := s.LoadEnv(nil); err != nil || s.Email.Timeout != 1500*time.Millisecond {
+		t.Errorf("Timeout = %v, %v after LoadEnv(nil), want 1.5s", s.Email.Timeout, err)
+	}
+
+	s = DefaultSettings()
+	err = s.LoadEnv([]string{"EMAIL_PORT=smtp", "EMAIL_TIMEOUT=10s", "NUAGES_EMAIL_USE_TLS=maybe"})
+	for _, w := range []string{`EMAIL_PORT="smtp" is not an integer`, `EMAIL_TIMEOUT="10s" is not an integer`, `NUAGES_EMAIL_USE_TLS="maybe" is not a boolean`} {
 		if err == nil || !strings.Contains(err.Error(), w) {
 			t.Errorf("LoadEnv error = %v, want it to contain %q", err, w)
 		}
@@ -69,8 +76,7 @@ func TestEmailSettings_Validate(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			s := DefaultSettings()
-			s.Debug = true
+			s := devSettings(t)
 			s.Email = tt.email
 			err := s.Validate()
 			switch {

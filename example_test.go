@@ -36,6 +36,7 @@ func (blog) Commands() []*nuages.Command {
 func Example() {
 	s := nuages.DefaultSettings()
 	s.Debug = true
+	s.SecretKey = nuages.InsecureKeyPrefix + "example"
 	s.Databases = map[string]database.Config{"default": {URL: "sqlite://:memory:"}}
 	// What Main does with os.Environ(): the environment overrides the code.
 	if err := s.LoadEnv([]string{"ALLOWED_HOSTS=example.com"}); err != nil {

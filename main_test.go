@@ -75,6 +75,7 @@ func (n named) Name() string { return string(n) }
 func devSettings(t *testing.T) Settings {
 	s := DefaultSettings()
 	s.Debug = true
+	s.SecretKey = InsecureKeyPrefix + "test"
 	s.Databases = map[string]database.Config{"default": {URL: "sqlite:///" + t.TempDir() + "/db.sqlite3"}}
 	return s
 }

@@ -43,18 +43,18 @@ func TestMigrationCommands(t *testing.T) {
 		wantErr string
 	}{
 		{[]string{"showmigrations"}, 0, []string{"shop\n [ ] 0001_initial\n [ ] 0002_product_price\n"}, ""},
-		{[]string{"migrate", "-plan"}, 0, []string{"Planned operations:\nshop.0001_initial\n    Create model Product\nshop.0002_product_price\n    Add field price to Product\n"}, ""},
+		{[]string{"migrate", "-plan"}, 0, []string{"Planned operations:\nsessions.0001_initial\n    Create model Row\nshop.0001_initial\n    Create model Product\nshop.0002_product_price\n    Add field price to Product\n"}, ""},
 		{[]string{"sqlmigrate", "shop", "0002"}, 0, []string{"-- Add field price to Product\n", `ALTER TABLE "product" ADD COLUMN "price" integer NOT NULL DEFAULT 0;`}, ""},
 		{[]string{"migrate", "shop", "0001"}, 0, []string{"Target specific migration: 0001, from shop\nRunning migrations:\n  Applying shop.0001_initial... OK ("}, ""},
 		{[]string{"showmigrations", "-plan"}, 0, []string{"[X]  shop.0001_initial\n[ ]  shop.0002_product_price ... (shop.0001_initial)\n"}, ""},
-		{[]string{"migrate"}, 0, []string{"Apply all migrations: shop\n", "Applying shop.0002_product_price... OK"}, ""},
+		{[]string{"migrate"}, 0, []string{"Apply all migrations: sessions, shop\n", "Applying shop.0002_product_price... OK"}, ""},
 		{[]string{"migrate"}, 0, []string{"No migrations to apply."}, ""},
 		{[]string{"migrate", "shop", "zero"}, 0, []string{"Unapplying shop.0002_product_price... OK", "Unapplying shop.0001_initial... OK"}, ""},
 		{[]string{"migrate", "-fake"}, 0, []string{"Applying shop.0001_initial... FAKED"}, ""},
 		{[]string{"migrate", "nope"}, 1, nil, `app "nope" has no migrations`},
 		{[]string{"migrate", "-database", "other"}, 2, nil, `-database "other": no such database alias`},
 		{[]string{"sqlmigrate", "shop"}, 2, nil, "sqlmigrate takes an app and a migration"},
-		{[]string{"showmigrations", "nope"}, 2, nil, `app "nope" has no migrations; the apps with migrations are shop`},
+		{[]string{"showmigrations", "nope"}, 2, nil, `app "nope" has no migrations; the apps with migrations are sessions, shop`},
 	}
 	for _, s := range steps {
 		code, out, errOut := runCLI(t, p, s.args...)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/mail"
+	"github.com/nuages-go/nuages/signing"
 )
 
 // builtinGroup is the name built-in commands are listed under; no app may
@@ -94,6 +95,12 @@ func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 			}
 		}
 	}
+	if s.SessionEngine == "" || s.SessionEngine == SessionsDB {
+		if seen["sessions"] {
+			errs = append(errs, errors.New(`nuages: an app is named "sessions", the name of the built-in app of the database session engine: rename the app, or set SessionEngine to "cookies" or "none"`))
+		}
+		p.apps = append([]App{sessionsApp{}}, apps...) // first, as django.contrib apps are
+	}
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
@@ -110,6 +117,17 @@ func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 
 // Settings returns the project's settings.
 func (p *Project) Settings() Settings { return p.settings }
+
+// Signer returns a signer with the project's SecretKey and
+// SecretKeyFallbacks for salt, a name per purpose ("myapp.invite"):
+// Django's signing.TimestampSigner(salt=salt) with the settings' keys.
+func (p *Project) Signer(salt string) signing.TimestampSigner {
+	return signing.TimestampSigner{Signer: signing.Signer{
+		Key:          p.settings.SecretKey,
+		FallbackKeys: slices.Clone(p.settings.SecretKeyFallbacks),
+		Salt:         salt,
+	}}
+}
 
 // Apps returns the installed apps, in the order given to New.
 func (p *Project) Apps() []App { return slices.Clone(p.apps) }

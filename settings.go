@@ -5,14 +5,17 @@ import (
 	"fmt"
 	"maps"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/nuages-go/nuages/conf"
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/sessions"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/csrf"
 	"github.com/nuages-go/nuages/web/middleware"
 )
 
@@ -27,7 +30,9 @@ type Settings struct {
 	// Debug shows detailed error pages and allows a development secret
 	// key. Never turn it on in production.
 	Debug bool
-	// SecretKey signs sessions, tokens and cookies. Required unless Debug.
+	// SecretKey signs sessions, tokens and cookies. Required, except in
+	// Debug without sessions; in Debug, a key starting with
+	// InsecureKeyPrefix will do.
 	SecretKey string
 	// SecretKeyFallbacks are previous keys still accepted when verifying,
 	// so that keys can be rotated without logging everyone out.
@@ -76,6 +81,19 @@ type Settings struct {
 	// Email configures sending mail, Django's EMAIL_* settings,
 	// DEFAULT_FROM_EMAIL and SERVER_EMAIL; Project.Mail is the backend.
 	Email EmailSettings
+	// SessionEngine is where sessions are kept, Django's SESSION_ENGINE:
+	// SessionsDB (the default: the django_session table, whose
+	// migration the built-in "sessions" app adds), SessionsCookies or
+	// SessionsNone (no session middleware).
+	SessionEngine string
+	// Sessions configures the session cookie, Django's SESSION_COOKIE_*
+	// settings (zero values: Django's defaults, with Secure cookies); a
+	// nil Store is the SessionEngine's.
+	Sessions sessions.Config
+	// CSRF configures the CSRF protection, Django's CSRF_* settings
+	// (TrustedOrigins is CSRF_TRUSTED_ORIGINS); its Secure and Exempt
+	// are the project's when nil.
+	CSRF csrf.Config
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -104,9 +122,15 @@ func DefaultSettings() Settings {
 //	LANGUAGE_CODE          NUAGES_LANGUAGE_CODE
 //	STATIC_URL             NUAGES_STATIC_URL
 //	STATIC_ROOT            NUAGES_STATIC_ROOT
+//	SESSION_ENGINE         NUAGES_SESSION_ENGINE         (db, cookies or none)
+//	SESSION_COOKIE_AGE     NUAGES_SESSION_COOKIE_AGE     (seconds)
+//	SESSION_COOKIE_DOMAIN  NUAGES_SESSION_COOKIE_DOMAIN
+//	SESSION_COOKIE_SECURE  NUAGES_SESSION_COOKIE_SECURE  (true by default)
+//	CSRF_TRUSTED_ORIGINS   NUAGES_CSRF_TRUSTED_ORIGINS   (comma-separated, with schemes)
+//	CSRF_COOKIE_SECURE     NUAGES_CSRF_COOKIE_SECURE     (true by default)
 //	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
 //	EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
-//	EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT (a duration such as 10s),
+//	EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT (seconds),
 //	EMAIL_FILE_PATH, DEFAULT_FROM_EMAIL, SERVER_EMAIL, and their NUAGES_ names
 //
 // Every malformed variable is reported, in one error.
@@ -131,6 +155,24 @@ func (s *Settings) LoadEnv(environ []string) error {
 	both("LANGUAGE_CODE", func(n string) { env.String(n, &s.LanguageCode) })
 	both("STATIC_URL", func(n string) { env.String(n, &s.StaticURL) })
 	both("STATIC_ROOT", func(n string) { env.String(n, &s.StaticRoot) })
+	both("SESSION_ENGINE", func(n string) { env.String(n, &s.SessionEngine) })
+	both("SESSION_COOKIE_DOMAIN", func(n string) { env.String(n, &s.Sessions.CookieDomain) })
+	both("SESSION_COOKIE_AGE", func(n string) {
+		secs := int(s.Sessions.CookieAge / time.Second)
+		env.Int(n, &secs)
+		s.Sessions.CookieAge = time.Duration(secs) * time.Second
+	})
+	both("SESSION_COOKIE_SECURE", func(n string) {
+		secure := !s.Sessions.CookieInsecure
+		env.Bool(n, &secure)
+		s.Sessions.CookieInsecure = !secure
+	})
+	both("CSRF_TRUSTED_ORIGINS", func(n string) { env.List(n, &s.CSRF.TrustedOrigins) })
+	both("CSRF_COOKIE_SECURE", func(n string) {
+		secure := !s.CSRF.CookieInsecure
+		env.Bool(n, &secure)
+		s.CSRF.CookieInsecure = !secure
+	})
 	env.List("NUAGES_SILENCED_SYSTEM_CHECKS", &s.SilencedSystemChecks)
 	s.Email.loadEnv(env, both)
 
@@ -161,6 +203,8 @@ func (s *Settings) LoadEnv(environ []string) error {
 func (s Settings) Validate() error {
 	var errs []error
 	switch {
+	case s.SecretKey == "" && s.Debug && s.SessionEngine != SessionsNone:
+		errs = append(errs, fmt.Errorf(`nuages: SECRET_KEY is not set: sessions sign their data with it; set SECRET_KEY, in development to any value starting with %q (or set SessionEngine to "none")`, InsecureKeyPrefix))
 	case s.Debug:
 	case s.SecretKey == "":
 		errs = append(errs, errors.New(`nuages: SECRET_KEY is not set and DEBUG is off: set SECRET_KEY in the environment to a long random value, for example: export SECRET_KEY="$(openssl rand -base64 48)"`))
@@ -169,6 +213,16 @@ func (s Settings) Validate() error {
 	}
 	if _, err := time.LoadLocation(s.TimeZone); err != nil || s.TimeZone == "" {
 		errs = append(errs, fmt.Errorf("nuages: TIME_ZONE %q is not a known time zone: use an IANA name such as UTC or Europe/Paris", s.TimeZone))
+	}
+	switch s.SessionEngine {
+	case "", SessionsDB, SessionsCookies, SessionsNone:
+	default:
+		errs = append(errs, fmt.Errorf("nuages: SESSION_ENGINE %q is not a session engine: use %q, %q or %q", s.SessionEngine, SessionsDB, SessionsCookies, SessionsNone))
+	}
+	for _, o := range s.CSRF.TrustedOrigins {
+		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+			errs = append(errs, fmt.Errorf("nuages: CSRF_TRUSTED_ORIGINS: %q is not an origin: write a scheme and a host, such as https://example.com or https://*.example.com", o))
+		}
 	}
 	if _, ok := s.Databases[database.DefaultAlias]; !ok {
 		errs = append(errs, errors.New(`nuages: no "default" database: set DATABASE_URL, for example DATABASE_URL=sqlite:///db.sqlite3`))

@@ -89,14 +89,15 @@ func TestValidate(t *testing.T) {
 		edit    func(*Settings)
 		wantErr []string // empty: valid
 	}{
-		{"debug_without_key_is_fine", func(s *Settings) { s.Debug = true }, nil},
+		{"debug_without_key_nor_sessions_is_fine", func(s *Settings) { s.Debug, s.SessionEngine = true, SessionsNone }, nil},
+		{"debug_without_key_with_sessions", func(s *Settings) { s.Debug = true }, []string{"SECRET_KEY is not set: sessions sign their data with it", InsecureKeyPrefix}},
 		{"debug_with_insecure_key_is_fine", func(s *Settings) { s.Debug, s.SecretKey = true, InsecureKeyPrefix+"x" }, nil},
 		{"production_with_key", func(s *Settings) { s.SecretKey = strings.Repeat("k", 60) }, nil},
 		{"missing_key_outside_debug", func(s *Settings) {}, []string{"SECRET_KEY is not set and DEBUG is off", howTo}},
 		{"insecure_key_outside_debug", func(s *Settings) { s.SecretKey = InsecureKeyPrefix + "abc" }, []string{`SECRET_KEY starts with "nuages-insecure-"`, howTo}},
-		{"unknown_time_zone", func(s *Settings) { s.Debug, s.TimeZone = true, "Mars/Olympus" }, []string{`TIME_ZONE "Mars/Olympus" is not a known time zone`}},
+		{"unknown_time_zone", func(s *Settings) { s.Debug, s.SecretKey, s.TimeZone = true, "k", "Mars/Olympus" }, []string{`TIME_ZONE "Mars/Olympus" is not a known time zone`}},
 		{"no_default_database", func(s *Settings) {
-			s.Debug, s.Databases = true, map[string]database.Config{"other": {URL: "sqlite:///x.db"}}
+			s.Debug, s.SecretKey, s.Databases = true, "k", map[string]database.Config{"other": {URL: "sqlite:///x.db"}}
 		}, []string{`no "default" database: set DATABASE_URL`}},
 		{"bad_url_masks_password", func(s *Settings) {
 			s.Debug = true

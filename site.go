@@ -17,6 +17,7 @@ import (
 	"github.com/nuages-go/nuages/staticfiles"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/csrf"
 	"github.com/nuages-go/nuages/web/middleware"
 )
 
@@ -118,7 +119,9 @@ func (p *Project) buildSite() (*site, error) {
 				}
 				return s.router.Reverse(name, args...)
 			},
-			"static": s.static.URL,
+			"static":     s.static.URL,
+			"csrf_field": csrf.Field,
+			"csrf_token": csrf.Token,
 		},
 	})
 	s.errors = &web.Errors{Debug: st.Debug, Logger: p.logger, Settings: st.shown, Page: s.errorPage}
@@ -150,8 +153,8 @@ func (p *Project) buildSite() (*site, error) {
 // Settings.Middleware, outermost first: Recover, RequestID, AccessLog,
 // SecurityHeaders (Django's SecurityMiddleware and X-Frame-Options
 // defaults), AllowedHosts (ALLOWED_HOSTS; in tests, "testserver" too, as
-// Django's test runner does), Forms (Settings.Uploads), ConditionalGet and
-// Gzip.
+// Django's test runner does), Forms (Settings.Uploads), the sessions of
+// Settings.SessionEngine, CSRF (Settings.CSRF), ConditionalGet and Gzip.
 func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 	hosts := p.settings.AllowedHosts
 	if testing.Testing() {
@@ -160,16 +163,36 @@ func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 		}
 		hosts = append(slices.Clone(hosts), "testserver")
 	}
-	return []func(http.Handler) http.Handler{
+	mws := []func(http.Handler) http.Handler{
 		middleware.Recover(p.logger),
 		middleware.RequestID,
 		middleware.AccessLog(p.logger),
 		middleware.SecurityHeaders(middleware.SecurityOptions{AllowedHosts: hosts, Debug: p.settings.Debug}),
 		middleware.AllowedHosts(hosts, p.settings.Debug),
 		middleware.Forms(p.settings.Uploads),
-		middleware.ConditionalGet,
-		middleware.Gzip(gzip.DefaultCompression),
 	}
+	if sm := p.sessionMiddleware(); sm != nil {
+		mws = append(mws, sm)
+	}
+	mws = append(mws, csrf.Middleware(p.csrfConfig()))
+	return append(mws, middleware.ConditionalGet, middleware.Gzip(gzip.DefaultCompression))
+}
+
+// csrfConfig is Settings.CSRF, with the router deciding which views are
+// exempt (csrf.Exempt).
+func (p *Project) csrfConfig() csrf.Config {
+	cfg := p.settings.CSRF
+	if cfg.Exempt == nil {
+		cfg.Exempt = func(r *http.Request) bool {
+			s, err := p.site()
+			if err != nil || s.router == nil {
+				return false
+			}
+			m, err := s.router.Resolve(r.Method, r.URL.Path)
+			return err == nil && csrf.IsExempt(m.Handler)
+		}
+	}
+	return cfg
 }
 
 // errorPage renders the project's template for status ("404.html"), with

@@ -200,3 +200,17 @@ func ServeFile(w http.ResponseWriter, r *http.Request, fsys fs.FS, name string, 
 	http.ServeContent(w, r, path.Base(name), info.ModTime(), content)
 	return nil
 }
+
+// AddVary adds name to h's Vary header unless it is there already (or
+// Vary is "*"): Django's patch_vary_headers, for middleware whose
+// response depends on a request header, such as Cookie.
+func AddVary(h http.Header, name string) {
+	for _, v := range h.Values("Vary") {
+		for f := range strings.SplitSeq(v, ",") {
+			if f = strings.TrimSpace(f); f == "*" || strings.EqualFold(f, name) {
+				return
+			}
+		}
+	}
+	h.Add("Vary", name)
+}

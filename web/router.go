@@ -289,7 +289,11 @@ type Match struct {
 	Name   string   // the route's name with its namespaces, "polls:detail", or ""
 	Params []string // the parameters' names, in order (shared: do not modify)
 	Args   []any    // their values, converted
-	router *Router
+	// Handler is the route's handler, Django's ResolverMatch.func: a
+	// middleware before the router can resolve a request and look at it
+	// (csrf.IsExempt does).
+	Handler http.Handler
+	router  *Router
 }
 
 // Namespace is the namespace part of the name: "polls" for "polls:detail".
@@ -340,19 +344,36 @@ func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	// One allocation holds the context and the match.
 	mc := &matchContext{Context: r.Context()}
-	mc.m = Match{Route: s.best.text, Name: s.best.name, Params: s.best.names, router: rt}
 	vals, args := s.values()
-	if len(args) <= len(mc.argsBuf) {
-		mc.m.Args = append(mc.argsBuf[:0], args...)
-	} else {
-		mc.m.Args = slices.Clone(args)
-	}
+	mc.m = s.match(rt, append(mc.argsBuf[:0:len(mc.argsBuf)], args...))
 	r = r.WithContext(mc)
 	for i, name := range s.best.names {
 		r.SetPathValue(name, vals[i])
 	}
 	defer rt.recoverPanic(w, r)
 	s.best.handler.ServeHTTP(w, r)
+}
+
+// Resolve returns the Match a request for method and path (as in
+// r.URL.Path) would get, without serving it: Django's resolve(), for tests
+// and for code that needs to know where a URL leads. The error is the 404
+// or 405 (*Error) the router would answer; APPEND_SLASH is not applied.
+func (rt *Router) Resolve(method, path string) (Match, error) {
+	var s search
+	rt.resolve(&s, method, strings.TrimPrefix(path, "/"))
+	if s.best == nil {
+		if len(s.allow) > 0 {
+			return Match{}, MethodNotAllowed(allowed(s.allow)...)
+		}
+		return Match{}, NotFound("")
+	}
+	_, args := s.values()
+	return s.match(rt, slices.Clone(args)), nil
+}
+
+// match is the Match of the route found, with args as its values.
+func (s *search) match(rt *Router, args []any) Match {
+	return Match{Route: s.best.text, Name: s.best.name, Params: s.best.names, Args: args, Handler: s.best.handler, router: rt}
 }
 
 // matchContext carries the Match of a request in its context.
@@ -384,12 +405,7 @@ func convertAll(r *route, vals []string, args []any) bool {
 
 func (rt *Router) noMatch(w http.ResponseWriter, r *http.Request, path string, allow []string) {
 	if len(allow) > 0 {
-		allow = slices.Compact(slices.Sorted(slices.Values(allow)))
-		if slices.Contains(allow, http.MethodGet) && !slices.Contains(allow, http.MethodHead) {
-			allow = append(allow, http.MethodHead)
-			slices.Sort(allow)
-		}
-		rt.errors.ServeError(w, r, MethodNotAllowed(allow...))
+		rt.errors.ServeError(w, r, MethodNotAllowed(allowed(allow)...))
 		return
 	}
 	if !rt.noAppend && !strings.HasSuffix(path, "/") && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
@@ -412,6 +428,17 @@ func (rt *Router) noMatch(w http.ResponseWriter, r *http.Request, path string, a
 		}
 	}
 	rt.errors.ServeError(w, r, err)
+}
+
+// allowed is the Allow header's list from the methods of the routes that
+// matched the path: sorted, once each, HEAD wherever GET is.
+func allowed(methods []string) []string {
+	methods = slices.Compact(slices.Sorted(slices.Values(methods)))
+	if slices.Contains(methods, http.MethodGet) && !slices.Contains(methods, http.MethodHead) {
+		methods = append(methods, http.MethodHead)
+		slices.Sort(methods)
+	}
+	return methods
 }
 
 func nameNote(name string) string {

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -297,5 +298,53 @@ func TestParamAndMatch(t *testing.T) {
 	want := &web.Match{Route: "blog/<int:id>/<slug:slug>/", Name: "blog:post", Params: []string{"id", "slug"}, Args: []any{42, "hello"}}
 	if m == nil || m.Route != want.Route || m.Name != want.Name || !reflect.DeepEqual(m.Params, want.Params) || !reflect.DeepEqual(m.Args, want.Args) || m.Namespace() != "blog" {
 		t.Errorf("MatchOf = %+v", m)
+	}
+}
+
+func TestRouterResolve(t *testing.T) {
+	rt := testRouter(t, web.Options{})
+	cases := []struct {
+		method, path string
+		name         string // the route's name; "" when an error is expected
+		route        string
+		args         []any
+		status       int // of the error
+		allow        string
+	}{
+		{"GET", "/", "index", "", []any{}, 0, ""},
+		{"GET", "/articles/2024/03/hello/", "article", "articles/<int:year>/<int:month>/<slug:slug>/", []any{2024, 3, "hello"}, 0, ""},
+		{"GET", "/polls/admin/7/", "polls:admin:detail", "polls/admin/<int:id>/", []any{7}, 0, ""},
+		{"GET", "/shop/corner/items/5/", "shop-item", "shop/<slug:shop>/items/<int:id>/", []any{"corner", 5}, 0, ""},
+		{"HEAD", "/form/", "form", "form/", []any{}, 0, ""},
+		{"GET", "polls/7/", "polls:detail", "polls/<int:id>/", []any{7}, 0, ""}, // the leading slash is optional
+		{"PUT", "/form/", "", "", nil, 405, "GET, HEAD, POST"},
+		{"GET", "/about", "", "", nil, 404, ""}, // no APPEND_SLASH: that is a redirect, not a match
+		{"GET", "/nope/", "", "", nil, 404, ""},
+	}
+	for _, c := range cases {
+		t.Run(c.method+" "+c.path, func(t *testing.T) {
+			m, err := rt.Resolve(c.method, c.path)
+			if c.status != 0 {
+				var e *web.Error
+				if !errors.As(err, &e) || e.Status != c.status {
+					t.Fatalf("Resolve: %v (%#v), want a %d error", err, m, c.status)
+				}
+				rec := httptest.NewRecorder()
+				(&web.Errors{Logger: quiet}).ServeError(rec, httptest.NewRequest(c.method, "/", nil), err)
+				if got := rec.Header().Get("Allow"); got != c.allow {
+					t.Errorf("Allow %q, want %q", got, c.allow)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m.Handler == nil {
+				t.Error("the Match has no Handler")
+			}
+			if m.Name != c.name || m.Route != c.route || !reflect.DeepEqual(m.Args, c.args) && len(m.Args)+len(c.args) > 0 {
+				t.Errorf("got %q %q %v, want %q %q %v", m.Name, m.Route, m.Args, c.name, c.route, c.args)
+			}
+		})
 	}
 }

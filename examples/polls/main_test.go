@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -124,4 +125,41 @@ func TestDemoFixture(t *testing.T) {
 		t.Fatal(err)
 	}
 	nuagestest.NewClient(t, h).Get("/polls/").AssertContains("Which battery first?", "What&#39;s up?")
+}
+
+// A browser votes with the page's CSRF token; a forged form from another
+// site, without it, is refused and counts nothing.
+func TestVoteNeedsCSRFToken(t *testing.T) {
+	p, db, q := project(t, nuagestest.SQLite)
+	h, err := p.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	choice, _, err := orm.Query[polls.Choice](db).Filter("question", q.ID).OrderBy("id").First(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	vote := "/polls/" + itoa(q.ID) + "/vote/"
+	forger := nuagestest.NewClient(t, h)
+	forger.EnforceCSRF = true
+	refused := func(r *nuagestest.Response, reason string) {
+		t.Helper()
+		if r.AssertStatus(http.StatusForbidden); !strings.Contains(r.Body, reason) {
+			t.Errorf("the 403 does not say %q", reason)
+		}
+	}
+	refused(forger.Post(vote, url.Values{"choice": {itoa(choice.ID)}}), "CSRF cookie not set.")
+
+	browser := nuagestest.NewClient(t, h)
+	browser.EnforceCSRF = true
+	page := browser.Get("/polls/" + itoa(q.ID) + "/").AssertStatus(200)
+	m := regexp.MustCompile(`name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"`).FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatalf("no token in the form:\n%s", page.Body)
+	}
+	refused(browser.Post(vote, url.Values{"choice": {itoa(choice.ID)}}), "CSRF token missing.")
+	browser.Post(vote, url.Values{"choice": {itoa(choice.ID)}, "csrfmiddlewaretoken": {m[1]}}).AssertRedirects("/polls/" + itoa(q.ID) + "/results/")
+	if got, err := orm.Query[polls.Choice](db).Filter("pk", choice.ID).Get(t.Context()); err != nil || got.Votes != 1 {
+		t.Errorf("votes = %d, %v; want 1", got.Votes, err)
+	}
 }

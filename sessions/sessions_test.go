@@ -1,0 +1,364 @@
+package sessions_test
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/orm"
+	"github.com/nuages-go/nuages/sessions"
+)
+
+const secret = "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+
+// app is a handler that does to its session what the path says.
+func app() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s := sessions.From(r)
+		q := r.URL.Query()
+		var err error
+		switch r.URL.Path {
+		case "/set":
+			err = s.Set(q.Get("k"), q.Get("v"))
+		case "/get":
+			var v string
+			var ok bool
+			if ok, err = s.Get(q.Get("k"), &v); err == nil {
+				fmt.Fprintf(w, "%v %s", ok, v)
+			}
+		case "/cycle":
+			err = s.CycleKey()
+		case "/flush":
+			err = s.Flush()
+		case "/browser":
+			if err = s.ExpireAtBrowserClose(); err == nil {
+				err = s.Set("k", "v")
+			}
+		case "/age":
+			if err = s.SetMaxAge(time.Hour); err == nil {
+				err = s.Set("k", "v")
+			}
+		case "/fail":
+			s.Set("k", "lost")
+			http.Error(w, "boom", 500)
+			return
+		case "/big":
+			var big strings.Builder // random text: it does not compress away
+			for range 300 {
+				big.WriteString(rand.Text())
+			}
+			err = s.Set("big", big.String())
+		}
+		if err != nil {
+			http.Error(w, err.Error(), 500)
+			return
+		}
+		io.WriteString(w, " done")
+	})
+}
+
+// visit sends a GET with the session cookie value (if any) and returns
+// the response and the session cookie it set (nil if none).
+func visit(t *testing.T, h http.Handler, path, cookie string) (*http.Response, string, *http.Cookie) {
+	t.Helper()
+	r := httptest.NewRequest("GET", path, nil)
+	if cookie != "" {
+		r.Header.Set("Cookie", "sessionid="+cookie) // raw: hostile values too
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	res := rec.Result()
+	var set *http.Cookie
+	for _, c := range res.Cookies() {
+		if c.Name == "sessionid" {
+			set = c
+		}
+	}
+	return res, rec.Body.String(), set
+}
+
+// eachStore runs fn with every store: cookies, and the database on each
+// engine.
+func eachStore(t *testing.T, fn func(t *testing.T, store sessions.Store, server bool)) {
+	t.Run("cookie", func(t *testing.T) {
+		fn(t, sessions.CookieStore{Key: secret, MaxAge: 14 * 24 * time.Hour}, false)
+	})
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		createTable(t, db)
+		fn(t, sessions.DBStore{DB: db, Key: secret}, true)
+	})
+}
+
+func createTable(t *testing.T, db *database.DB) {
+	t.Helper()
+	m, err := orm.MetaOf[sessions.Row]()
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := m.TableSchema(db.Dialect())
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts, err := db.Dialect().CreateTable(schema)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range stmts {
+		if _, err := db.Exec(context.Background(), s); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestSessionLifecycle(t *testing.T) {
+	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
+		h := sessions.Middleware(sessions.Config{Store: store})(app())
+
+		// Untouched: no cookie, no Vary.
+		res, _, set := visit(t, h, "/none", "")
+		if set != nil || res.Header.Get("Vary") != "" {
+			t.Errorf("an untouched session set %v, Vary %q", set, res.Header.Get("Vary"))
+		}
+		// Read but empty: Vary, still no cookie.
+		res, body, set := visit(t, h, "/get?k=a", "")
+		if set != nil || res.Header.Get("Vary") != "Cookie" || body != "false  done" {
+			t.Errorf("reading an empty session: %q, cookie %v, Vary %q", body, set, res.Header.Get("Vary"))
+		}
+
+		// Set: the cookie, with safe attributes.
+		_, _, set = visit(t, h, "/set?k=a&v=1", "")
+		if set == nil {
+			t.Fatal("Set did not set a cookie")
+		}
+		if !set.Secure || !set.HttpOnly || set.SameSite != http.SameSiteLaxMode || set.Path != "/" || set.MaxAge != 14*24*3600 {
+			t.Errorf("cookie attributes: %+v", set)
+		}
+		key := set.Value
+		if _, body, _ := visit(t, h, "/get?k=a", key); body != "true 1 done" {
+			t.Errorf("read back: %q", body)
+		}
+		// Reading does not save.
+		if _, _, set := visit(t, h, "/get?k=a", key); set != nil {
+			t.Errorf("a read saved the session: %+v", set)
+		}
+
+		// A change keeps the key on server stores.
+		_, _, set = visit(t, h, "/set?k=b&v=2", key)
+		if set == nil || server && set.Value != key {
+			t.Fatalf("after a change: %+v (key %q)", set, key)
+		}
+		key = set.Value
+
+		// CycleKey: a new key with the data; the old key is dead.
+		_, _, set = visit(t, h, "/cycle", key)
+		if set == nil || server && set.Value == key { // a cookie store's key is its data
+			t.Fatalf("CycleKey kept the key: %+v", set)
+		}
+		old, key := key, set.Value
+		if _, body, _ := visit(t, h, "/get?k=b", key); body != "true 2 done" {
+			t.Errorf("after CycleKey: %q", body)
+		}
+		if server {
+			if _, body, _ := visit(t, h, "/get?k=b", old); body != "false  done" {
+				t.Errorf("the old key still works after CycleKey: %q", body)
+			}
+		}
+
+		// Flush: the cookie is deleted, the data gone.
+		_, _, set = visit(t, h, "/flush", key)
+		if set == nil || set.MaxAge >= 0 {
+			t.Errorf("Flush did not delete the cookie: %+v", set)
+		}
+		if server {
+			if _, body, _ := visit(t, h, "/get?k=b", key); body != "false  done" {
+				t.Errorf("the key works after Flush: %q", body)
+			}
+		}
+	})
+}
+
+// Cookies that are tampered with, unknown or malformed give a new empty
+// session, never an error.
+func TestHostileCookies(t *testing.T) {
+	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
+		h := sessions.Middleware(sessions.Config{Store: store})(app())
+		_, _, set := visit(t, h, "/set?k=a&v=1", "")
+		good := set.Value
+		for _, bad := range []string{
+			good[:len(good)-1] + "x", "x" + good[1:], "abcdefghijklmnopqrstuvwxyz012345",
+			"short", strings.Repeat("a", 41), "'DROP TABLE django_session--", "\xff\xfe", strings.Repeat("é", 30),
+		} {
+			res, body, set := visit(t, h, "/get?k=a", bad)
+			if res.StatusCode != 200 || body != "false  done" {
+				t.Errorf("cookie %q: %d %q", bad, res.StatusCode, body)
+			}
+			// A cookie net/http can read is deleted; one it cannot is not
+			// even seen.
+			readable := (&http.Cookie{Name: "sessionid", Value: bad}).Valid() == nil
+			if readable && (set == nil || set.MaxAge >= 0) {
+				t.Errorf("cookie %q: the bad cookie was not deleted: %+v", bad, set)
+			}
+		}
+		if _, body, _ := visit(t, h, "/get?k=a", good); body != "true 1 done" {
+			t.Errorf("the good session after the attempts: %q", body)
+		}
+	})
+}
+
+func TestExpiry(t *testing.T) {
+	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
+		h := sessions.Middleware(sessions.Config{Store: store})(app())
+		if _, _, set := visit(t, h, "/browser", ""); set == nil || set.MaxAge != 0 || !set.Expires.IsZero() {
+			t.Errorf("ExpireAtBrowserClose: %+v", set)
+		}
+		if _, _, set := visit(t, h, "/age", ""); set == nil || set.MaxAge != 3600 {
+			t.Errorf("SetMaxAge(1h): %+v", set)
+		}
+		every := sessions.Middleware(sessions.Config{Store: store, SaveEveryRequest: true, CookieAge: time.Hour})(app())
+		_, _, set := visit(t, every, "/set?k=a&v=1", "")
+		if _, _, again := visit(t, every, "/none", set.Value); again == nil || again.MaxAge != 3600 {
+			t.Errorf("SaveEveryRequest did not save an untouched session: %+v", again)
+		}
+		if _, _, none := visit(t, every, "/none", ""); none != nil {
+			t.Errorf("SaveEveryRequest saved an empty session: %+v", none)
+		}
+		short := sessions.Middleware(sessions.Config{Store: store, ExpireAtBrowserClose: true})(app())
+		if _, _, set := visit(t, short, "/set?k=a&v=1", ""); set == nil || set.MaxAge != 0 {
+			t.Errorf("Config.ExpireAtBrowserClose: %+v", set)
+		}
+	})
+}
+
+// An expired row is not loaded, and ClearExpired removes it.
+func TestDBStoreExpired(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		createTable(t, db)
+		ctx := context.Background()
+		store := sessions.DBStore{DB: db, Key: secret}
+		key, err := store.Create(ctx, []byte(`{"a":"1"}`), time.Now().Add(-time.Minute))
+		if err != nil {
+			t.Fatal(err)
+		}
+		live, err := store.Create(ctx, []byte(`{"a":"2"}`), time.Now().Add(time.Hour))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := store.Load(ctx, key); !errors.Is(err, sessions.ErrNotFound) {
+			t.Errorf("an expired session loaded: %v", err)
+		}
+		if n, err := store.ClearExpired(ctx); err != nil || n != 1 {
+			t.Errorf("ClearExpired = %d, %v; want 1", n, err)
+		}
+		if data, err := store.Load(ctx, live); err != nil || string(data) != `{"a":"2"}` {
+			t.Errorf("the live session: %s, %v", data, err)
+		}
+		// Data signed with another key is refused, as Django does.
+		other := sessions.DBStore{DB: db, Key: "another-secret-key-0123456789"}
+		if _, err := other.Load(ctx, live); !errors.Is(err, sessions.ErrNotFound) {
+			t.Errorf("a session signed with another key loaded: %v", err)
+		}
+	})
+}
+
+// A session deleted while a request runs (a logout in another tab) is a
+// 400, as Django's SessionInterrupted, not a silent re-creation.
+func TestInterrupted(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		createTable(t, db)
+		store := sessions.DBStore{DB: db, Key: secret}
+		h := sessions.Middleware(sessions.Config{Store: store})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			s := sessions.From(r)
+			s.Set("k", "v")
+			store.Delete(r.Context(), s.Key())
+			io.WriteString(w, "handler's body")
+		}))
+		_, _, set := visit(t, sessions.Middleware(sessions.Config{Store: store})(app()), "/set?k=a&v=1", "")
+		res, body, _ := visit(t, h, "/", set.Value)
+		if res.StatusCode != 400 || strings.Contains(body, "handler's body") || !strings.Contains(body, "logged out") {
+			t.Errorf("%d %q", res.StatusCode, body)
+		}
+	})
+}
+
+// failing is a store whose every call fails, as a database that is down.
+type failing struct{}
+
+var errDown = errors.New("connection refused")
+
+func (failing) Load(context.Context, string) ([]byte, error)              { return nil, errDown }
+func (failing) Create(context.Context, []byte, time.Time) (string, error) { return "", errDown }
+func (failing) Save(context.Context, string, []byte, time.Time) (string, error) {
+	return "", errDown
+}
+func (failing) Delete(context.Context, string) error { return errDown }
+
+func TestStoreFailures(t *testing.T) {
+	h := sessions.Middleware(sessions.Config{Store: failing{}})(app())
+	// Saving fails: the error page replaces the handler's response.
+	res, body, set := visit(t, h, "/set?k=a&v=1", "")
+	if res.StatusCode != 500 || strings.Contains(body, "done") || set != nil {
+		t.Errorf("a failed save: %d %q, cookie %v", res.StatusCode, body, set)
+	}
+	// Loading fails: the handler sees the error; the cookie is kept.
+	res, body, set = visit(t, h, "/get?k=a", "abcdefghijklmnopqrstuvwxyz012345")
+	if res.StatusCode != 500 || !strings.Contains(body, "connection refused") || set != nil {
+		t.Errorf("a failed load: %d %q, cookie %v", res.StatusCode, body, set)
+	}
+	// A 500 from the handler saves nothing.
+	cookies := sessions.Middleware(sessions.Config{Store: sessions.CookieStore{Key: secret}})(app())
+	if _, _, set := visit(t, cookies, "/fail", ""); set != nil {
+		t.Errorf("a 500 saved the session: %+v", set)
+	}
+	// A session too big for a cookie is an error, not a cookie the
+	// browser would drop.
+	if res, _, set := visit(t, cookies, "/big", ""); res.StatusCode != 500 || set != nil {
+		t.Errorf("an oversized cookie session: %d, %+v", res.StatusCode, set)
+	}
+}
+
+// Values written by Django's signed_cookies backend
+// (signing.dumps({"a": "1", "n": 2}, salt=..., compress=True) with this
+// secret) load.
+func TestDjangoCookie(t *testing.T) {
+	store := sessions.CookieStore{Key: secret}
+	data, err := store.Load(context.Background(), djangoCookie)
+	if err != nil || string(data) != `{"a":"1","n":2}` {
+		t.Fatalf("Django's session cookie: %s, %v", data, err)
+	}
+}
+
+const djangoCookie = "eyJhIjoiMSIsIm4iOjJ9:1vNYyu:tkaxx9Hc6SEWZIZPBQQ07qlL--GSZoqm_sB-qsGiajs"
+
+// A change after the response started cannot reach the client: it is
+// logged, not lost silently.
+func TestLateChangeIsLogged(t *testing.T) {
+	var logs strings.Builder
+	logger := slog.New(slog.NewTextHandler(&logs, nil))
+	h := sessions.Middleware(sessions.Config{Store: sessions.CookieStore{Key: secret}, Logger: logger})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "started")
+		sessions.From(r).Set("k", "v")
+	}))
+	if _, _, set := visit(t, h, "/", ""); set != nil {
+		t.Errorf("a cookie after the body: %+v", set)
+	}
+	if !strings.Contains(logs.String(), "the change is lost") {
+		t.Errorf("no warning: %q", logs.String())
+	}
+	logs.Reset() // ordinary requests, a 500 included, log nothing
+	ok := sessions.Middleware(sessions.Config{Store: sessions.CookieStore{Key: secret}, Logger: logger})(app())
+	visit(t, ok, "/set?k=a&v=1", "")
+	visit(t, ok, "/fail", "")
+	if strings.Contains(logs.String(), "the change is lost") {
+		t.Errorf("spurious warnings: %q", logs.String())
+	}
+}
