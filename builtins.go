@@ -21,6 +21,7 @@ func builtinCommands() []*Command {
 	return []*Command{
 		runserverCommand(),
 		collectstaticCommand(),
+		sendtestemailCommand(),
 		clearsessionsCommand(),
 		{
 			Name:    "help",

@@ -13,6 +13,7 @@ import (
 	"sync"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/mail"
 	"github.com/nuages-go/nuages/signing"
 )
 
@@ -35,6 +36,9 @@ type Project struct {
 
 	mu  sync.Mutex
 	dbs map[string]*database.DB // opened so far; guarded by mu
+
+	mailOnce sync.Once
+	mailer   mail.Backend // built on first use by Mail
 
 	siteOnce sync.Once
 	built    *site

@@ -78,6 +78,9 @@ type Settings struct {
 	// DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS and
 	// FILE_UPLOAD_MAX_MEMORY_SIZE (the zero value: Django's defaults).
 	Uploads middleware.FormLimits
+	// Email configures sending mail, Django's EMAIL_* settings,
+	// DEFAULT_FROM_EMAIL and SERVER_EMAIL; Project.Mail is the backend.
+	Email EmailSettings
 	// SessionEngine is where sessions are kept, Django's SESSION_ENGINE:
 	// SessionsDB (the default: the django_session table, whose
 	// migration the built-in "sessions" app adds), SessionsCookies or
@@ -136,6 +139,9 @@ func DefaultSettings() Settings {
 //	SECURE_REFERRER_POLICY NUAGES_SECURE_REFERRER_POLICY
 //	X_FRAME_OPTIONS        NUAGES_X_FRAME_OPTIONS
 //	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
+//	EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
+//	EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT (seconds),
+//	EMAIL_FILE_PATH, DEFAULT_FROM_EMAIL, SERVER_EMAIL, and their NUAGES_ names
 //
 // Every malformed variable is reported, in one error.
 func (s *Settings) LoadEnv(environ []string) error {
@@ -196,6 +202,7 @@ func (s *Settings) LoadEnv(environ []string) error {
 		s.Security.ProxySSLHeader = [2]string{pair[0], pair[1]}
 	})
 	env.List("NUAGES_SILENCED_SYSTEM_CHECKS", &s.SilencedSystemChecks)
+	s.Email.loadEnv(env, both)
 
 	databaseURL := func(alias, name string) {
 		if url, ok := lookup(name); ok {
@@ -253,5 +260,6 @@ func (s Settings) Validate() error {
 			errs = append(errs, fmt.Errorf("nuages: database %q: %w", alias, err))
 		}
 	}
+	errs = append(errs, s.Email.validate()...)
 	return errors.Join(errs...)
 }

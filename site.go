@@ -256,11 +256,15 @@ func (s Settings) shown() map[string]any {
 	for alias, cfg := range s.Databases {
 		dbs[alias] = cfg.URL
 	}
-	return map[string]any{
+	shown := map[string]any{
 		"DEBUG": s.Debug, "SECRET_KEY": s.SecretKey, "SECRET_KEY_FALLBACKS": s.SecretKeyFallbacks,
 		"ALLOWED_HOSTS": s.AllowedHosts, "DATABASES": dbs, "TIME_ZONE": s.TimeZone,
 		"LANGUAGE_CODE": s.LanguageCode, "SILENCED_SYSTEM_CHECKS": s.SilencedSystemChecks,
 		"STATIC_URL": s.StaticURL, "STATIC_ROOT": s.StaticRoot, "STATICFILES_DIRS": s.StaticDirs,
 		"TEMPLATE_DIRS": s.TemplateDirs,
 	}
+	for k, v := range s.Email.shown() {
+		shown[k] = v
+	}
+	return shown
 }
