@@ -124,3 +124,11 @@ func TestSessionSettings(t *testing.T) {
 type namedApp string
 
 func (a namedApp) Name() string { return string(a) }
+
+func TestSessionCookieAgeKeptWithoutVariable(t *testing.T) {
+	s := DefaultSettings()
+	s.Sessions.CookieAge = 1500 * time.Millisecond
+	if err := s.LoadEnv(nil); err != nil || s.Sessions.CookieAge != 1500*time.Millisecond {
+		t.Errorf("CookieAge %v, %v", s.Sessions.CookieAge, err)
+	}
+}

@@ -168,6 +168,9 @@ func (s *Settings) LoadEnv(environ []string) error {
 	both("SESSION_ENGINE", func(n string) { env.String(n, &s.SessionEngine) })
 	both("SESSION_COOKIE_DOMAIN", func(n string) { env.String(n, &s.Sessions.CookieDomain) })
 	both("SESSION_COOKIE_AGE", func(n string) {
+		if _, ok := lookup(n); !ok {
+			return // a sub-second age set in code stays as it is
+		}
 		secs := int(s.Sessions.CookieAge / time.Second)
 		env.Int(n, &secs)
 		s.Sessions.CookieAge = time.Duration(secs) * time.Second
