@@ -5,6 +5,7 @@ import (
 	"io/fs"
 	"net/http"
 
+	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/migrate"
 	"github.com/nuages-go/nuages/templates"
 )
@@ -65,4 +66,11 @@ type MiddlewareProvider interface {
 // Settings.ContextProcessors.
 type ProcessorProvider interface {
 	ContextProcessors() []templates.Processor
+}
+
+// PostMigrator is an App with work to do after every migrate command,
+// whether or not it applied anything: Django's post_migrate signal. The
+// auth app creates the permissions of every model there.
+type PostMigrator interface {
+	PostMigrate(ctx context.Context, p *Project, db *database.DB) error
 }

@@ -24,8 +24,9 @@ type Modeler interface {
 	Models() []any
 }
 
-// appModels reads the models of the installed Modeler apps.
-func (p *Project) appModels() ([]migrate.AppModels, error) {
+// AppModels returns the models of the installed Modeler apps, app by
+// app, in app order.
+func (p *Project) AppModels() ([]migrate.AppModels, error) {
 	var out []migrate.AppModels
 	for _, app := range p.apps {
 		m, ok := app.(Modeler)
@@ -104,7 +105,7 @@ func runMakeMigrations(ctx context.Context, inv *Invocation) error {
 	if err != nil {
 		return err
 	}
-	apps, err := p.appModels()
+	apps, err := p.AppModels()
 	if err != nil {
 		return err
 	}

@@ -107,9 +107,27 @@ func runMigrate(ctx context.Context, inv *Invocation) error {
 	fmt.Fprintln(inv.Out, "Running migrations:")
 	if len(steps) == 0 {
 		fmt.Fprintln(inv.Out, "  No migrations to apply.")
-		return nil
+	} else if err := x.Migrate(ctx, steps, migrate.Options{Fake: inv.Bool("fake"), FakeInitial: inv.Bool("fake-initial")}); err != nil {
+		return err
 	}
-	return x.Migrate(ctx, steps, migrate.Options{Fake: inv.Bool("fake"), FakeInitial: inv.Bool("fake-initial")})
+	db, err := inv.db(ctx)
+	if err != nil {
+		return err
+	}
+	return inv.Project.postMigrate(ctx, db)
+}
+
+// postMigrate runs the apps' PostMigrate hooks, in app order, as Django
+// sends post_migrate after every migrate.
+func (p *Project) postMigrate(ctx context.Context, db *database.DB) error {
+	for _, app := range p.apps {
+		if pm, ok := app.(PostMigrator); ok {
+			if err := pm.PostMigrate(ctx, p, db); err != nil {
+				return fmt.Errorf("app %q after migrating: %w", app.Name(), err)
+			}
+		}
+	}
+	return nil
 }
 
 func runShowMigrations(ctx context.Context, inv *Invocation) error {
@@ -257,7 +275,7 @@ func runFlush(ctx context.Context, inv *Invocation) error {
 // modelsAndDB reads the installed apps' models and opens the database of
 // the -database flag, what the fixture commands need.
 func (inv *Invocation) modelsAndDB(ctx context.Context) ([]migrate.AppModels, *database.DB, error) {
-	apps, err := inv.Project.appModels()
+	apps, err := inv.Project.AppModels()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -39,7 +39,13 @@ type Client struct {
 	// as a browser's would: with the token of a page fetched first. By
 	// default they skip it, as with Django's test client.
 	EnforceCSRF bool
+	prepare func(*http.Request) *http.Request // see PrepareNext
 }
+
+// PrepareNext has fn change the client's next request before the site
+// sees it: how helpers such as authtest.ForceLogin mark a request, in
+// the same process, for the site's middleware.
+func (c *Client) PrepareNext(fn func(*http.Request) *http.Request) { c.prepare = fn }
 
 // NewClient returns a client of h for t.
 func NewClient(t testing.TB, h http.Handler) *Client {
@@ -119,6 +125,9 @@ func (c *Client) do(method, path string, body []byte, contentType string, follow
 		}
 		if !c.EnforceCSRF {
 			req = csrf.SkipChecks(req)
+		}
+		if c.prepare != nil {
+			req, c.prepare = c.prepare(req), nil
 		}
 		ctx, rendered := templates.Record(req.Context())
 		rec := httptest.NewRecorder()

@@ -1,0 +1,132 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+
+	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/contrib/auth/migrations"
+	"github.com/nuages-go/nuages/contrib/auth/passwords"
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/migrate"
+	"github.com/nuages-go/nuages/orm"
+	"github.com/nuages-go/nuages/templates"
+)
+
+// App is the auth app. Its zero value is Django's defaults; install a
+// pointer to it, which its Ready hook completes.
+type App struct {
+	// Hashers makes and checks passwords: Django's PASSWORD_HASHERS
+	// (passwords.New with the defaults when nil).
+	Hashers *passwords.Hashers
+	// Validators check new passwords, Django's AUTH_PASSWORD_VALIDATORS:
+	// passwords.DefaultValidators() when nil.
+	Validators []passwords.Validator
+	// LoginURL is where LoginRequired sends visitors, Django's LOGIN_URL:
+	// "/accounts/login/" when empty.
+	LoginURL string
+	// ObjectPerms answers HasPerm for a given object (Django's object
+	// permissions, which the model backend leaves to other backends):
+	// nil grants none.
+	ObjectPerms func(ctx context.Context, u *User, perm string, obj any) (bool, error)
+
+	project *nuages.Project
+}
+
+// Name is the app's label, Django's.
+func (*App) Name() string { return "auth" }
+
+// Models are the app's models, for makemigrations.
+func (*App) Models() []any { return []any{Permission{}, Group{}, User{}} }
+
+// Migrations create Django's auth tables.
+func (*App) Migrations() []*migrate.Migration { return migrations.All }
+
+// Ready completes the configuration.
+func (a *App) Ready(_ context.Context, p *nuages.Project) error {
+	if p.Settings().SessionEngine == nuages.SessionsNone {
+		return errors.New(`auth keeps logins in sessions: set SessionEngine to "db" or "cookies"`)
+	}
+	a.project = p
+	if a.Hashers == nil {
+		h, err := passwords.New(passwords.Options{})
+		if err != nil {
+			return err
+		}
+		a.Hashers = h
+	}
+	if a.Validators == nil {
+		a.Validators = passwords.DefaultValidators()
+	}
+	if a.LoginURL == "" {
+		a.LoginURL = "/accounts/login/"
+	}
+	return nil
+}
+
+// DB is the default database, where the auth tables are.
+func (a *App) DB(ctx context.Context) (*database.DB, error) {
+	if a.project == nil {
+		return nil, errors.New("auth: the app is not installed in a project (pass &auth.App{} to nuages.New or Main)")
+	}
+	return a.project.DB(ctx, database.DefaultAlias)
+}
+
+// Middleware is the authentication middleware, Django's
+// AuthenticationMiddleware: UserOf reads the logged-in user lazily.
+func (a *App) Middleware(*nuages.Project) []func(http.Handler) http.Handler {
+	return []func(http.Handler) http.Handler{a.middleware}
+}
+
+// ContextProcessors set "user" (the logged-in user, or an anonymous one)
+// and "perms" ({{if .perms.Has "polls.add_question"}}) in templates.
+func (a *App) ContextProcessors() []templates.Processor {
+	return []templates.Processor{func(r *http.Request) templates.Data {
+		user, _ := UserOf(r) // an error shows as the anonymous user; the view that needs the user reports it
+		return templates.Data{"user": user, "perms": Perms{r: r}}
+	}}
+}
+
+// Perms answers permission questions in templates.
+type Perms struct{ r *http.Request }
+
+// Has reports whether the request's user has perm ("polls.add_question").
+func (p Perms) Has(perm string) bool {
+	ok, _ := HasPerm(p.r, perm)
+	return ok
+}
+
+// PostMigrate creates the permissions of every installed model that lacks
+// them, as Django's create_permissions after migrate.
+func (a *App) PostMigrate(ctx context.Context, p *nuages.Project, db *database.DB) error {
+	apps, err := p.AppModels()
+	if err != nil {
+		return err
+	}
+	existing, err := orm.Query[Permission](db).All(ctx)
+	if err != nil {
+		return fmt.Errorf("reading the permissions: %w", err)
+	}
+	have := map[[3]string]bool{}
+	for _, perm := range existing {
+		have[[3]string{perm.App, perm.ModelName, perm.Codename}] = true
+	}
+	var missing []Permission
+	for _, am := range apps {
+		for _, m := range am.Models {
+			model := strings.ToLower(m.Name)
+			for _, perm := range m.Permissions() {
+				if !have[[3]string{am.App, model, perm.Codename}] {
+					missing = append(missing, Permission{Name: perm.Name, App: am.App, ModelName: model, Codename: perm.Codename})
+				}
+			}
+		}
+	}
+	if len(missing) == 0 {
+		return nil
+	}
+	return orm.BulkCreate(ctx, db, missing)
+}

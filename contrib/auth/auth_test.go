@@ -1,0 +1,332 @@
+package auth_test
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/contrib/auth/passwords"
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/nuagestest/authtest"
+	"github.com/nuages-go/nuages/orm"
+	"github.com/nuages-go/nuages/web"
+)
+
+// fastHashers keep the tests quick: few PBKDF2 iterations.
+func fastHashers(t *testing.T, iterations int) *passwords.Hashers {
+	h, err := passwords.New(passwords.Options{Hashers: []passwords.Hasher{passwords.PBKDF2SHA256{Iterations: iterations}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+// project is a migrated project with the auth app on engine, and its
+// site: views to log in and out, a page for users, one for a permission.
+func project(t *testing.T, engine string) (*nuages.Project, *auth.App, http.Handler) {
+	t.Helper()
+	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	s := nuages.DefaultSettings()
+	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
+	s.URLs = func(*nuages.Project) ([]web.Pattern, error) { return urls(app), nil }
+	p, err := nuages.New(t.Context(), s, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	if out, code := run(t, p, "", "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", out)
+	}
+	h, err := p.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p, app, h
+}
+
+func urls(app *auth.App) []web.Pattern {
+	whoami := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := auth.UserOf(r)
+		fmt.Fprintf(w, "user=%s err=%v", u, err)
+	})
+	return []web.Pattern{
+		web.Path("POST login/", web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+			u, err := app.Authenticate(r.Context(), r.PostFormValue("username"), r.PostFormValue("password"))
+			if errors.Is(err, auth.ErrInvalidCredentials) {
+				return web.Forbidden(err.Error())
+			}
+			if err != nil {
+				return err
+			}
+			return auth.Login(r, u)
+		}), "login"),
+		web.Path("POST logout/", web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error { return auth.Logout(r) }), "logout"),
+		web.Path("whoami/", whoami, "whoami"),
+		web.Path("private/", auth.LoginRequired(whoami), "private"),
+		web.Path("staff/", auth.UserPassesTest(func(u *auth.User) bool { return u.IsStaff }, whoami), "staff"),
+		web.Path("questions/new/", auth.PermissionRequired(whoami, "auth.add_group", "auth.change_group"), "new"),
+		web.Path("POST password/", web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+			u, err := auth.UserOf(r)
+			if err != nil {
+				return err
+			}
+			if err := app.SetPassword(r.Context(), u, r.PostFormValue("password")); err != nil {
+				return err
+			}
+			db, _ := app.DB(r.Context())
+			if _, err := orm.Query[auth.User](db).Filter("pk", u.ID).Update(r.Context(), orm.Set{"password": u.Password}); err != nil {
+				return err
+			}
+			return auth.UpdateSessionAuthHash(r, u)
+		}), "password"),
+	}
+}
+
+// run runs a command of p with input on stdin.
+func run(t *testing.T, p *nuages.Project, input string, args ...string) (string, int) {
+	t.Helper()
+	var out bytes.Buffer
+	code := p.Run(t.Context(), append([]string{"mysite"}, args...), nuages.IO{In: strings.NewReader(input), Out: &out, Err: &out})
+	return out.String(), code
+}
+
+func createUser(t *testing.T, app *auth.App, username, password string, edit func(*auth.User)) *auth.User {
+	t.Helper()
+	u := &auth.User{Username: username, IsActive: true}
+	if edit != nil {
+		edit(u)
+	}
+	if err := app.SetPassword(t.Context(), u, password); err != nil {
+		t.Fatal(err)
+	}
+	db, err := app.DB(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := orm.Insert(t.Context(), db, u); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestPermissionsAfterMigrate(t *testing.T) {
+	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
+		p, app, _ := project(t, engine)
+		run(t, p, "", "migrate") // again: nothing doubled
+		if out, code := run(t, p, "", "makemigrations", "-check", "-noinput"); code != 0 {
+			t.Errorf("the models and the migration differ: %s", out)
+		}
+		db, _ := app.DB(t.Context())
+		perms, err := orm.Query[auth.Permission](db).All(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		var keys []string
+		for _, perm := range perms {
+			keys = append(keys, perm.App+"."+perm.ModelName+"."+perm.Codename)
+		}
+		want := "auth.group.add_group auth.group.change_group auth.group.delete_group auth.group.view_group " +
+			"auth.permission.add_permission auth.permission.change_permission auth.permission.delete_permission auth.permission.view_permission " +
+			"auth.user.add_user auth.user.change_user auth.user.delete_user auth.user.view_user " +
+			"sessions.row.add_row sessions.row.change_row sessions.row.delete_row sessions.row.view_row"
+		if got := strings.Join(keys, " "); got != want {
+			t.Errorf("permissions:\n%s\nwant:\n%s", got, want)
+		}
+		if perms[0].Name != "Can add group" {
+			t.Errorf("name %q", perms[0].Name)
+		}
+	})
+}
+
+func TestAuthenticate(t *testing.T) {
+	_, app, _ := project(t, nuagestest.SQLite)
+	createUser(t, app, "alice", "correct horse", nil)
+	createUser(t, app, "gone", "correct horse", func(u *auth.User) { u.IsActive = false })
+	cases := []struct {
+		username, password string
+		ok                 bool
+	}{
+		{"alice", "correct horse", true},
+		{"alice", "wrong", false},
+		{"Alice", "correct horse", false}, // usernames are case-sensitive, as Django's
+		{"bob", "correct horse", false},
+		{"gone", "correct horse", false},
+		{"", "", false},
+		{"alice\x00", "correct horse", false},
+	}
+	for _, c := range cases {
+		u, err := app.Authenticate(t.Context(), c.username, c.password)
+		if c.ok != (err == nil) || !c.ok && !errors.Is(err, auth.ErrInvalidCredentials) || c.ok && u.Username != c.username {
+			t.Errorf("Authenticate(%q, %q) = %v, %v", c.username, c.password, u, err)
+		}
+	}
+}
+
+// A hash made with fewer iterations than the preferred hasher's is
+// upgraded at the next login, as Django does.
+func TestHashUpgradedOnLogin(t *testing.T) {
+	_, app, _ := project(t, nuagestest.SQLite)
+	old := fastHashers(t, 500)
+	u := &auth.User{Username: "carol", IsActive: true}
+	var err error
+	if u.Password, err = old.Make(t.Context(), "s3cret-pass"); err != nil {
+		t.Fatal(err)
+	}
+	db, _ := app.DB(t.Context())
+	if err := orm.Insert(t.Context(), db, u); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Authenticate(t.Context(), "carol", "s3cret-pass"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := orm.Query[auth.User](db).Filter("pk", u.ID).Get(t.Context())
+	if err != nil || !strings.HasPrefix(got.Password, "pbkdf2_sha256$1000$") {
+		t.Errorf("stored hash after login: %q, %v", got.Password, err)
+	}
+}
+
+func TestLoginFlow(t *testing.T) {
+	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
+		_, app, h := project(t, engine)
+		alice := createUser(t, app, "alice", "correct horse", nil)
+		c := nuagestest.NewClient(t, h)
+
+		c.Get("/whoami/").AssertContains("user=AnonymousUser err=<nil>")
+		c.Get("/private/").AssertRedirects("/accounts/login/?next=%2Fprivate%2F")
+		c.Post("/login/", url.Values{"username": {"alice"}, "password": {"nope"}}).AssertStatus(403)
+
+		c.Post("/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}}).AssertStatus(200)
+		c.Get("/private/").AssertContains("user=alice")
+		c.Get("/staff/").AssertStatus(403)
+		c.Get("/questions/new/").AssertStatus(403)
+
+		// Permissions from a group and from the user both count.
+		db, _ := app.DB(t.Context())
+		perm := func(code string) auth.Permission {
+			p, err := orm.Query[auth.Permission](db).Filter("app", "auth").Filter("codename", code).Get(t.Context())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return p
+		}
+		editors := auth.Group{Name: "editors"}
+		if err := orm.Insert(t.Context(), db, &editors); err != nil {
+			t.Fatal(err)
+		}
+		if err := orm.Links(db, &editors, &editors.Permissions).Add(t.Context(), perm("change_group")); err != nil {
+			t.Fatal(err)
+		}
+		if err := orm.Links(db, alice, &alice.Groups).Add(t.Context(), editors); err != nil {
+			t.Fatal(err)
+		}
+		c.Get("/questions/new/").AssertStatus(403) // add_group still missing
+		if err := orm.Links(db, alice, &alice.UserPermissions).Add(t.Context(), perm("add_group")); err != nil {
+			t.Fatal(err)
+		}
+		c.Get("/questions/new/").AssertContains("user=alice")
+
+		// A password change elsewhere logs this session out; the session
+		// that changed it stays logged in.
+		other := nuagestest.NewClient(t, h)
+		other.Post("/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}}).AssertStatus(200)
+		c.Post("/password/", url.Values{"password": {"battery staple"}}).AssertStatus(200)
+		c.Get("/whoami/").AssertContains("user=alice")
+		other.Get("/whoami/").AssertContains("user=AnonymousUser")
+
+		c.Post("/logout/", nil).AssertStatus(200)
+		c.Get("/whoami/").AssertContains("user=AnonymousUser")
+		c.Get("/private/").AssertStatus(302)
+	})
+}
+
+// Logging in gives the session a new key: a key planted before login
+// (session fixation) is worth nothing after.
+func TestLoginRotatesTheSessionKey(t *testing.T) {
+	_, app, h := project(t, nuagestest.SQLite)
+	createUser(t, app, "alice", "correct horse", nil)
+	c := nuagestest.NewClient(t, h)
+	res := c.Post("/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}})
+	first := sessionCookie(res)
+	c.Post("/logout/", nil)
+	res = c.Post("/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}})
+	if second := sessionCookie(res); first == "" || second == "" || first == second {
+		t.Errorf("session keys %q then %q", first, second)
+	}
+}
+
+func sessionCookie(r *nuagestest.Response) string {
+	for _, c := range (&http.Response{Header: r.Header}).Cookies() {
+		if c.Name == "sessionid" {
+			return c.Value
+		}
+	}
+	return ""
+}
+
+func TestCreateSuperuserAndChangePassword(t *testing.T) {
+	p, app, _ := project(t, nuagestest.SQLite)
+	t.Setenv("NUAGES_SUPERUSER_PASSWORD", "a long enough passphrase")
+	if out, code := run(t, p, "", "createsuperuser", "-noinput", "-username", "admin", "-email", "admin@example.com"); code != 0 || !strings.Contains(out, "Superuser created successfully.") {
+		t.Fatalf("createsuperuser: %d %s", code, out)
+	}
+	u, err := app.Authenticate(t.Context(), "admin", "a long enough passphrase")
+	if err != nil || !u.IsSuperuser || !u.IsStaff || u.Email != "admin@example.com" {
+		t.Fatalf("%+v, %v", u, err)
+	}
+	bad := []struct {
+		args []string
+		env  string
+		want string
+	}{
+		{[]string{"-username", "admin"}, "another long passphrase", "already taken"},
+		{[]string{"-username", "bad name!"}, "another long passphrase", "Enter a valid username"},
+		{[]string{"-username", "bob"}, "123", "This password is too short"},
+		{[]string{"-username", "bob", "-email", "not an address"}, "another long passphrase", "Enter a valid email address."},
+	}
+	for _, b := range bad {
+		t.Setenv("NUAGES_SUPERUSER_PASSWORD", b.env)
+		if out, code := run(t, p, "", append([]string{"createsuperuser", "-noinput"}, b.args...)...); code == 0 || !strings.Contains(out, b.want) {
+			t.Errorf("%v: %d %s", b.args, code, out)
+		}
+	}
+	// Interactive, from a pipe: a mismatch, a weak password refused, then a good one.
+	input := "carol\ncarol@example.com\nfirst try\nsecond try\npassword\npassword\nn\ngood passphrase 42\ngood passphrase 42\n"
+	out, code := run(t, p, input, "createsuperuser")
+	if code != 0 || !strings.Contains(out, "Error: Your passwords didn't match.") || !strings.Contains(out, "This password is too common.") {
+		t.Fatalf("interactive createsuperuser: %d %s", code, out)
+	}
+	if _, err := app.Authenticate(t.Context(), "carol", "good passphrase 42"); err != nil {
+		t.Error(err)
+	}
+	out, code = run(t, p, "new passphrase 99\nnew passphrase 99\n", "changepassword", "carol")
+	if code != 0 || !strings.Contains(out, `Password changed successfully for user "carol"`) {
+		t.Fatalf("changepassword: %d %s", code, out)
+	}
+	if _, err := app.Authenticate(t.Context(), "carol", "new passphrase 99"); err != nil {
+		t.Error(err)
+	}
+	if out, code := run(t, p, "", "changepassword", "nobody"); code == 0 || !strings.Contains(out, `user "nobody" does not exist`) {
+		t.Errorf("changepassword of an unknown user: %d %s", code, out)
+	}
+}
+
+func TestTestHelpers(t *testing.T) {
+	_, app, h := project(t, nuagestest.SQLite)
+	editor := authtest.CreateUser(t, app, "editor", "pw-not-checked-here", "auth.add_group", "auth.change_group")
+	c := nuagestest.NewClient(t, h)
+	c.Get("/questions/new/").AssertStatus(302)
+	authtest.ForceLogin(c, t, editor, "/whoami/")
+	c.Get("/questions/new/").AssertContains("user=editor")
+	nobody := authtest.CreateUser(t, app, "nobody", "pw")
+	other := nuagestest.NewClient(t, h)
+	authtest.ForceLogin(other, t, nobody, "")
+	other.Get("/questions/new/").AssertStatus(403)
+}

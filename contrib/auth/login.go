@@ -1,0 +1,322 @@
+package auth
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nuages-go/nuages/contrib/auth/passwords"
+	"github.com/nuages-go/nuages/orm"
+	"github.com/nuages-go/nuages/sessions"
+	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/csrf"
+)
+
+// ErrInvalidCredentials is Authenticate's answer for an unknown user, a
+// wrong password or an inactive account alike, so that a form cannot
+// tell which.
+var ErrInvalidCredentials = errors.New("auth: please enter a correct username and password; note that both fields may be case-sensitive")
+
+// Django's session keys, so that a session table shared with a Django
+// site keeps people logged in.
+const (
+	sessionUserID  = "_auth_user_id"
+	sessionBackend = "_auth_user_backend"
+	sessionHash    = "_auth_user_hash"
+	modelBackend   = "django.contrib.auth.backends.ModelBackend"
+)
+
+// Authenticate returns the active user with username and password: Django's
+// ModelBackend. An unknown user costs one hash too, so that the time of
+// the answer does not tell whether the account exists. A password hashed
+// with an outdated hasher or iteration count is rehashed and saved.
+func (a *App) Authenticate(ctx context.Context, username, password string) (*User, error) {
+	db, err := a.DB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	user, err := orm.Query[User](db).Filter("username", username).Get(ctx)
+	if errors.Is(err, orm.ErrDoesNotExist) {
+		if err := a.Hashers.SimulateCheck(ctx, password); err != nil {
+			return nil, err
+		}
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := a.CheckPassword(ctx, &user, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || !user.IsActive {
+		return nil, ErrInvalidCredentials
+	}
+	return &user, nil
+}
+
+// CheckPassword reports whether password is u's, and saves a new hash
+// when the stored one is outdated (Django's check_password with its
+// setter).
+func (a *App) CheckPassword(ctx context.Context, u *User, password string) (bool, error) {
+	ok, mustUpdate, err := a.Hashers.Check(ctx, password, u.Password)
+	if errors.Is(err, passwords.ErrUnknownAlgorithm) || errors.Is(err, passwords.ErrMalformedHash) {
+		return false, nil // an unusable or foreign hash matches nothing
+	}
+	if err != nil || !ok {
+		return false, err
+	}
+	if mustUpdate {
+		if err := a.SetPassword(ctx, u, password); err != nil {
+			return false, err
+		}
+		if err := a.save(ctx, u, "password"); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
+}
+
+// SetPassword hashes password into u.Password with the preferred hasher;
+// save u to keep it. Validate the password first (ValidatePassword).
+func (a *App) SetPassword(ctx context.Context, u *User, password string) error {
+	encoded, err := a.Hashers.Make(ctx, password)
+	if err != nil {
+		return err
+	}
+	u.Password = encoded
+	return nil
+}
+
+// ValidatePassword checks password against the app's validators, with
+// u's username, names and e-mail for the similarity check.
+func (a *App) ValidatePassword(password string, u *User) error {
+	var attrs []passwords.Attribute
+	if u != nil {
+		attrs = []passwords.Attribute{
+			{Name: "username", Value: u.Username},
+			{Name: "first_name", Value: u.FirstName},
+			{Name: "last_name", Value: u.LastName},
+			{Name: "email", VerboseName: "email address", Value: u.Email},
+		}
+	}
+	return passwords.Validate(password, attrs, a.Validators...)
+}
+
+func (a *App) save(ctx context.Context, u *User, fields ...string) error {
+	db, err := a.DB(ctx)
+	if err != nil {
+		return err
+	}
+	set := orm.Set{}
+	for _, f := range fields {
+		switch f {
+		case "password":
+			set[f] = u.Password
+		case "last_login":
+			set[f] = u.LastLogin
+		}
+	}
+	_, err = orm.Query[User](db).Filter("pk", u.ID).Update(ctx, set)
+	return err
+}
+
+// sessionAuthHash is Django's get_session_auth_hash: an HMAC of the
+// password hash, so that changing the password ends the other sessions.
+func sessionAuthHash(passwordHash, secret string) string {
+	key := sha256.Sum256([]byte("django.contrib.auth.models.AbstractBaseUser.get_session_auth_hash" + secret))
+	mac := hmac.New(sha256.New, key[:])
+	mac.Write([]byte(passwordHash))
+	return hex.EncodeToString(mac.Sum(nil))
+}
+
+// requestAuth is a request's authentication: the app, and the user once
+// read from the session.
+type requestAuth struct {
+	app    *App
+	r      *http.Request
+	once   sync.Mutex
+	loaded bool
+	user   *User
+	err    error
+	perms  map[string]bool
+}
+
+type authKey struct{}
+
+func authOf(r *http.Request) (*requestAuth, error) {
+	ra, ok := r.Context().Value(authKey{}).(*requestAuth)
+	if !ok {
+		return nil, errors.New("auth: the request did not go through the authentication middleware: install &auth.App{} in the project")
+	}
+	return ra, nil
+}
+
+func (a *App) middleware(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ra := &requestAuth{app: a}
+		r = r.WithContext(context.WithValue(r.Context(), authKey{}, ra))
+		ra.r = r
+		if u, ok := r.Context().Value(forcedKey{}).(*User); ok {
+			if err := Login(r, u); err != nil {
+				web.ServeError(w, r, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type forcedKey struct{}
+
+// ForceLogin returns r marked so that the auth middleware logs user in
+// before the handler runs, without a password: for tests (nuagestest's
+// Client.ForceLogin), as Django's test client force_login. Only code in
+// the same process can mark a request.
+func ForceLogin(r *http.Request, user *User) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), forcedKey{}, user))
+}
+
+// UserOf returns the user logged in on r's session, or an anonymous user
+// (ID 0, IsAuthenticated false): Django's request.user. The session is read
+// on first use; a session whose password hash no longer matches (the
+// password changed elsewhere) is flushed.
+func UserOf(r *http.Request) (*User, error) {
+	ra, err := authOf(r)
+	if err != nil {
+		return &User{}, err
+	}
+	ra.once.Lock()
+	defer ra.once.Unlock()
+	if !ra.loaded {
+		ra.loaded = true
+		ra.user, ra.err = ra.app.userFromSession(r)
+	}
+	return ra.user, ra.err
+}
+
+func (a *App) userFromSession(r *http.Request) (*User, error) {
+	s := sessions.From(r)
+	var id, backend, hash string
+	if ok, err := s.Get(sessionUserID, &id); err != nil || !ok {
+		return &User{}, err
+	}
+	s.Get(sessionBackend, &backend)
+	s.Get(sessionHash, &hash)
+	pk, err := strconv.ParseInt(id, 10, 64)
+	if err != nil || backend != modelBackend {
+		return &User{}, s.Flush()
+	}
+	db, err := a.DB(r.Context())
+	if err != nil {
+		return &User{}, err
+	}
+	user, err := orm.Query[User](db).Filter("pk", pk).Get(r.Context())
+	if errors.Is(err, orm.ErrDoesNotExist) {
+		return &User{}, s.Flush()
+	}
+	if err != nil {
+		return &User{}, err
+	}
+	st := a.project.Settings()
+	for i, key := range append([]string{st.SecretKey}, st.SecretKeyFallbacks...) {
+		if subtle.ConstantTimeCompare([]byte(hash), []byte(sessionAuthHash(user.Password, key))) == 1 {
+			if i > 0 { // signed with an old key: move it to the new one
+				err = s.Set(sessionHash, sessionAuthHash(user.Password, st.SecretKey))
+			}
+			if !user.IsActive {
+				return &User{}, s.Flush()
+			}
+			return &user, err
+		}
+	}
+	return &User{}, s.Flush() // the password changed since: log out
+}
+
+// Login logs user in on r's session: the session gets a new key (or is
+// emptied if another user was logged in), against session fixation, and
+// the CSRF secret is rotated; user's last login is saved. Django's login.
+func Login(r *http.Request, user *User) error {
+	ra, err := authOf(r)
+	if err != nil {
+		return err
+	}
+	if !user.IsAuthenticated() {
+		return errors.New("auth: Login needs a saved user")
+	}
+	a := ra.app
+	s := sessions.From(r)
+	hash := sessionAuthHash(user.Password, a.project.Settings().SecretKey)
+	var id, old string
+	if ok, err := s.Get(sessionUserID, &id); err != nil {
+		return err
+	} else if ok {
+		s.Get(sessionHash, &old)
+	}
+	if id != "" && (id != strconv.FormatInt(user.ID, 10) || subtle.ConstantTimeCompare([]byte(old), []byte(hash)) != 1) {
+		err = s.Flush() // someone else's session: start afresh
+	} else {
+		err = s.CycleKey()
+	}
+	if err != nil {
+		return err
+	}
+	for k, v := range map[string]string{sessionUserID: strconv.FormatInt(user.ID, 10), sessionBackend: modelBackend, sessionHash: hash} {
+		if err := s.Set(k, v); err != nil {
+			return err
+		}
+	}
+	csrf.Rotate(r)
+	now := time.Now().UTC()
+	user.LastLogin = &now
+	if err := a.save(r.Context(), user, "last_login"); err != nil {
+		return fmt.Errorf("auth: saving the last login: %w", err)
+	}
+	ra.once.Lock()
+	ra.loaded, ra.user, ra.err, ra.perms = true, user, nil, nil
+	ra.once.Unlock()
+	return nil
+}
+
+// Logout logs r's user out: the session is flushed (a new, empty one)
+// and the request's user becomes anonymous. Django's logout.
+func Logout(r *http.Request) error {
+	ra, err := authOf(r)
+	if err != nil {
+		return err
+	}
+	if err := sessions.From(r).Flush(); err != nil {
+		return err
+	}
+	ra.once.Lock()
+	ra.loaded, ra.user, ra.err, ra.perms = true, &User{}, nil, nil
+	ra.once.Unlock()
+	return nil
+}
+
+// UpdateSessionAuthHash keeps r's session logged in after user changed
+// their password (which logs out every other session): Django's
+// update_session_auth_hash. The session key is rotated too.
+func UpdateSessionAuthHash(r *http.Request, user *User) error {
+	ra, err := authOf(r)
+	if err != nil {
+		return err
+	}
+	s := sessions.From(r)
+	if err := s.CycleKey(); err != nil {
+		return err
+	}
+	current, err := UserOf(r)
+	if err != nil || current.ID != user.ID {
+		return err
+	}
+	return s.Set(sessionHash, sessionAuthHash(user.Password, ra.app.project.Settings().SecretKey))
+}

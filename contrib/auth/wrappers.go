@@ -1,0 +1,78 @@
+package auth
+
+import (
+	"net/http"
+	"net/url"
+
+	"github.com/nuages-go/nuages/web"
+)
+
+// LoginRequired lets logged-in users through to h and sends the others to
+// the login page with the page they wanted in "next": Django's
+// @login_required.
+func LoginRequired(h http.Handler) http.Handler {
+	return UserPassesTest(func(*User) bool { return true }, h)
+}
+
+// PermissionRequired lets through users with every one of perms; it sends
+// anonymous visitors to the login page and answers 403 to users without
+// them: Django's @permission_required(..., raise_exception=True) for
+// users who are logged in.
+func PermissionRequired(h http.Handler, perms ...string) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := UserOf(r)
+		switch {
+		case err != nil:
+			web.ServeError(w, r, err)
+		case !u.IsAuthenticated():
+			redirectToLogin(w, r)
+		default:
+			ok, err := HasPerms(r, perms...)
+			switch {
+			case err != nil:
+				web.ServeError(w, r, err)
+			case !ok:
+				web.ServeError(w, r, web.Forbidden("You do not have permission to do this."))
+			default:
+				h.ServeHTTP(w, r)
+			}
+		}
+	})
+}
+
+// UserPassesTest lets through logged-in users for whom test is true,
+// answers 403 to other logged-in users, and sends anonymous visitors to
+// the login page: Django's @user_passes_test for views that need a user.
+func UserPassesTest(test func(*User) bool, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, err := UserOf(r)
+		switch {
+		case err != nil:
+			web.ServeError(w, r, err)
+		case !u.IsAuthenticated():
+			redirectToLogin(w, r)
+		case !test(u):
+			web.ServeError(w, r, web.Forbidden("You do not have permission to do this."))
+		default:
+			h.ServeHTTP(w, r)
+		}
+	})
+}
+
+// redirectToLogin sends r to the login page, with its path in "next".
+func redirectToLogin(w http.ResponseWriter, r *http.Request) {
+	ra, err := authOf(r)
+	if err != nil {
+		web.ServeError(w, r, err)
+		return
+	}
+	target, err := url.Parse(ra.app.LoginURL)
+	if err != nil {
+		web.ServeError(w, r, err)
+		return
+	}
+	q := target.Query()
+	q.Set("next", r.URL.RequestURI())
+	target.RawQuery = q.Encode()
+	http.Redirect(w, r, target.String(), http.StatusFound)
+}
