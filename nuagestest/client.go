@@ -39,7 +39,7 @@ type Client struct {
 	// as a browser's would: with the token of a page fetched first. By
 	// default they skip it, as with Django's test client.
 	EnforceCSRF bool
-	prepare func(*http.Request) *http.Request // see PrepareNext
+	prepare     func(*http.Request) *http.Request // see PrepareNext
 }
 
 // PrepareNext has fn change the client's next request before the site
