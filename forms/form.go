@@ -430,15 +430,18 @@ func (f *Form[T]) cleanField(ctx context.Context, fd *Field) (any, error) {
 	if err != nil {
 		return nil, f.message(fd, err)
 	}
-	if isEmpty(v) {
-		_, isFile := t.(fileType)
-		if !fd.Optional && !(isFile && initial != nil && !isEmpty(initial) && v == nil) {
-			return nil, f.message(fd, newError("required", nil))
-		}
-		return v, nil
+	empty, missing := isEmpty(v), isEmpty(v)
+	if rc, ok := t.(requiredChecker); ok {
+		missing = rc.missing(v)
 	}
-	if rc, ok := t.(requiredChecker); ok && !fd.Optional && rc.missing(v) {
+	if _, isFile := t.(fileType); isFile && v == nil && !isEmpty(initial) {
+		missing = false // the stored file stays
+	}
+	if missing && !fd.Optional {
 		return nil, f.message(fd, newError("required", nil))
+	}
+	if empty {
+		return v, nil
 	}
 	var validators []Validator
 	if vt, ok := t.(Validating); ok {

@@ -269,6 +269,7 @@ type Duration struct {
 }
 
 var djangoDuration = regexp.MustCompile(`^(?:([-+]?\d+) (?:days?, )?)?([-+]?)(?:(\d+):(\d+):|(\d+):)?(\d+)(?:[.,](\d{1,9}))?$`)
+var goDuration = regexp.MustCompile(`^[-+]?(\d+(\.\d*)?(ns|us|µs|μs|ms|s|m|h))+$`)
 var isoDuration = regexp.MustCompile(`^([-+]?)P(?:(\d+(?:[.,]\d+)?)D)?(?:T(?:(\d+(?:[.,]\d+)?)H)?(?:(\d+(?:[.,]\d+)?)M)?(?:(\d+(?:[.,]\d+)?)S)?)?$`)
 
 func (d Duration) Convert(_ context.Context, in Raw) (any, error) {
@@ -345,10 +346,11 @@ func parseDuration(s string) (time.Duration, error) {
 	}
 	if v, err := time.ParseDuration(s); err == nil {
 		return v, nil
-	} else if strings.Contains(err.Error(), "invalid duration") {
-		return 0, bad
 	}
-	return 0, overflow()
+	if goDuration.MatchString(s) {
+		return 0, overflow() // well formed, so too long for a time.Duration
+	}
+	return 0, bad
 }
 
 func addDuration(a, b time.Duration) (time.Duration, error) {
