@@ -155,6 +155,7 @@ type Form[T any] struct {
 	validated bool
 	errors    Errors
 	cleaned   map[string]any
+	malformed []string // fields BindJSON found a value of the wrong shape for
 }
 
 // New returns an unbound form over T. A struct T declares fields with its
@@ -261,7 +262,7 @@ func (f *Form[T]) BindValues(data url.Values, files Files) {
 	if data == nil {
 		data = url.Values{}
 	}
-	f.bound, f.data, f.files = true, data, files
+	f.bound, f.data, f.files, f.malformed = true, data, files, nil
 	f.validated, f.errors, f.cleaned = false, nil, nil
 }
 
@@ -276,6 +277,7 @@ func (f *Form[T]) BindJSON(body []byte) error {
 		return &web.Error{Status: http.StatusBadRequest, Message: "forms: the body is not a JSON object", Err: err}
 	}
 	data := url.Values{}
+	var malformed []string
 	for _, fd := range f.fields {
 		raw, ok := obj[fd.Name]
 		if !ok {
@@ -288,7 +290,12 @@ func (f *Form[T]) BindJSON(body []byte) error {
 			}
 			continue
 		}
-		if vs, ok := jsonValues(raw); ok {
+		vs, ok, err := jsonValues(raw)
+		if err != nil {
+			malformed = append(malformed, fd.Name)
+			continue
+		}
+		if ok {
 			if _, split := fd.widget().(SplitDateTimeWidget); split && len(vs) == 2 {
 				data[name+"_0"], data[name+"_1"] = vs[:1], vs[1:]
 				continue
@@ -297,45 +304,53 @@ func (f *Form[T]) BindJSON(body []byte) error {
 		}
 	}
 	f.BindValues(data, nil)
+	f.malformed = malformed
 	return nil
 }
 
-// jsonValues reads a JSON value as the strings a form would have sent.
-func jsonValues(raw json.RawMessage) ([]string, bool) {
+// errMalformed is a JSON value of a shape no input sends: an object for a
+// text field, nested arrays.
+var errMalformed = errors.New("forms: not a value a field reads")
+
+// jsonValues reads a JSON value as the strings a form would have sent:
+// ok is false for null.
+func jsonValues(raw json.RawMessage) (vs []string, ok bool, err error) {
 	var v any
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.UseNumber()
 	if err := dec.Decode(&v); err != nil {
-		return nil, false
+		return nil, false, err
 	}
-	one := func(v any) string {
+	one := func(v any) (string, error) {
 		switch v := v.(type) {
 		case string:
-			return v
+			return v, nil
 		case json.Number:
-			return v.String()
+			return v.String(), nil
 		case bool:
 			if v {
-				return "true"
+				return "true", nil
 			}
-			return "false"
+			return "false", nil
 		case nil:
-			return ""
+			return "", nil
 		}
-		b, _ := json.Marshal(v)
-		return string(b)
+		return "", errMalformed
 	}
 	switch v := v.(type) {
 	case nil:
-		return nil, false
+		return nil, false, nil
 	case []any:
 		out := make([]string, len(v))
 		for i, x := range v {
-			out[i] = one(x)
+			if out[i], err = one(x); err != nil {
+				return nil, false, err
+			}
 		}
-		return out, true
+		return out, true, nil
 	}
-	return []string{one(v)}, true
+	s, err := one(v)
+	return []string{s}, err == nil, err
 }
 
 // IsBound reports whether the form was bound to a submission.
@@ -414,6 +429,9 @@ func (f *Form[T]) cleanField(ctx context.Context, fd *Field) (any, error) {
 	initial := f.initial(fd)
 	if fd.Disabled {
 		return initial, nil
+	}
+	if slices.Contains(f.malformed, fd.Name) {
+		return nil, f.message(fd, newError("invalid", nil))
 	}
 	in := fd.widget().Read(f.data, f.files, f.htmlName(fd.Name))
 	in.Location = f.location()
