@@ -8,6 +8,7 @@ import (
 	"html/template"
 	"io"
 	"io/fs"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"slices"
@@ -151,7 +152,7 @@ func (b *BoundField) data() (WidgetData, error) {
 	}
 	if _, ok := fd.widget().(ClearableFileInput); ok {
 		if init := b.form.initial(fd); !isEmpty(init) {
-			d.Initial = init
+			d.Initial, d.InitialURL = describeFile(init)
 		}
 	}
 	if c, ok := fd.typ().(chooser); ok {
@@ -161,28 +162,34 @@ func (b *BoundField) data() (WidgetData, error) {
 		}
 		d.Groups = groupOptions(opts)
 	}
-	if a, ok := fd.typ().(attrser); ok {
-		d.Attrs = append(d.Attrs, a.attrs()...)
+	hidden := b.IsHidden()
+	if a, ok := fd.typ().(attrser); ok && !hidden {
+		for _, at := range a.attrs() {
+			if takesAttr(fd.widget(), at.Name) {
+				d.Attrs = append(d.Attrs, at)
+			}
+		}
 	}
 	for _, a := range fd.Attrs {
 		d.Attrs.Set(a.Name, a.Value)
 	}
-	if d.Required {
+	if d.Required && !hidden {
 		d.Attrs = append(d.Attrs, Attr{Name: "required"})
 	}
 	if d.Disabled {
 		d.Attrs = append(d.Attrs, Attr{Name: "disabled"})
 	}
+	// A hidden field's errors are shown with the form's, not next to it.
 	errs := b.Errors()
-	if len(errs) > 0 {
+	if len(errs) > 0 && !hidden {
 		d.Attrs = append(d.Attrs, Attr{"aria-invalid", "true"})
 	}
 	if d.ID != "" {
 		var described []string
-		if len(errs) > 0 {
+		if len(errs) > 0 && !hidden {
 			described = append(described, d.ID+"_error")
 		}
-		if fd.HelpText != "" {
+		if fd.HelpText != "" && !hidden {
 			described = append(described, d.ID+"_helptext")
 		}
 		if len(described) > 0 {
@@ -192,6 +199,43 @@ func (b *BoundField) data() (WidgetData, error) {
 	}
 	fd.widget().Build(&d)
 	return d, nil
+}
+
+// takesAttr reports whether a Type's attribute suits the widget: min, max
+// and step only on inputs of numbers, dates and times (as Django adds them
+// to a NumberInput only), maxlength and minlength on text.
+func takesAttr(w Widget, name string) bool {
+	switch name {
+	case "min", "max", "step":
+		in, ok := w.(Input)
+		return ok && slices.Contains([]string{"number", "range", "date", "time", "datetime-local"}, in.Type)
+	case "maxlength", "minlength":
+		switch w := w.(type) {
+		case Input:
+			return slices.Contains([]string{"", "text", "email", "url", "search", "tel", "password"}, w.Type)
+		case PasswordInput, Textarea:
+			return true
+		}
+		return false
+	}
+	return true
+}
+
+// describeFile names a stored file for a clearable file input, and gives
+// its URL when it has one (a storage's file value).
+func describeFile(v any) (name, url string) {
+	if u, ok := v.(interface{ URL() string }); ok {
+		url = u.URL()
+	}
+	switch v := v.(type) {
+	case *multipart.FileHeader:
+		return v.Filename, url
+	case interface{ Name() string }:
+		return v.Name(), url
+	case fmt.Stringer:
+		return v.String(), url
+	}
+	return fmt.Sprint(v), url
 }
 
 // groupOptions puts options in their groups: consecutive options of one
@@ -301,7 +345,7 @@ func (f *Form[T]) renderForm(name string) (template.HTML, error) {
 // trimmed is rendered output without the line break that ends a template
 // file, so that a widget put inside a line does not break it.
 func trimmed(buf *bytes.Buffer) template.HTML {
-	return template.HTML(strings.TrimSuffix(buf.String(), "\n")) //nolint:gosec // rendered by html/template
+	return template.HTML(strings.Trim(buf.String(), "\n")) //nolint:gosec // rendered by html/template
 }
 
 func (f *Form[T]) renderer() Renderer {

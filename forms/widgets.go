@@ -113,10 +113,11 @@ type WidgetData struct {
 	Groups []OptionGroup
 	// Parts are the inputs of a widget made of several (split date-time).
 	Parts []WidgetData
-	// Initial is the current value of a clearable file input, its Clear*
-	// the name and id of its "clear" checkbox.
-	Initial            any
-	ClearName, ClearID string
+	// Initial is the current file of a clearable file input (its name),
+	// InitialURL where it is served when its value has a URL() string
+	// method; ClearName and ClearID name its "clear" checkbox.
+	Initial, InitialURL string
+	ClearName, ClearID  string
 }
 
 // Value is the single value shown: the last of Values, or "".
@@ -380,7 +381,7 @@ func (w ClearableFileInput) Read(data url.Values, files Files, name string) Raw 
 }
 func (w ClearableFileInput) Build(d *WidgetData) {
 	FileInput(w).Build(d)
-	if d.Initial != nil && !d.Required && !d.Disabled {
+	if d.Initial != "" && !d.Required && !d.Disabled {
 		d.ClearName = d.Name + "-clear"
 		d.ClearID = d.ClearName + "_id"
 	}
