@@ -42,7 +42,7 @@ type Field struct {
 	// holds for them is ignored: their value stays the initial one.
 	Disabled bool
 	// Initial is shown in an unbound form, unless the form's Initial
-	// has a value for Name.
+	// has a value for Name; a func() any is called each time.
 	Initial any
 	// Widget renders the field; Type.Widget() when nil.
 	Widget Widget
@@ -648,11 +648,18 @@ func (f *Form[T]) IsMultipart() bool {
 	})
 }
 
+// initial is the field's initial value: the form's Initial, else the
+// Field's; a func() any is called, as Django calls a callable initial
+// (time.Now for a date that defaults to today).
 func (f *Form[T]) initial(fd *Field) any {
-	if v, ok := f.Initial[fd.Name]; ok {
-		return v
+	v, ok := f.Initial[fd.Name]
+	if !ok {
+		v = fd.Initial
 	}
-	return fd.Initial
+	if fn, ok := v.(func() any); ok {
+		return fn()
+	}
+	return v
 }
 
 func (f *Form[T]) htmlName(name string) string {

@@ -454,6 +454,10 @@ func TestInitialAndHasChanged(t *testing.T) {
 	if got := f.Field("count").Values(); !slices.Equal(got, []string{"x"}) {
 		t.Errorf("a bound form shows what was sent, got %v", got)
 	}
+	callable := New[Values](Field{Name: "n", Type: Integer{}, Initial: func() any { return 7 }})
+	if got := callable.Field("n").Values(); !slices.Equal(got, []string{"7"}) {
+		t.Errorf("a func() any initial is called: %v", got)
+	}
 	if unbound := New[edit](); unbound.HasChanged() {
 		t.Error("an unbound form has not changed")
 	}

@@ -194,7 +194,7 @@ func TestRender_InAPage(t *testing.T) {
 	e := templates.New(templates.Options{Dirs: []iofs.FS{page, Templates}})
 	f := New[Values](Field{Name: "q", Type: Char{MaxLength: 3}})
 	f.Renderer = e
-	f.BindValues(url.Values{"q": {"<b>"}}, nil)
+	f.BindValues(url.Values{"q": {"<b>x"}}, nil)
 	f.IsValid(context.Background())
 	var buf strings.Builder
 	if err := e.Render(&buf, nil, "page.html", templates.Data{"form": f}); err != nil {
