@@ -171,9 +171,11 @@ func New[T any](fields ...Field) *Form[T] {
 	if err != nil {
 		panic(err)
 	}
-	for _, fd := range decl {
-		fd := fd
-		f.fields = append(f.fields, &fd)
+	all := make([]Field, len(decl), len(decl)+len(fields)) // one allocation for the lot
+	copy(all, decl)
+	f.fields = make([]*Field, len(decl), len(decl)+len(fields))
+	for i := range all {
+		f.fields[i] = &all[i]
 	}
 	for _, fd := range fields {
 		fd := fd

@@ -259,6 +259,18 @@ func (b *BoundField) Widget() (template.HTML, error) {
 	if err != nil {
 		return "", fmt.Errorf("forms: field %q: %w", b.field.Name, err)
 	}
+	d.Value = d.value()
+	d.AttrsHTML = d.Attrs.HTML()
+	for gi := range d.Groups {
+		for oi := range d.Groups[gi].Options {
+			o := &d.Groups[gi].Options[oi]
+			o.AttrsHTML = o.Attrs.HTML()
+		}
+	}
+	for i := range d.Parts {
+		d.Parts[i].Value = d.Parts[i].value()
+		d.Parts[i].AttrsHTML = d.Parts[i].Attrs.HTML()
+	}
 	return b.render(b.field.widget().Template(), templates.Data{"widget": &d})
 }
 
@@ -277,10 +289,46 @@ func (b *BoundField) WidgetWith(nameValues ...string) (template.HTML, error) {
 	return (&BoundField{b.form, &c}).Widget()
 }
 
+// FieldView is what the templates of a field (forms/field.html,
+// forms/label.html) and of a form (forms/div.html) see of each field, as
+// .field and in .fields: plain values, computed once.
+type FieldView struct {
+	Name, HTMLName, ID string
+	Label, LabelSuffix string
+	HelpText           string
+	Errors             []*Error
+	Required, Hidden   bool
+	UseFieldset        bool          // a <fieldset> and <legend> rather than a <label>
+	Widget             template.HTML // the rendered widget
+	HTML               template.HTML // the rendered field group, in forms/div.html
+}
+
+// view computes the field's FieldView; withWidget renders the widget.
+func (b *BoundField) view(withWidget bool) (*FieldView, error) {
+	d := WidgetData{}
+	b.field.widget().Build(&d)
+	v := &FieldView{
+		Name: b.field.Name, HTMLName: b.HTMLName(), ID: b.ID(),
+		Label: b.Label(), LabelSuffix: b.form.labelSuffix(), HelpText: b.field.HelpText,
+		Errors: b.Errors(), Required: !b.field.Optional, Hidden: d.Hidden, UseFieldset: d.Fieldset,
+	}
+	if withWidget {
+		var err error
+		if v.Widget, err = b.Widget(); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
 // LabelTag renders the field's <label>, tied to the input by for=, with
 // the form's label suffix: <label for="id_name">Name:</label>.
 func (b *BoundField) LabelTag() (template.HTML, error) {
-	return b.render("forms/label.html", templates.Data{"field": b, "suffix": b.form.labelSuffix()})
+	v, err := b.view(false)
+	if err != nil {
+		return "", err
+	}
+	return b.render("forms/label.html", templates.Data{"field": v})
 }
 
 // UseFieldset reports whether the widget is made of several inputs, which
@@ -294,7 +342,11 @@ func (b *BoundField) UseFieldset() bool {
 // HTML renders the field as a group: its label, help text, errors and
 // widget (forms/field.html), Django's as_field_group.
 func (b *BoundField) HTML() (template.HTML, error) {
-	return b.render("forms/field.html", templates.Data{"field": b, "suffix": b.form.labelSuffix()})
+	v, err := b.view(true)
+	if err != nil {
+		return "", err
+	}
+	return b.render("forms/field.html", templates.Data{"field": v})
 }
 
 func (b *BoundField) render(name string, data templates.Data) (template.HTML, error) {
@@ -317,20 +369,27 @@ func (f *Form[T]) HTML() (template.HTML, error) {
 func (f *Form[T]) AsDiv() (template.HTML, error) { return f.renderForm("forms/div.html") }
 
 func (f *Form[T]) renderForm(name string) (template.HTML, error) {
-	var visible, hidden []*BoundField
+	var visible, hidden []*FieldView
 	nonField := slices.Clone(f.NonFieldErrors())
 	for _, b := range f.Fields() {
-		if b.IsHidden() {
-			hidden = append(hidden, b)
-			for _, e := range b.Errors() {
+		v, err := b.view(true)
+		if err != nil {
+			return "", err
+		}
+		if v.Hidden {
+			hidden = append(hidden, v)
+			for _, e := range v.Errors {
 				c := *e
-				c.Message = "(Hidden field " + b.Name() + ") " + e.Error()
+				c.Message = "(Hidden field " + v.Name + ") " + e.Error()
 				c.Params = nil
 				nonField = append(nonField, &c)
 			}
 			continue
 		}
-		visible = append(visible, b)
+		if v.HTML, err = b.render("forms/field.html", templates.Data{"field": v}); err != nil {
+			return "", err
+		}
+		visible = append(visible, v)
 	}
 	var buf bytes.Buffer
 	err := f.renderer().Render(&buf, nil, name, templates.Data{
@@ -340,12 +399,6 @@ func (f *Form[T]) renderForm(name string) (template.HTML, error) {
 		return "", err
 	}
 	return trimmed(&buf), nil
-}
-
-// trimmed is rendered output without the line break that ends a template
-// file, so that a widget put inside a line does not break it.
-func trimmed(buf *bytes.Buffer) template.HTML {
-	return template.HTML(strings.Trim(buf.String(), "\n")) //nolint:gosec // rendered by html/template
 }
 
 func (f *Form[T]) renderer() Renderer {
@@ -380,4 +433,10 @@ func (f *Form[T]) labelSuffix() string {
 
 func (f *Form[T]) state() (bool, url.Values, Files, Errors) {
 	return f.bound, f.data, f.files, f.errors
+}
+
+// trimmed is rendered output without the line breaks that begin and end a
+// template file, so that a widget put inside a line does not break it.
+func trimmed(buf *bytes.Buffer) template.HTML {
+	return template.HTML(strings.Trim(buf.String(), "\n")) //nolint:gosec // rendered by html/template
 }

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"cmp"
 	"fmt"
 	"math/big"
 	"net/url"
@@ -291,6 +292,21 @@ func compare(v, limit any) (int, bool) {
 			return 0, false
 		}
 		return cmpInt(int64(d), int64(l)), true
+	}
+	// Fast paths for the values Integer and Float produce, compared with
+	// limits of the same kind: no big numbers.
+	switch x := v.(type) {
+	case int64:
+		switch l := limit.(type) {
+		case int64:
+			return cmpInt(x, l), true
+		case int:
+			return cmpInt(x, int64(l)), true
+		}
+	case float64:
+		if l, ok := limit.(float64); ok {
+			return cmp.Compare(x, l), true
+		}
 	}
 	a, ok1 := toDec(v)
 	b, ok2 := toDec(limit)

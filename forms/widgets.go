@@ -118,10 +118,14 @@ type WidgetData struct {
 	// method; ClearName and ClearID name its "clear" checkbox.
 	Initial, InitialURL string
 	ClearName, ClearID  string
+	// Value is the single value shown, the last of Values; AttrsHTML is
+	// Attrs written out: both set once Build ran, for the template.
+	Value     string
+	AttrsHTML template.HTMLAttr
 }
 
-// Value is the single value shown: the last of Values, or "".
-func (d *WidgetData) Value() string {
+// value is the single value shown: the last of Values, or "".
+func (d *WidgetData) value() string {
 	if len(d.Values) == 0 {
 		return ""
 	}
@@ -140,6 +144,7 @@ type OptionData struct {
 	ID                 string // for radio and checkbox lists
 	Selected, Disabled bool
 	Attrs              Attrs // for radio and checkbox lists: id, required
+	AttrsHTML          template.HTMLAttr
 }
 
 // readValues is the Read of widgets of one or several values.
@@ -212,7 +217,7 @@ func (w CheckboxInput) Read(data url.Values, _ Files, name string) Raw {
 }
 func (w CheckboxInput) Build(d *WidgetData) {
 	d.Type = "checkbox"
-	switch strings.ToLower(d.Value()) {
+	switch strings.ToLower(d.value()) {
 	case "", "false", "0", "off":
 	default:
 		d.Checked = true
@@ -265,7 +270,7 @@ func (w NullBooleanSelect) Read(data url.Values, _ Files, name string) Raw {
 func (w NullBooleanSelect) Build(d *WidgetData) {
 	d.Attrs = append(slices.Clone(w.Attrs), d.Attrs...)
 	current := "unknown"
-	switch strings.ToLower(d.Value()) {
+	switch strings.ToLower(d.value()) {
 	case "true", "1", "2", "on", "yes":
 		current = "true"
 	case "false", "0", "3", "no":
