@@ -57,6 +57,9 @@ type Choice struct {
 	// returns that is not an *Error is reported as "invalid_choice".
 	Coerce func(ctx context.Context, value string) (any, error)
 	Empty  any
+	// Blank labels an empty first option ("---------"), for a select
+	// that may be left empty; none when "".
+	Blank string
 }
 
 func (c Choice) Convert(ctx context.Context, in Raw) (any, error) {
@@ -101,7 +104,11 @@ func validChoice(opts []Option, s string) bool {
 func (c Choice) Format(v any, loc *time.Location) []string { return formatAny(v, loc) }
 func (c Choice) Widget() Widget                            { return Select{} }
 func (c Choice) choices(ctx context.Context) ([]Option, error) {
-	return options(ctx, c.Chooser, c.Options)
+	opts, err := options(ctx, c.Chooser, c.Options)
+	if err != nil || c.Blank == "" {
+		return opts, err
+	}
+	return append([]Option{{Value: "", Label: c.Blank}}, opts...), nil
 }
 
 // MultipleChoice is any number of a list of options, Django's

@@ -275,6 +275,13 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 			return fd, fmt.Errorf("unknown option %q in `form:%q`", k, tag)
 		}
 	}
+	if err := fits(kind, sf.Type); err != nil {
+		return fd, err
+	}
+	if c, ok := fd.Type.(Choice); ok && fd.Optional {
+		c.Blank = "---------" // an optional select can be left empty
+		fd.Type = c
+	}
 	if choices != nil {
 		switch fd.Type.(type) {
 		case Choice, MultipleChoice:
@@ -283,6 +290,41 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 		}
 	}
 	return fd, nil
+}
+
+// fits checks that the values of field type kind can be stored in a
+// struct field of Go type t, so that a mismatch is found by New, not by
+// the first user who submits the form.
+func fits(kind string, t reflect.Type) error {
+	if t.Kind() == reflect.Pointer && t != typeFile {
+		t = t.Elem()
+	}
+	text := t.Kind() == reflect.String || reflect.PointerTo(t).Implements(typeTextU)
+	ok := true
+	switch kind {
+	case "char", "email", "url", "slug", "choice", "decimal":
+		ok = text
+	case "uuid":
+		ok = text || t.Kind() == reflect.Array && t.Len() == 16 && t.Elem().Kind() == reflect.Uint8
+	case "integer":
+		ok = t != typeDuration && (t.Kind() >= reflect.Int && t.Kind() <= reflect.Uint64)
+	case "float":
+		ok = t.Kind() == reflect.Float32 || t.Kind() == reflect.Float64
+	case "boolean", "nullboolean":
+		ok = t.Kind() == reflect.Bool
+	case "date", "time", "datetime", "splitdatetime":
+		ok = t == typeTime
+	case "duration":
+		ok = t == typeDuration
+	case "multiplechoice":
+		ok = t.Kind() == reflect.Slice && t.Elem().Kind() == reflect.String
+	case "file", "image":
+		ok = t == typeFile
+	}
+	if !ok {
+		return fmt.Errorf("a %s field cannot be stored in a %s", kind, t)
+	}
+	return nil
 }
 
 // kindOf chooses the field type of a Go type when the tag names none.
@@ -415,7 +457,11 @@ func assign(dst reflect.Value, v any) error {
 		return nil
 	}
 	src := reflect.ValueOf(v)
-	if dst.Type() == typeRawJSON || (dst.Kind() != reflect.String && isJSONRaw(v)) {
+	if raw, ok := v.(json.RawMessage); ok && dst.Kind() == reflect.String {
+		dst.SetString(string(raw)) // the document's text
+		return nil
+	}
+	if dst.Type() == typeRawJSON || isJSONRaw(v) {
 		raw, _ := v.(json.RawMessage)
 		if dst.Type() == typeRawJSON {
 			dst.SetBytes(append([]byte(nil), raw...))

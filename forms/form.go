@@ -390,13 +390,18 @@ func (f *Form[T]) fullClean(ctx context.Context) error {
 			if !f.addErrors(fd.Name, err) {
 				return err
 			}
+			if rv.Kind() == reflect.Map {
+				rv.SetMapIndex(reflect.ValueOf(fd.Name), reflect.Value{}) // no stale value of an earlier binding
+			}
 			continue
 		}
 		if _, isFile := fd.typ().(fileType); isFile && v == nil {
 			continue // nothing uploaded: the stored file stays
 		}
 		if err := f.store(rv, fd, v); err != nil {
-			f.addErrors(fd.Name, err)
+			if !f.addErrors(fd.Name, err) {
+				return err // a Field whose Type does not fit the struct field: a mistake in code
+			}
 			continue
 		}
 		if fc, ok := any(&f.Value).(FieldCleaner); ok && rv.Kind() == reflect.Struct && fd.index != nil {

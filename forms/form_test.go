@@ -163,6 +163,8 @@ func TestNew_BadDeclarations(t *testing.T) {
 			}]()
 		}, `given twice`},
 		{"field_without_name", func() { New[Values](Field{}) }, `has no Name`},
+		{"type_does_not_fit", func() { New[struct{ A int `form:"type=email"` }]() }, `a email field cannot be stored in a int`},
+		{"file_in_string", func() { New[struct{ A string `form:"type=image"` }]() }, `a image field cannot be stored in a string`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -478,6 +480,36 @@ func TestDisabledAndPrefix(t *testing.T) {
 	}
 	if got := f.Field("title").ID(); got != "id_p1-title" {
 		t.Errorf("ID = %q", got)
+	}
+}
+
+func TestOptionalChoiceHasBlank(t *testing.T) {
+	f := New[struct {
+		Plan string `form:"choices=a|b,optional"`
+	}]()
+	h, err := f.Field("plan").Widget()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(h), `<option value="" selected>---------</option>`) {
+		t.Errorf("an optional select starts with an empty choice:\n%s", h)
+	}
+	f.BindValues(url.Values{"plan": {""}}, nil)
+	if ok, _ := f.IsValid(context.Background()); !ok || f.Value.Plan != "" {
+		t.Errorf("the empty choice is valid: %v", f.Errors())
+	}
+}
+
+func TestValuesFormRebound(t *testing.T) {
+	f := New[Values](Field{Name: "n", Type: Integer{}})
+	f.BindValues(url.Values{"n": {"1"}}, nil)
+	f.IsValid(context.Background())
+	f.BindValues(url.Values{"n": {"x"}}, nil)
+	if ok, _ := f.IsValid(context.Background()); ok {
+		t.Fatal("x is not a number")
+	}
+	if _, stale := f.Value["n"]; stale {
+		t.Errorf("Value keeps %v from the earlier binding", f.Value["n"])
 	}
 }
 

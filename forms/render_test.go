@@ -5,6 +5,7 @@ import (
 	"flag"
 	"html/template"
 	iofs "io/fs"
+	"mime/multipart"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -62,10 +63,10 @@ type everything struct {
 	Slot     time.Time     `form:"type=splitdatetime,optional"`
 	Wait     time.Duration `form:"optional"`
 	Known    *bool
-	Price    string `form:"type=decimal,decimal_places=2,optional"`
-	Avatar   string `form:"type=image,optional"`
-	Cv       string `form:"type=file,widget=file,optional,extensions=pdf"`
-	Data     string `form:"type=json,optional"`
+	Price    string                `form:"type=decimal,decimal_places=2,optional"`
+	Avatar   *multipart.FileHeader `form:"type=image,optional"`
+	Cv       *multipart.FileHeader `form:"widget=file,optional,extensions=pdf"`
+	Data     string                `form:"type=json,optional"`
 }
 
 func everythingForm() *Form[everything] {

@@ -249,6 +249,9 @@ func markSelected(d *WidgetData, multiple bool) {
 	if !multiple && len(values) > 1 {
 		values = values[len(values)-1:]
 	}
+	if !multiple && len(values) == 0 {
+		values = []string{""} // nothing chosen: the empty choice, when there is one
+	}
 	for gi := range d.Groups {
 		for oi := range d.Groups[gi].Options {
 			o := &d.Groups[gi].Options[oi]
