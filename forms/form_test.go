@@ -163,8 +163,16 @@ func TestNew_BadDeclarations(t *testing.T) {
 			}]()
 		}, `given twice`},
 		{"field_without_name", func() { New[Values](Field{}) }, `has no Name`},
-		{"type_does_not_fit", func() { New[struct{ A int `form:"type=email"` }]() }, `a email field cannot be stored in a int`},
-		{"file_in_string", func() { New[struct{ A string `form:"type=image"` }]() }, `a image field cannot be stored in a string`},
+		{"type_does_not_fit", func() {
+			New[struct {
+				A int `form:"type=email"`
+			}]()
+		}, `a email field cannot be stored in a int`},
+		{"file_in_string", func() {
+			New[struct {
+				A string `form:"type=image"`
+			}]()
+		}, `a image field cannot be stored in a string`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
