@@ -21,7 +21,7 @@ import (
 var decls sync.Map // reflect.Type -> declared
 
 type declared struct {
-	fields []Field
+	fields []*Field // shared by every form of the type: never changed
 	err    error
 }
 
@@ -33,8 +33,9 @@ var (
 	typeTextU    = reflect.TypeFor[encoding.TextUnmarshaler]()
 )
 
-// declare returns the fields of struct type t (none for other types).
-func declare(t reflect.Type) ([]Field, error) {
+// declare returns the fields of struct type t (none for other types),
+// shared by every form of the type: they must not be changed.
+func declare(t reflect.Type) ([]*Field, error) {
 	if t.Kind() != reflect.Struct {
 		return nil, nil
 	}
@@ -46,8 +47,12 @@ func declare(t reflect.Type) ([]Field, error) {
 	if err != nil {
 		err = fmt.Errorf("forms: %s: %w", t, err)
 	}
-	decls.Store(t, declared{fields, err})
-	return fields, err
+	ptrs := make([]*Field, len(fields))
+	for i := range fields {
+		ptrs[i] = &fields[i]
+	}
+	decls.Store(t, declared{ptrs, err})
+	return ptrs, err
 }
 
 // collect appends the fields of struct t, descending into embedded

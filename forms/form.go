@@ -171,12 +171,9 @@ func New[T any](fields ...Field) *Form[T] {
 	if err != nil {
 		panic(err)
 	}
-	all := make([]Field, len(decl), len(decl)+len(fields)) // one allocation for the lot
-	copy(all, decl)
-	f.fields = make([]*Field, len(decl), len(decl)+len(fields))
-	for i := range all {
-		f.fields[i] = &all[i]
-	}
+	// The declared fields are shared, never changed: a Field given here
+	// replaces one in this form's list, not in the declaration.
+	f.fields = append(make([]*Field, 0, len(decl)+len(fields)), decl...)
 	for _, fd := range fields {
 		fd := fd
 		if fd.Name == "" {
@@ -473,9 +470,11 @@ func (f *Form[T]) cleanField(ctx context.Context, fd *Field) (any, error) {
 		validators = vt.Validators()
 	}
 	var errs []error
-	for _, val := range append(validators, fd.Validators...) {
-		if err := val.Validate(v); err != nil {
-			errs = append(errs, f.message(fd, err))
+	for _, list := range [][]Validator{validators, fd.Validators} {
+		for _, val := range list {
+			if err := val.Validate(v); err != nil {
+				errs = append(errs, f.message(fd, err))
+			}
 		}
 	}
 	if len(errs) > 0 {

@@ -100,8 +100,10 @@ func (b *BoundField) HelpText() string { return b.field.HelpText }
 // Required reports whether the field must be filled in.
 func (b *BoundField) Required() bool { return !b.field.Optional }
 
-// Field is the field's declaration.
-func (b *BoundField) Field() *Field { return b.field }
+// Field is a copy of the field's declaration. To change a field for one
+// form (another Chooser, Disabled for some users), give New a Field of the
+// same Name.
+func (b *BoundField) Field() Field { return *b.field }
 
 // Errors are the field's errors, once the form was validated.
 func (b *BoundField) Errors() []*Error {
