@@ -491,6 +491,21 @@ func TestDisabledAndPrefix(t *testing.T) {
 	}
 }
 
+// TestDocsDeclarations builds the forms docs/forms.md shows.
+func TestDocsDeclarations(t *testing.T) {
+	type Profile struct {
+		Avatar *multipart.FileHeader `form:"type=image,optional,max_size=2097152,max_width=2000,max_height=2000"`
+		CV     *multipart.FileHeader `form:"optional,types=application/pdf,extensions=pdf"`
+	}
+	f := New[Profile]()
+	if got := f.Field("avatar").Field().Type; !reflect.DeepEqual(got, Image{File: File{MaxSize: 2097152}, MaxWidth: 2000, MaxHeight: 2000}) {
+		t.Errorf("avatar: %#v", got)
+	}
+	if got := f.Field("cv").Field().Type; !reflect.DeepEqual(got, File{Types: []string{"application/pdf"}, Extensions: []string{"pdf"}}) {
+		t.Errorf("cv: %#v", got)
+	}
+}
+
 func TestOptionalChoiceHasBlank(t *testing.T) {
 	f := New[struct {
 		Plan string `form:"choices=a|b,optional"`
