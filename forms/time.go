@@ -9,20 +9,20 @@ import (
 	"time"
 )
 
-// DateFormats are the layouts Date reads by default, Django's
+// dateFormats are the layouts Date reads by default, Django's
 // DATE_INPUT_FORMATS: "2006-10-25", "10/25/2006", "10/25/06",
 // "Oct 25 2006", "Oct 25, 2006", "25 Oct 2006", "25 Oct, 2006",
 // "October 25 2006", "October 25, 2006", "25 October 2006",
 // "25 October, 2006".
-var DateFormats = []string{
+var dateFormats = []string{
 	"2006-01-02", "1/2/2006", "1/2/06",
 	"Jan 2 2006", "Jan 2, 2006", "2 Jan 2006", "2 Jan, 2006",
 	"January 2 2006", "January 2, 2006", "2 January 2006", "2 January, 2006",
 }
 
-// TimeFormats are the layouts Time reads by default, Django's
+// timeFormats are the layouts Time reads by default, Django's
 // TIME_INPUT_FORMATS: "14:30:59", "14:30:59.000200", "14:30".
-var TimeFormats = []string{"15:04:05", "15:04"}
+var timeFormats = []string{"15:04:05", "15:04"}
 
 // dateTimeFormats are read by DateTime besides ISO 8601 with an offset.
 var dateTimeFormats = []string{
@@ -35,7 +35,10 @@ var dateTimeFormats = []string{
 const maxDateLength = 64
 
 // Date is a calendar date, Django's DateField: a time.Time at midnight
-// UTC (a date has no time zone). Formats replaces DateFormats.
+// UTC (a date has no time zone). It reads Django's DATE_INPUT_FORMATS:
+// "2006-10-25", "10/25/2006", "10/25/06", "Oct 25 2006", "Oct 25, 2006",
+// "25 Oct 2006", "25 Oct, 2006", "October 25 2006", "October 25, 2006",
+// "25 October 2006", "25 October, 2006"; Formats (Go layouts) replaces them.
 type Date struct {
 	Formats  []string
 	Min, Max time.Time // zero: no bound
@@ -46,7 +49,7 @@ func (d Date) Convert(_ context.Context, in Raw) (any, error) {
 	if s == "" {
 		return nil, nil
 	}
-	t, ok := parseLayouts(s, orDefault(d.Formats, DateFormats), time.UTC)
+	t, ok := parseLayouts(s, orDefault(d.Formats, dateFormats), time.UTC)
 	if !ok {
 		return nil, newError("invalid_date", nil)
 	}
@@ -90,7 +93,8 @@ func timeBounds(lo, hi time.Time) []Validator {
 }
 
 // Time is a time of day, Django's TimeField: a time.Time on January 1 of
-// year 0, UTC. Formats replaces TimeFormats; fractions of a second are
+// year 0, UTC. It reads "14:30:59", "14:30:59.000200" and "14:30";
+// Formats (Go layouts) replaces them, and fractions of a second are
 // read after the seconds whatever the layout.
 type Time struct {
 	Formats []string
@@ -101,7 +105,7 @@ func (t Time) Convert(_ context.Context, in Raw) (any, error) {
 	if s == "" {
 		return nil, nil
 	}
-	v, ok := parseLayouts(s, orDefault(t.Formats, TimeFormats), time.UTC)
+	v, ok := parseLayouts(s, orDefault(t.Formats, timeFormats), time.UTC)
 	if !ok {
 		return nil, newError("invalid_time", nil)
 	}
@@ -154,7 +158,7 @@ func parseDateTime(s string, formats []string, loc *time.Location) (any, error) 
 	}
 	layouts := formats
 	if len(layouts) == 0 {
-		layouts = append(append([]string{}, dateTimeFormats...), DateFormats...)
+		layouts = append(append([]string{}, dateTimeFormats...), dateFormats...)
 	}
 	t, ok := parseLayouts(s, layouts, time.UTC)
 	if !ok {
