@@ -442,8 +442,16 @@ func snake(s string) string {
 	return b.String()
 }
 
-// assign writes the cleaned value v into dst, converting it to dst's
-// type; a value that does not fit is an *Error for the field.
+// Store writes a cleaned value v into dst (settable), converting it to
+// dst's type as a struct form stores its fields: int64 into any integer
+// type (overflow is an *Error with code max_value), text into a
+// TextUnmarshaler or a [16]byte UUID, a JSON document into any type, nil
+// and Cleared as the zero value, through pointers. It is for bridges that
+// fill values of their own, as the ModelForm bridge fills a model. An
+// error that is not an *Error means v cannot go into dst at all.
+func Store(dst reflect.Value, v any) error { return assign(dst, v) }
+
+// assign is Store.
 func assign(dst reflect.Value, v any) error {
 	if v == nil {
 		dst.SetZero()
