@@ -26,6 +26,14 @@ type Chooser interface {
 	Choices(ctx context.Context) ([]Option, error)
 }
 
+// ChoiceValidator is implemented by a Chooser that tells whether one
+// value is a choice without listing them all: a query by key rather than
+// reading a whole table, as Django's ModelChoiceField does. Choice and
+// MultipleChoice ask it, when it is there, instead of calling Choices.
+type ChoiceValidator interface {
+	ValidChoice(ctx context.Context, value string) (bool, error)
+}
+
 // ChooserFunc adapts a function to a Chooser.
 type ChooserFunc func(ctx context.Context) ([]Option, error)
 
@@ -70,14 +78,30 @@ func (c Choice) Convert(ctx context.Context, in Raw) (any, error) {
 		}
 		return "", nil
 	}
-	opts, err := options(ctx, c.Chooser, c.Options)
+	check, err := checker(ctx, c.Chooser, c.Options)
 	if err != nil {
 		return nil, err
 	}
-	if !validChoice(opts, s) {
+	if ok, err := check(s); err != nil || !ok {
+		if err != nil {
+			return nil, err
+		}
 		return nil, newError("invalid_choice", map[string]any{"value": s})
 	}
 	return coerce(ctx, c.Coerce, s)
+}
+
+// checker returns the test of a value against the choices: the Chooser's
+// ValidChoice when it has one, else membership in the listed options.
+func checker(ctx context.Context, c Chooser, fixed []Option) (func(string) (bool, error), error) {
+	if cv, ok := c.(ChoiceValidator); ok {
+		return func(s string) (bool, error) { return cv.ValidChoice(ctx, s) }, nil
+	}
+	opts, err := options(ctx, c, fixed)
+	if err != nil {
+		return nil, err
+	}
+	return func(s string) (bool, error) { return validChoice(opts, s), nil }, nil
 }
 
 func coerce(ctx context.Context, f func(context.Context, string) (any, error), s string) (any, error) {
@@ -137,12 +161,15 @@ func (c MultipleChoice) Convert(ctx context.Context, in Raw) (any, error) {
 	if len(vals) > cmp0(c.MaxChoices, 1000) {
 		return nil, newError("invalid_list", nil)
 	}
-	opts, err := options(ctx, c.Chooser, c.Options)
+	check, err := checker(ctx, c.Chooser, c.Options)
 	if err != nil {
 		return nil, err
 	}
 	for _, v := range vals {
-		if !validChoice(opts, v) {
+		if ok, err := check(v); err != nil || !ok {
+			if err != nil {
+				return nil, err
+			}
 			return nil, newError("invalid_choice", map[string]any{"value": v})
 		}
 	}

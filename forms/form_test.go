@@ -764,3 +764,31 @@ func TestFiles(t *testing.T) {
 		}
 	})
 }
+
+// keyChooser validates one key at a time and fails if asked for the list.
+type keyChooser struct{ asked *[]string }
+
+func (k keyChooser) Choices(context.Context) ([]Option, error) {
+	return nil, errors.New("the whole list must not be read to validate")
+}
+
+func (k keyChooser) ValidChoice(_ context.Context, v string) (bool, error) {
+	*k.asked = append(*k.asked, v)
+	return v == "1" || v == "2", nil
+}
+
+func TestChoiceValidator(t *testing.T) {
+	var asked []string
+	f := New[Values](
+		Field{Name: "one", Type: Choice{Chooser: keyChooser{&asked}}},
+		Field{Name: "many", Type: MultipleChoice{Chooser: keyChooser{&asked}}},
+	)
+	f.BindValues(url.Values{"one": {"2"}, "many": {"1", "3"}}, nil)
+	ok, err := f.IsValid(context.Background())
+	if err != nil || ok {
+		t.Fatalf("IsValid = %v, %v", ok, err)
+	}
+	if f.Value["one"] != "2" || !f.Errors().Has("many", "invalid_choice") || !slices.Equal(asked, []string{"2", "1", "3"}) {
+		t.Errorf("value %v errors %v asked %v", f.Value, f.Errors(), asked)
+	}
+}

@@ -180,7 +180,7 @@ func formField(db *database.DB, t reflect.Type, mf *orm.Field) (forms.Field, err
 		if err != nil {
 			return fd, err
 		}
-		chooser := rowChooser(db, rel)
+		chooser := rows{db, rel}
 		if mf.Kind == dialect.KindInvalid { // many-to-many
 			fd.Type = forms.MultipleChoice{Chooser: chooser, Coerce: parseKey}
 			return fd, nil
@@ -280,25 +280,41 @@ func intBounds(k dialect.Kind) (lo, hi *int64) {
 	return nil, nil
 }
 
-// rowChooser lists the rows of rel as options: the primary key, labelled
-// by the row's String method or "Author object (3)".
-func rowChooser(db *database.DB, rel *orm.Meta) forms.Chooser {
-	return forms.ChooserFunc(func(ctx context.Context) ([]forms.Option, error) {
-		rows, err := orm.Objects(ctx, db, rel)
-		if err != nil {
-			return nil, err
+// rows are the options of a relation: the rows of rel, by primary key,
+// labelled by their String method or "Author object (3)" as Django
+// labels them. One value is checked by a query on its key, not by
+// reading the table.
+type rows struct {
+	db  *database.DB
+	rel *orm.Meta
+}
+
+var _ forms.ChoiceValidator = rows{}
+
+func (r rows) Choices(ctx context.Context) ([]forms.Option, error) {
+	objs, err := orm.Objects(ctx, r.db, r.rel)
+	if err != nil {
+		return nil, err
+	}
+	opts := make([]forms.Option, len(objs))
+	for i, row := range objs {
+		pk := fmt.Sprint(r.rel.PK.Value(row).Interface())
+		label := r.rel.Name + " object (" + pk + ")"
+		if s, ok := row.(fmt.Stringer); ok {
+			label = s.String()
 		}
-		opts := make([]forms.Option, len(rows))
-		for i, row := range rows {
-			pk := fmt.Sprint(rel.PK.Value(row).Interface())
-			label := rel.Name + " object (" + pk + ")"
-			if s, ok := row.(fmt.Stringer); ok {
-				label = s.String()
-			}
-			opts[i] = forms.Option{Value: pk, Label: label}
-		}
-		return opts, nil
-	})
+		opts[i] = forms.Option{Value: pk, Label: label}
+	}
+	return opts, nil
+}
+
+func (r rows) ValidChoice(ctx context.Context, value string) (bool, error) {
+	id, err := strconv.ParseInt(value, 10, 64)
+	if err != nil {
+		return false, nil
+	}
+	_, ok, err := orm.FindKey(ctx, r.db, r.rel, orm.Q{"pk": id})
+	return ok, err
 }
 
 // parseKey coerces a chosen key; it was among the options, so it parses.
