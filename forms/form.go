@@ -610,36 +610,70 @@ func (f *Form[T]) Cleaned() map[string]any { return f.cleaned }
 func (f *Form[T]) HasChanged() bool { return len(f.ChangedFields()) > 0 }
 
 // ChangedFields lists the fields whose submitted value differs from the
-// initial one, Django's changed_data. A field whose value does not
-// convert has changed.
+// initial one, Django's changed_data: both are converted by the field's
+// Type and compared as the widget would show them, so "03" is no change
+// from 3, nor an unchecked box from no initial value. A field whose value
+// does not convert has changed. Choices are compared as sent, without
+// asking a Chooser.
 func (f *Form[T]) ChangedFields() []string {
 	if !f.bound {
 		return nil
 	}
 	var out []string
+	loc := f.location()
 	for _, fd := range f.fields {
 		if fd.Disabled {
 			continue
 		}
-		in := fd.widget().Read(f.data, f.files, f.htmlName(fd.Name))
-		in.Location = f.location()
 		t := fd.typ()
-		v, err := t.Convert(context.Background(), in)
-		if err != nil {
-			out = append(out, fd.Name)
-			continue
-		}
+		in := fd.widget().Read(f.data, f.files, f.htmlName(fd.Name))
+		in.Location = loc
 		if _, isFile := t.(fileType); isFile {
-			if v != nil {
+			if len(in.Files) > 0 || in.Clear {
 				out = append(out, fd.Name)
 			}
 			continue
 		}
-		if !slices.Equal(t.Format(v, f.location()), t.Format(f.initial(fd), f.location())) {
+		sent, ok := f.canonical(t, in)
+		if !ok {
+			out = append(out, fd.Name)
+			continue
+		}
+		initial, ok := f.canonical(t, Raw{Values: t.Format(f.initial(fd), loc), Location: loc})
+		if !ok {
+			initial = t.Format(f.initial(fd), loc)
+		}
+		if !slices.Equal(sent, initial) {
 			out = append(out, fd.Name)
 		}
 	}
 	return out
+}
+
+// canonical is what raw looks like once converted and formatted again;
+// ok is false when it does not convert.
+func (f *Form[T]) canonical(t Type, raw Raw) ([]string, bool) {
+	if _, ok := t.(chooser); ok {
+		var out []string
+		for _, v := range raw.Values {
+			if v = strings.TrimSpace(v); v != "" {
+				out = append(out, v)
+			}
+		}
+		if _, multiple := t.(MultipleChoice); !multiple && len(out) > 1 {
+			out = out[len(out)-1:]
+		}
+		return out, true
+	}
+	v, err := t.Convert(context.Background(), raw)
+	if err != nil {
+		return nil, false
+	}
+	out := t.Format(v, raw.Location)
+	if len(out) == 1 && out[0] == "" {
+		out = nil // "" and nothing are the same
+	}
+	return out, true
 }
 
 // IsMultipart reports whether the form has a file field, and so needs

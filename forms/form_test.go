@@ -464,6 +464,16 @@ func TestInitialAndHasChanged(t *testing.T) {
 	if got := f.Field("count").Values(); !slices.Equal(got, []string{"x"}) {
 		t.Errorf("a bound form shows what was sent, got %v", got)
 	}
+	others := New[Values](
+		Field{Name: "box", Type: Boolean{}, Optional: true},
+		Field{Name: "doc", Type: JSON{}, Optional: true, Initial: map[string]any{"a": 1}},
+		Field{Name: "at", Type: DateTime{}, Initial: time.Date(2024, 1, 2, 10, 0, 0, 0, time.UTC)},
+		Field{Name: "pick", Type: Choice{Chooser: keyChooser{new([]string)}}, Initial: "1"},
+	)
+	others.BindValues(url.Values{"doc": {`{ "a" : 1 }`}, "at": {"2024-01-02T11:00:00+01:00"}, "pick": {"1"}}, nil)
+	if got := others.ChangedFields(); len(got) != 0 {
+		t.Errorf("an unchecked box, an equal JSON document, the same instant, the same choice are no change: %v", got)
+	}
 	callable := New[Values](Field{Name: "n", Type: Integer{}, Initial: func() any { return 7 }})
 	if got := callable.Field("n").Values(); !slices.Equal(got, []string{"7"}) {
 		t.Errorf("a func() any initial is called: %v", got)

@@ -1,6 +1,7 @@
 package forms
 
 import (
+	"bytes"
 	"context"
 	"encoding"
 	"encoding/json"
@@ -515,10 +516,11 @@ func (JSON) Convert(_ context.Context, in Raw) (any, error) {
 	if s == "" || s == "null" {
 		return nil, nil
 	}
-	if !json.Valid([]byte(s)) {
+	var buf bytes.Buffer
+	if err := json.Compact(&buf, []byte(s)); err != nil {
 		return nil, newError("invalid_json", nil)
 	}
-	return json.RawMessage(s), nil
+	return json.RawMessage(buf.Bytes()), nil // compact: equal documents compare equal
 }
 
 func (JSON) Format(v any, _ *time.Location) []string {

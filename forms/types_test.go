@@ -125,7 +125,7 @@ func TestText(t *testing.T) {
 		{"uuid_urn", Field{Type: UUID{}}, []string{"urn:uuid:6ba7b810-9dad-11d1-80b4-00c04fd430c8"}, "6ba7b810-9dad-11d1-80b4-00c04fd430c8", ""},
 		{"uuid_short", Field{Type: UUID{}}, []string{"6ba7b810"}, nil, "invalid_uuid"},
 		{"uuid_not_hex", Field{Type: UUID{}}, []string{"zba7b810-9dad-11d1-80b4-00c04fd430c8"}, nil, "invalid_uuid"},
-		{"json_object", Field{Type: JSON{}}, []string{`{"a": [1, 2]}`}, json.RawMessage(`{"a": [1, 2]}`), ""},
+		{"json_object_compacted", Field{Type: JSON{}}, []string{`{"a": [1, 2]}`}, json.RawMessage(`{"a":[1,2]}`), ""},
 		{"json_invalid", Field{Type: JSON{}}, []string{`{"a": `}, nil, "invalid_json"},
 		{"json_null_is_empty", Field{Type: JSON{}}, []string{`null`}, nil, "required"},
 		{"json_deep_nesting", Field{Type: JSON{}}, []string{strings.Repeat("[", 100000)}, nil, "invalid_json"},
