@@ -144,6 +144,10 @@ type Form[T any] struct {
 	AutoID string
 	// LabelSuffix follows each label; ":" when empty, "-" for none.
 	LabelSuffix string
+	// ErrorClass and RequiredClass are CSS classes of a field's <div>
+	// when it has errors, or is required: Django's error_css_class and
+	// required_css_class ("is-invalid" for Bootstrap, say).
+	ErrorClass, RequiredClass string
 	// Clean is called after the fields are cleaned, and after T's own
 	// Clean: see Cleaner.
 	Clean func(ctx context.Context, f *Form[T]) error

@@ -61,6 +61,7 @@ type boundForm interface {
 	renderer() Renderer
 	autoID(name string) string
 	labelSuffix() string
+	cssClass(errors bool) string
 	state() (bound bool, data url.Values, files Files, errs Errors)
 }
 
@@ -301,6 +302,7 @@ type FieldView struct {
 	Errors             []*Error
 	Required, Hidden   bool
 	UseFieldset        bool          // a <fieldset> and <legend> rather than a <label>
+	CSSClasses         string        // the form's ErrorClass and RequiredClass that apply
 	Widget             template.HTML // the rendered widget
 	HTML               template.HTML // the rendered field group, in forms/div.html
 }
@@ -314,6 +316,14 @@ func (b *BoundField) view(withWidget bool) (*FieldView, error) {
 		Label: b.Label(), LabelSuffix: b.form.labelSuffix(), HelpText: b.field.HelpText,
 		Errors: b.Errors(), Required: !b.field.Optional, Hidden: d.Hidden, UseFieldset: d.Fieldset,
 	}
+	var classes []string
+	if c := b.form.cssClass(true); c != "" && len(v.Errors) > 0 {
+		classes = append(classes, c)
+	}
+	if c := b.form.cssClass(false); c != "" && v.Required {
+		classes = append(classes, c)
+	}
+	v.CSSClasses = strings.Join(classes, " ")
 	if withWidget {
 		var err error
 		if v.Widget, err = b.Widget(); err != nil {
@@ -421,6 +431,13 @@ func (f *Form[T]) autoID(name string) string {
 		return strings.Replace(f.AutoID, "%s", name, 1)
 	}
 	return f.AutoID + name
+}
+
+func (f *Form[T]) cssClass(errors bool) string {
+	if errors {
+		return f.ErrorClass
+	}
+	return f.RequiredClass
 }
 
 func (f *Form[T]) labelSuffix() string {

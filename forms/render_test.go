@@ -108,6 +108,8 @@ func TestRender_BoundWithErrors(t *testing.T) {
 		"color": {"o"}, "toppings": {"ham", "cheese"}, "size": {hostile}, "slot_0": {"2024-07-01"}, "slot_1": {""},
 		"known": {"false"}, "bio": {"</textarea><b>x</b>"}, "data": {"{"},
 	}, nil)
+	f.ErrorClass, f.RequiredClass = "error", "required"
+	f.ErrorClass, f.RequiredClass = "error", "required"
 	f.Clean = func(context.Context, *Form[everything]) error {
 		return &Error{Code: "check", Message: "Check the <form> & try again."}
 	}
