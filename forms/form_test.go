@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/middleware"
 )
 
 // money is a decimal type of a project: what Decimal fills through
@@ -800,5 +801,38 @@ func TestChoiceValidator(t *testing.T) {
 	}
 	if f.Value["one"] != "2" || !f.Errors().Has("many", "invalid_choice") || !slices.Equal(asked, []string{"2", "1", "3"}) {
 		t.Errorf("value %v errors %v asked %v", f.Value, f.Errors(), asked)
+	}
+}
+
+// TestBind_AfterFormsMiddleware binds a request the Forms middleware
+// already parsed within its limits, files included, through real HTTP.
+func TestBind_AfterFormsMiddleware(t *testing.T) {
+	type upload struct {
+		Title string
+		Doc   *multipart.FileHeader
+	}
+	var got upload
+	var errs Errors
+	h := middleware.Forms(middleware.FormLimits{})(web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+		f := New[upload]()
+		if err := f.Bind(r); err != nil {
+			return err
+		}
+		if _, err := f.IsValid(r.Context()); err != nil {
+			return err
+		}
+		got, errs = f.Value, f.Errors()
+		return nil
+	}))
+	srv := httptest.NewServer(h)
+	defer srv.Close()
+	body, ct := multipartBody(t, map[string]string{"title": "Hi"}, map[string][]byte{"doc": []byte("content")})
+	resp, err := http.Post(srv.URL, ct, body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK || len(errs) != 0 || got.Title != "Hi" || got.Doc == nil || got.Doc.Size != 7 {
+		t.Fatalf("status %d, value %+v, errors %v", resp.StatusCode, got, errs)
 	}
 }
