@@ -160,6 +160,9 @@ type Form[T any] struct {
 	errors    Errors
 	cleaned   map[string]any
 	malformed []string // fields BindJSON found a value of the wrong shape for
+	// noRequiredAttr leaves "required" off the inputs, for the forms of a
+	// formset, which may be left empty (Django's use_required_attribute).
+	noRequiredAttr bool
 }
 
 // New returns an unbound form over T. A struct T declares fields with its

@@ -62,6 +62,7 @@ type boundForm interface {
 	autoID(name string) string
 	labelSuffix() string
 	cssClass(errors bool) string
+	omitRequired() bool
 	state() (bound bool, data url.Values, files Files, errs Errors)
 }
 
@@ -176,7 +177,7 @@ func (b *BoundField) data() (WidgetData, error) {
 	for _, a := range fd.Attrs {
 		d.Attrs.Set(a.Name, a.Value)
 	}
-	if d.Required && !hidden {
+	if d.Required && !hidden && !b.form.omitRequired() {
 		d.Attrs = append(d.Attrs, Attr{Name: "required"})
 	}
 	if d.Disabled {
@@ -432,6 +433,8 @@ func (f *Form[T]) autoID(name string) string {
 	}
 	return f.AutoID + name
 }
+
+func (f *Form[T]) omitRequired() bool { return f.noRequiredAttr }
 
 func (f *Form[T]) cssClass(errors bool) string {
 	if errors {
