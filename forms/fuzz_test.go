@@ -50,3 +50,33 @@ func FuzzBind(f *testing.F) {
 		form.ChangedFields()
 	})
 }
+
+// FuzzFormSet binds arbitrary data to a formset: never a panic, never more
+// forms than AbsoluteMax, whatever the management form says.
+func FuzzFormSet(f *testing.F) {
+	for _, seed := range []string{
+		"form-TOTAL_FORMS=2&form-INITIAL_FORMS=0&form-0-name=a&form-0-qty=1",
+		"form-TOTAL_FORMS=99999999999999999999&form-INITIAL_FORMS=-5",
+		"form-TOTAL_FORMS=3&form-INITIAL_FORMS=3&form-1-DELETE=on&form-2-ORDER=x",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		data, err := url.ParseQuery(s)
+		if err != nil {
+			return
+		}
+		fs := &FormSet[item]{Initial: []item{{"a", 1}}, Max: 5, CanDelete: true, CanOrder: true, ValidateMax: true}
+		fs.BindValues(data, nil)
+		if _, err := fs.IsValid(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+		if n := len(fs.Forms()); n > fs.absoluteMax() {
+			t.Fatalf("%d forms", n)
+		}
+		fs.Values()
+		if _, err := fs.HTML(); err != nil {
+			t.Fatal(err)
+		}
+	})
+}
