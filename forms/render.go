@@ -127,19 +127,9 @@ func (b *BoundField) Values() []string {
 	fd := b.field
 	bound, data, files, _ := b.form.state()
 	if bound && !fd.Disabled {
-		in := fd.widget().Read(data, files, b.HTMLName())
-		if _, split := fd.widget().(SplitDateTimeWidget); split || len(in.Values) > 1 {
-			return in.Values
-		}
-		if len(in.Values) == 1 {
-			return in.Values[len(in.Values)-1:]
-		}
-		if _, check := fd.widget().(CheckboxInput); check {
-			return nil // an unchecked box sends nothing
-		}
-		if len(in.Files) > 0 || len(in.Values) == 0 {
-			return nil
-		}
+		// What was sent, even nothing (an unchecked box, a file input):
+		// a key sent twice keeps both, and the widget shows the last.
+		return fd.widget().Read(data, files, b.HTMLName()).Values
 	}
 	return fd.typ().Format(b.form.initial(fd), b.form.location())
 }

@@ -131,7 +131,8 @@ func TestRender_BoundWithErrors(t *testing.T) {
 
 func TestRender_FieldByField(t *testing.T) {
 	f := New[Values](
-		Field{Name: "q", Label: "Search", HelpText: "Words & phrases.", Optional: true, Attrs: Attrs{{"class", "wide"}}},
+		Field{Name: "q", Label: "Search", HelpText: "Words & phrases.", Optional: true, Attrs: Attrs{{"class", "wide"}},
+			Widget: Input{Attrs: Attrs{{"class", "widget-own"}, {"autocomplete", "off"}}}},
 		Field{Name: "page", Type: Integer{Min: new(int64(1))}, Widget: Input{Type: "hidden"}, Initial: 1},
 	)
 	f.AutoID = "f_%s"

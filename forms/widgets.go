@@ -94,6 +94,16 @@ func attrName(s string) bool {
 	return true
 }
 
+// mergeAttrs is a widget's own attributes with the field's set over
+// them: one attribute of each name, the field's winning.
+func mergeAttrs(own, field Attrs) Attrs {
+	out := slices.Clone(own)
+	for _, a := range field {
+		out.Set(a.Name, a.Value)
+	}
+	return out
+}
+
 // WidgetData is what a widget's template sees as .widget.
 type WidgetData struct {
 	Name   string   // the input's name, with the form's prefix
@@ -170,7 +180,7 @@ func (w Input) Read(data url.Values, _ Files, name string) Raw { return readValu
 func (w Input) Build(d *WidgetData) {
 	d.Type = cmpStr(w.Type, "text")
 	d.Hidden = d.Type == "hidden"
-	d.Attrs = append(slices.Clone(w.Attrs), d.Attrs...)
+	d.Attrs = mergeAttrs(w.Attrs, d.Attrs)
 }
 
 // PasswordInput is an <input type="password">. What was typed is never
@@ -187,7 +197,7 @@ func (w PasswordInput) Build(d *WidgetData) {
 	if !w.RenderValue {
 		d.Values = nil
 	}
-	d.Attrs = append(slices.Clone(w.Attrs), d.Attrs...)
+	d.Attrs = mergeAttrs(w.Attrs, d.Attrs)
 }
 
 // Textarea is a <textarea>, 40 columns by 10 rows unless Attrs say.
@@ -202,7 +212,7 @@ func (w Textarea) Build(d *WidgetData) {
 	for _, a := range w.Attrs {
 		attrs.Set(a.Name, a.Value)
 	}
-	d.Attrs = append(attrs, d.Attrs...)
+	d.Attrs = mergeAttrs(attrs, d.Attrs)
 }
 
 // CheckboxInput is an <input type="checkbox">, checked when the value is
@@ -223,7 +233,7 @@ func (w CheckboxInput) Build(d *WidgetData) {
 		d.Checked = true
 	}
 	d.Values = nil // the box sends "on", as Django's renders no value
-	d.Attrs = append(slices.Clone(w.Attrs), d.Attrs...)
+	d.Attrs = mergeAttrs(w.Attrs, d.Attrs)
 }
 
 // Select is a <select>, of several values with Multiple.
@@ -235,7 +245,7 @@ type Select struct {
 func (w Select) Template() string                               { return "forms/widgets/select.html" }
 func (w Select) Read(data url.Values, _ Files, name string) Raw { return readValues(data, name) }
 func (w Select) Build(d *WidgetData) {
-	d.Attrs = append(slices.Clone(w.Attrs), d.Attrs...)
+	d.Attrs = mergeAttrs(w.Attrs, d.Attrs)
 	if w.Multiple {
 		d.Attrs = append(d.Attrs, Attr{Name: "multiple"})
 	}
@@ -271,7 +281,7 @@ func (w NullBooleanSelect) Read(data url.Values, _ Files, name string) Raw {
 	return readValues(data, name)
 }
 func (w NullBooleanSelect) Build(d *WidgetData) {
-	d.Attrs = append(slices.Clone(w.Attrs), d.Attrs...)
+	d.Attrs = mergeAttrs(w.Attrs, d.Attrs)
 	current := "unknown"
 	switch strings.ToLower(d.value()) {
 	case "true", "1", "2", "on", "yes":
@@ -322,7 +332,7 @@ func buildMultipleInput(d *WidgetData, own Attrs, multiple bool) {
 	d.Fieldset = true
 	markSelected(d, multiple)
 	var shared Attrs
-	for _, a := range append(slices.Clone(own), d.Attrs...) {
+	for _, a := range mergeAttrs(own, d.Attrs) {
 		switch {
 		case a.Name == "id":
 		case a.Name == "required" && multiple:
@@ -366,7 +376,7 @@ func (w FileInput) Read(data url.Values, files Files, name string) Raw {
 func (w FileInput) Build(d *WidgetData) {
 	d.Type = "file"
 	d.Values = nil
-	d.Attrs = append(slices.Clone(w.Attrs), d.Attrs...)
+	d.Attrs = mergeAttrs(w.Attrs, d.Attrs)
 }
 
 // ClearableFileInput is a file input that shows the current file and,
