@@ -394,7 +394,11 @@ func (f *Form[T]) IsValid(ctx context.Context) (bool, error) {
 			continue // invalid, or many-to-many: saved after the instance
 		}
 		if err := store(f.Instance, mf, v); err != nil {
-			f.AddError(mf.Name, err)
+			var ferr *forms.Error
+			if !errors.As(err, &ferr) {
+				return false, fmt.Errorf("modelform: %s.%s: %w", f.meta.Name, mf.GoName, err) // an Extra field of a type the model cannot hold
+			}
+			f.AddError(mf.Name, ferr)
 		}
 	}
 	if err := orm.FullClean(ctx, f.db, f.Instance); err != nil {
