@@ -276,3 +276,17 @@ func TestModelForm(t *testing.T) {
 		})
 	})
 }
+
+func TestExtraFieldThatDoesNotFit(t *testing.T) {
+	f, err := modelform.New[Book](context.Background(), nil, nil, modelform.Options{
+		Fields: []string{"pages"},
+		Extra:  []forms.Field{{Name: "pages", Type: forms.Char{}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.BindValues(url.Values{"pages": {"many"}}, nil)
+	if ok, err := f.IsValid(context.Background()); ok || err == nil || !strings.Contains(err.Error(), "Book.Pages") {
+		t.Fatalf("IsValid = %v, %v; want a failure naming Book.Pages", ok, err)
+	}
+}
