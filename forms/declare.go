@@ -49,6 +49,7 @@ func declare(t reflect.Type) ([]*Field, error) {
 	}
 	ptrs := make([]*Field, len(fields))
 	for i := range fields {
+		fields[i].prepare()
 		ptrs[i] = &fields[i]
 	}
 	decls.Store(t, declared{ptrs, err})

@@ -59,7 +59,16 @@ type Field struct {
 	// clean_<field>: it returns the value to keep, or an *Error.
 	Clean func(ctx context.Context, v any) (any, error)
 
-	index []int // the struct field it comes from, nil when none
+	index   []int       // the struct field it comes from, nil when none
+	builtin []Validator // the Type's validators, built once (New, declare)
+}
+
+// prepare builds the Type's validators once, rather than on every
+// validation; a declared field is prepared before it is shared.
+func (fd *Field) prepare() {
+	if vt, ok := fd.typ().(Validating); ok {
+		fd.builtin = vt.Validators()
+	}
 }
 
 func (fd *Field) typ() Type {
@@ -186,6 +195,7 @@ func New[T any](fields ...Field) *Form[T] {
 		if fd.Name == "" {
 			panic("forms: New: a Field has no Name")
 		}
+		fd.prepare()
 		if i := slices.IndexFunc(f.fields, func(x *Field) bool { return x.Name == fd.Name }); i >= 0 {
 			if fd.index == nil {
 				fd.index = f.fields[i].index
@@ -472,12 +482,8 @@ func (f *Form[T]) cleanField(ctx context.Context, fd *Field) (any, error) {
 	if empty {
 		return v, nil
 	}
-	var validators []Validator
-	if vt, ok := t.(Validating); ok {
-		validators = vt.Validators()
-	}
 	var errs []error
-	for _, list := range [][]Validator{validators, fd.Validators} {
+	for _, list := range [][]Validator{fd.builtin, fd.Validators} {
 		for _, val := range list {
 			if err := val.Validate(v); err != nil {
 				errs = append(errs, f.message(fd, err))

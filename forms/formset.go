@@ -163,6 +163,7 @@ func (fs *FormSet[T]) Forms() []*Form[T] {
 
 // addField adds fd to the form's fields (a formset's Delete and Order).
 func (f *Form[T]) addField(fd Field) {
+	fd.prepare()
 	if f.field(fd.Name) == nil {
 		f.fields = append(f.fields, &fd)
 	}
