@@ -20,9 +20,11 @@ import (
 // many were sent. Set the options, then Bind, IsValid and read Values;
 // render with HTML. A FormSet serves one request.
 type FormSet[T any] struct {
-	// New builds each form: its fields, Renderer, Location. forms.New[T]
-	// when nil.
-	New func() *Form[T]
+	// New builds form i (0, 1, ...): its fields, Renderer, Location; the
+	// index lets a model formset give each form its row. forms.New[T]
+	// when nil. The formset then sets the form's Prefix, its initial
+	// value from Initial[i] and its binding.
+	New func(i int) *Form[T]
 	// Prefix is the management form's and the forms' prefix; "form" when
 	// empty.
 	Prefix string
@@ -134,7 +136,7 @@ func (fs *FormSet[T]) Forms() []*Form[T] {
 	for i := range n {
 		var f *Form[T]
 		if fs.New != nil {
-			f = fs.New()
+			f = fs.New(i)
 		} else {
 			f = New[T]()
 		}
@@ -326,7 +328,7 @@ func (fs *FormSet[T]) HTML() (template.HTML, error) {
 		r = f.renderer()
 	}
 	if len(forms) == 0 && fs.New != nil {
-		r = fs.New().renderer()
+		r = fs.New(0).renderer()
 	}
 	var buf bytes.Buffer
 	err := r.Render(&buf, nil, "forms/formset.html", templates.Data{

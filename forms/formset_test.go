@@ -129,3 +129,24 @@ func TestFormSet_Render(t *testing.T) {
 		t.Errorf("bound render: %v\n%s", err, h)
 	}
 }
+
+func TestFormSet_New(t *testing.T) {
+	var built []int
+	fs := &FormSet[item]{Extra: 2, New: func(i int) *Form[item] {
+		built = append(built, i)
+		f := New[item](Field{Name: "qty", Type: Integer{}, Optional: true})
+		f.LabelSuffix = "-"
+		return f
+	}}
+	fs.BindValues(withData(mgmt(2, 0), "form-1-name", "b"), nil)
+	if ok, err := fs.IsValid(context.Background()); !ok || err != nil {
+		t.Fatalf("IsValid = %v, %v: %v", ok, err, fs.Forms()[1].Errors())
+	}
+	if !slices.Equal(built, []int{0, 1}) || !slices.Equal(fs.Values(), []item{{Name: "b"}}) {
+		t.Errorf("built %v, values %v", built, fs.Values())
+	}
+	h, err := fs.HTML()
+	if err != nil || strings.Contains(string(h), "Name:") {
+		t.Errorf("each form as New built it: %v\n%s", err, h)
+	}
+}
