@@ -74,6 +74,9 @@ func (fs *FormSet[T]) absoluteMax() int {
 	return fs.max() + 1000
 }
 
+// IsBound reports whether the formset was bound to a submission.
+func (fs *FormSet[T]) IsBound() bool { return fs.bound }
+
 // Bind binds the formset to what r sent, as Form.Bind.
 func (fs *FormSet[T]) Bind(r *http.Request) error {
 	probe := New[Values]() // reads the body within the same limits as a form
@@ -253,12 +256,22 @@ func (fs *FormSet[T]) deleted(f *Form[T]) bool {
 // form, too many or too few forms, Clean's.
 func (fs *FormSet[T]) NonFormErrors() []*Error { return fs.nonForm }
 
-// Values returns the cleaned value of each valid form that was filled in
-// and not deleted, in order (by Order when CanOrder, forms without one
-// last), Django's cleaned_data of the kept forms.
+// Values returns the cleaned value of each kept form (see Kept), Django's
+// cleaned_data of the formset.
 func (fs *FormSet[T]) Values() []T {
+	var out []T
+	for _, i := range fs.Kept() {
+		out = append(out, fs.forms[i].Value)
+	}
+	return out
+}
+
+// Kept returns the indexes of the valid forms that were filled in (or edit
+// a row) and not deleted, in order: by Order when CanOrder (forms without
+// one last), Django's ordered_forms.
+func (fs *FormSet[T]) Kept() []int {
 	type row struct {
-		v     T
+		i     int
 		order int64
 		has   bool
 	}
@@ -268,7 +281,7 @@ func (fs *FormSet[T]) Values() []T {
 		if !f.validated || len(f.errors) > 0 || fs.deleted(f) || (i >= initial && !f.HasChanged()) {
 			continue
 		}
-		r := row{v: f.Value}
+		r := row{i: i}
 		if o, ok := f.cleaned[orderField].(int64); ok {
 			r.order, r.has = o, true
 		}
@@ -287,9 +300,9 @@ func (fs *FormSet[T]) Values() []T {
 			return 0
 		})
 	}
-	out := make([]T, len(rows))
+	out := make([]int, len(rows))
 	for i, r := range rows {
-		out[i] = r.v
+		out[i] = r.i
 	}
 	return out
 }

@@ -82,15 +82,17 @@ type Form[T any] struct {
 	valid     bool
 }
 
-// New returns a form editing instance (a new T when nil), its initial
-// values read from it (the keys of its many-to-many pairs from db). An
+// New returns a form editing instance, its initial values read from it
+// (the keys of its many-to-many pairs from db); for a new row (instance
+// nil) the initial values are the model's defaults. An
 // unknown or non-editable field in opts is an error naming the valid ones.
 func New[T any](ctx context.Context, db *database.DB, instance *T, opts Options) (*Form[T], error) {
 	m, err := orm.MetaOf[T]()
 	if err != nil {
 		return nil, err
 	}
-	if instance == nil {
+	fresh := instance == nil
+	if fresh {
 		instance = new(T)
 	}
 	f := &Form[T]{Instance: instance, db: db, meta: m}
@@ -130,12 +132,20 @@ func New[T any](ctx context.Context, db *database.DB, instance *T, opts Options)
 		if h, ok := opts.HelpTexts[name]; ok {
 			fd.HelpText = h
 		}
-		v, err := initialOf(ctx, db, m, mf, instance)
-		if err != nil {
-			return nil, err
-		}
-		if v != nil {
-			initial[name] = v
+		if fresh {
+			// A new row shows the model's defaults, not Go's zero values
+			// (no "0" in an empty number input).
+			if mf.Default != "" {
+				initial[name] = mf.Default
+			}
+		} else {
+			v, err := initialOf(ctx, db, m, mf, instance)
+			if err != nil {
+				return nil, err
+			}
+			if v != nil {
+				initial[name] = v
+			}
 		}
 		fields = append(fields, fd)
 		f.fields = append(f.fields, mf)
@@ -387,6 +397,16 @@ func (f *Form[T]) IsValid(ctx context.Context) (bool, error) {
 	if err != nil || !f.IsBound() {
 		return ok, err
 	}
+	if err := f.modelClean(ctx); err != nil {
+		return false, err
+	}
+	f.validated, f.valid = true, len(f.Errors()) == 0
+	return f.valid, nil
+}
+
+// modelClean writes the valid fields into Instance and adds the model's
+// validation to the form's errors: Django's ModelForm._post_clean.
+func (f *Form[T]) modelClean(ctx context.Context) error {
 	cleaned := f.Cleaned()
 	for _, mf := range f.fields {
 		v, ok := cleaned[mf.Name]
@@ -396,7 +416,7 @@ func (f *Form[T]) IsValid(ctx context.Context) (bool, error) {
 		if err := store(f.Instance, mf, v); err != nil {
 			var ferr *forms.Error
 			if !errors.As(err, &ferr) {
-				return false, fmt.Errorf("modelform: %s.%s: %w", f.meta.Name, mf.GoName, err) // an Extra field of a type the model cannot hold
+				return fmt.Errorf("modelform: %s.%s: %w", f.meta.Name, mf.GoName, err) // an Extra field of a type the model cannot hold
 			}
 			f.AddError(mf.Name, ferr)
 		}
@@ -404,12 +424,11 @@ func (f *Form[T]) IsValid(ctx context.Context) (bool, error) {
 	if err := orm.FullClean(ctx, f.db, f.Instance); err != nil {
 		var verr *orm.ValidationError
 		if !errors.As(err, &verr) {
-			return false, err
+			return err
 		}
 		f.addModelErrors(verr)
 	}
-	f.validated, f.valid = true, len(f.Errors()) == 0
-	return f.valid, nil
+	return nil
 }
 
 // store writes a cleaned value into the model field mf of obj.
