@@ -23,6 +23,9 @@
 //		return web.Redirect(w, r, "blog:detail", article.ID)
 //	}
 //
+// NewFormSet edits several rows together (Django's model formsets), and
+// with a ParentField the children of one row (inline formsets).
+//
 // A ForeignKey is a choice of the related rows (labelled by their String
 // method, or "Author object (3)" as Django labels them), a ManyToMany a
 // multiple choice of them; the choices are read when the form is validated
