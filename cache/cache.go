@@ -82,6 +82,9 @@ var (
 	ErrInvalidKey  = errors.New("cache: invalid key")
 	ErrClosed      = errors.New("cache: cache is closed")
 	ErrValueTooBig = errors.New("cache: value too large")
+	// ErrUnavailable wraps the errors of a cache server that does not
+	// answer, when the backend is configured to report them.
+	ErrUnavailable = errors.New("cache: server unavailable")
 )
 
 // Options are what every backend understands.
