@@ -21,6 +21,7 @@ func builtinCommands() []*Command {
 	return []*Command{
 		runserverCommand(),
 		collectstaticCommand(),
+		createCacheTableCommand(),
 		{
 			Name:    "help",
 			Summary: "List the commands, or show the usage of one.",

@@ -35,6 +35,8 @@ type Project struct {
 	mu  sync.Mutex
 	dbs map[string]*database.DB // opened so far; guarded by mu
 
+	caches cacheSet // opened so far
+
 	siteOnce sync.Once
 	built    *site
 	builtErr error
@@ -167,5 +169,6 @@ func (p *Project) Close() error {
 	if p.built != nil {
 		errs = append(errs, p.built.close())
 	}
+	errs = append(errs, p.caches.close())
 	return errors.Join(errs...)
 }

@@ -73,6 +73,9 @@ type Settings struct {
 	// DATA_UPLOAD_MAX_MEMORY_SIZE, DATA_UPLOAD_MAX_NUMBER_FIELDS and
 	// FILE_UPLOAD_MAX_MEMORY_SIZE (the zero value: Django's defaults).
 	Uploads middleware.FormLimits
+	// Caches maps names to caches, Django's CACHES; "default" is in
+	// memory unless set (see CacheConfig and Project.Cache).
+	Caches map[string]CacheConfig
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -102,6 +105,7 @@ func DefaultSettings() Settings {
 //	STATIC_URL             NUAGES_STATIC_URL
 //	STATIC_ROOT            NUAGES_STATIC_ROOT
 //	                       NUAGES_SILENCED_SYSTEM_CHECKS (comma-separated)
+//	CACHE_URL              NUAGES_CACHE_URL              (the "default" cache)
 //
 // Every malformed variable is reported, in one error.
 func (s *Settings) LoadEnv(environ []string) error {
@@ -139,6 +143,7 @@ func (s *Settings) LoadEnv(environ []string) error {
 			s.Databases[alias] = cfg
 		}
 	}
+	s.loadCacheEnv(lookup)
 	databaseURL(database.DefaultAlias, "DATABASE_URL")
 	databaseURL(database.DefaultAlias, "NUAGES_DATABASE_URL")
 	for _, name := range slices.Sorted(maps.Keys(vars)) {
@@ -171,5 +176,6 @@ func (s Settings) Validate() error {
 			errs = append(errs, fmt.Errorf("nuages: database %q: %w", alias, err))
 		}
 	}
+	errs = append(errs, s.validateCaches()...)
 	return errors.Join(errs...)
 }
