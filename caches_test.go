@@ -2,14 +2,19 @@ package nuages
 
 import (
 	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/dbcache"
+	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/internal/testenv"
+	"github.com/nuages-go/nuages/web"
 )
 
 func TestProjectCache(t *testing.T) {
@@ -168,5 +173,82 @@ func TestProjectRedisCache(t *testing.T) {
 	}
 	if v, err := c.Get(t.Context(), "k"); err != nil || string(v) != "v" {
 		t.Errorf("Get = %q, %v", v, err)
+	}
+}
+
+// TestSiteCache runs the site-wide cache in a project's middleware stack:
+// public pages are served from the cache (compressed on the way out by
+// Gzip), personal pages never are, whichever session cookie comes first.
+func TestSiteCache(t *testing.T) {
+	s := devSettings(t)
+	calls := map[string]int{}
+	s.Middleware = func(p *Project) []func(http.Handler) http.Handler {
+		c, err := p.Cache(DefaultCache)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return append(p.DefaultMiddleware(), httpcache.Middleware(httpcache.Options{Cache: c}))
+	}
+	s.URLs = func(p *Project) ([]web.Pattern, error) {
+		return []web.Pattern{
+			web.Path("news/", web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+				calls["news"]++
+				w.Header().Set("Content-Type", "text/html; charset=utf-8")
+				fmt.Fprintf(w, "<p>%s</p>", strings.Repeat("news ", 200))
+				return nil
+			}), "news"),
+			web.Path("account/", web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
+				calls["account"]++
+				w.Header().Add("Vary", "Cookie")
+				c, err := r.Cookie("sessionid")
+				if err != nil {
+					return web.NotFound("no session")
+				}
+				fmt.Fprintf(w, "account of %s", c.Value)
+				return nil
+			}), "account"),
+		}, nil
+	}
+	p := newProject(t, s)
+	h, err := p.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	get := func(path string, header ...string) *httptest.ResponseRecorder {
+		r := httptest.NewRequest("GET", path, nil)
+		r.Host = "localhost"
+		for i := 0; i+1 < len(header); i += 2 {
+			r.Header.Set(header[i], header[i+1])
+		}
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		return w
+	}
+	ids := map[string]bool{}
+	for i, enc := range []string{"", "gzip", ""} {
+		w := get("/news/", "Accept-Encoding", enc)
+		ids[w.Header().Get("X-Request-Id")] = true
+		if w.Code != 200 || w.Header().Get("Cache-Control") != "max-age=600" {
+			t.Fatalf("news #%d: %d, Cache-Control %q", i+1, w.Code, w.Header().Get("Cache-Control"))
+		}
+		if got := w.Header().Get("Content-Encoding"); got != enc {
+			t.Errorf("news #%d with Accept-Encoding %q: Content-Encoding %q", i+1, enc, got)
+		}
+	}
+	if len(ids) != 3 {
+		t.Errorf("request ids %v: a cached page replays its first request's id", ids)
+	}
+	if calls["news"] != 1 {
+		t.Errorf("the news view ran %d times for 3 requests; want 1", calls["news"])
+	}
+	for range 2 {
+		for _, user := range []string{"alice", "bob"} {
+			if w := get("/account/", "Cookie", "sessionid="+user); w.Body.String() != "account of "+user {
+				t.Fatalf("%s got %d %q", user, w.Code, w.Body)
+			}
+		}
+	}
+	if calls["account"] != 4 {
+		t.Errorf("the account view ran %d times for 4 requests; want 4 (never cached)", calls["account"])
 	}
 }

@@ -67,9 +67,12 @@ type Options struct {
 
 // Middleware caches the site's cacheable responses: Django's
 // UpdateCacheMiddleware and FetchFromCacheMiddleware in one, since a Go
-// middleware sees both the request and the response. Place it after the
-// middleware that rejects requests (AllowedHosts) and before those that
-// add Vary headers on the way out (Gzip, sessions), so that it sees them.
+// middleware sees both the request and the response. Place it inside the
+// middleware that rejects requests (AllowedHosts), ConditionalGet and Gzip,
+// and outside those that read the session or set cookies (sessions, CSRF,
+// authentication), so that it sees their Vary and Set-Cookie headers: at
+// the end of a project's DefaultMiddleware. Headers set by the middleware
+// outside before the view runs (X-Request-Id) are not stored.
 func Middleware(opts Options) func(http.Handler) http.Handler {
 	return newCacher(opts, false).wrap
 }
@@ -132,7 +135,9 @@ func (c *cacher) wrap(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		rec := &recorder{ResponseWriter: w, c: c, max: c.opts.MaxBodyBytes}
+		// Headers set before the view runs belong to the outer middleware
+		// and this request (X-Request-Id): they are not stored.
+		rec := &recorder{ResponseWriter: w, c: c, max: c.opts.MaxBodyBytes, before: w.Header().Clone()}
 		next.ServeHTTP(rec, r)
 		if rec.store {
 			c.save(r, url, rec)
@@ -311,7 +316,8 @@ type recorder struct {
 	store  bool // still worth storing
 	status int
 	ttl    time.Duration
-	header http.Header // as sent
+	before http.Header // the headers when the view started
+	header http.Header // those the view and the middleware inside set
 	body   bytes.Buffer
 }
 
@@ -331,7 +337,12 @@ func (rec *recorder) WriteHeader(status int) {
 	if ttl, ok := rec.c.cacheable(status, h); ok {
 		rec.c.patch(h, ttl)
 		rec.store, rec.ttl = true, ttl
-		rec.header = h.Clone()
+		rec.header = make(http.Header, len(h))
+		for k, vs := range h {
+			if !slices.Equal(vs, rec.before[k]) {
+				rec.header[k] = slices.Clone(vs)
+			}
+		}
 	}
 	rec.ResponseWriter.WriteHeader(status)
 }

@@ -242,3 +242,25 @@ func TestCacheFailureStillServes(t *testing.T) {
 		t.Errorf("the cache's failure was not logged: %q", logs.String())
 	}
 }
+
+func TestOuterHeadersNotStored(t *testing.T) {
+	opts, _ := newOpts(t)
+	n := 0
+	outer := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			n++
+			w.Header().Set("X-Request-Id", fmt.Sprint(n))
+			next.ServeHTTP(w, r)
+		})
+	}
+	h := outer(httpcache.Middleware(opts)(&counter{fn: func(w http.ResponseWriter, r *http.Request) { w.Header().Set("X-View", "v") }}))
+	for i := range 2 {
+		w := do(t, h, "GET", "/")
+		if got := w.Header().Get("X-Request-Id"); got != fmt.Sprint(i+1) {
+			t.Errorf("request %d has X-Request-Id %q; want its own", i+1, got)
+		}
+		if w.Header().Get("X-View") != "v" || w.Body.String() != "call 1" {
+			t.Errorf("request %d: %v %q", i+1, w.Header(), w.Body)
+		}
+	}
+}
