@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strconv"
 	"time"
+	"unicode/utf8"
 )
 
 // Cache is what every backend implements. All methods are safe for
@@ -123,8 +124,8 @@ func (k Keys) Prefix() string { return k.head }
 // Version returns the version keys are made with.
 func (k Keys) Version() int { return k.version }
 
-// Validate reports whether key may be used: not empty, at most
-// MaxKeyLength bytes once prefixed, and free of spaces and control
+// Validate reports whether key may be used: not empty, valid UTF-8, at
+// most MaxKeyLength bytes once prefixed, and free of spaces and control
 // characters (which memcached and many tools cannot handle).
 func (k Keys) Validate(key string) error {
 	if key == "" {
@@ -133,10 +134,17 @@ func (k Keys) Validate(key string) error {
 	if n := len(k.head) + len(key); n > MaxKeyLength {
 		return fmt.Errorf("%w: key %.40q... is %d bytes with its prefix and version, over the limit of %d: hash long keys (e.g. with crypto/sha256)", ErrInvalidKey, key, n, MaxKeyLength)
 	}
+	ascii := true
 	for i := 0; i < len(key); i++ {
-		if c := key[i]; c < 33 || c == 127 {
+		c := key[i]
+		if c < 33 || c == 127 {
 			return fmt.Errorf("%w: key %q has a space or control character at byte %d: use only printable characters", ErrInvalidKey, key, i)
 		}
+		ascii = ascii && c < utf8.RuneSelf
+	}
+	// Databases refuse text that is not UTF-8.
+	if !ascii && !utf8.ValidString(key) {
+		return fmt.Errorf("%w: key %q is not valid UTF-8: hash binary keys (e.g. with crypto/sha256)", ErrInvalidKey, key)
 	}
 	return nil
 }

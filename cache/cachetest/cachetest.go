@@ -464,6 +464,7 @@ func testInvalidKeys(t *testing.T, e *env) {
 		{"del", "a\x7fkey"},
 		{"too_long", longest + "k"},
 		{"crlf_injection", "k\r\nFLUSHALL"},
+		{"invalid_utf8", "caf\xe9"},
 	}
 	for _, b := range bad {
 		t.Run(b.name, func(t *testing.T) {

@@ -247,3 +247,34 @@ func TestRecoversAfterOutage(t *testing.T) {
 		t.Errorf("want a warning for the outage and a notice for the recovery; logged:\n%s", logs.String())
 	}
 }
+
+// TestClearEscapesGlob shows that Clear on a prefix with glob characters
+// deletes only its own keys.
+func TestClearEscapesGlob(t *testing.T) {
+	u := serverURL(t)
+	run := time.Now().Format("150405.000000000")
+	open := func(prefix string) *redis.Cache {
+		c, err := redis.Open(redis.Options{Options: cache.Options{KeyPrefix: prefix}, URL: u, Strict: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { c.Clear(context.Background()); c.Close() })
+		return c
+	}
+	glob, plain := open("glob"+run+"*[a]?"), open("glob"+run+"xa_")
+	ctx := t.Context()
+	for _, c := range []*redis.Cache{glob, plain} {
+		if err := c.Set(ctx, "k", []byte("v"), time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := glob.Clear(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := glob.Get(ctx, "k"); !errors.Is(err, cache.ErrCacheMiss) {
+		t.Errorf("the cleared cache still has k: %v", err)
+	}
+	if _, err := plain.Get(ctx, "k"); err != nil {
+		t.Errorf("Clear of prefix %q deleted another prefix's key: %v", "*[a]?", err)
+	}
+}
