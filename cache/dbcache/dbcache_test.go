@@ -3,6 +3,7 @@ package dbcache_test
 import (
 	"context"
 	"errors"
+	"io"
 	"strconv"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/nuages-go/nuages/cache/cachetest"
 	"github.com/nuages-go/nuages/cache/dbcache"
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/migrate"
 	"github.com/nuages-go/nuages/nuagestest"
 )
 
@@ -137,6 +139,59 @@ func TestCallersTransaction(t *testing.T) {
 			}
 		} else if err != nil || string(v) != "kept" {
 			t.Errorf("Get after the caller's rollback = %q, %v; want kept", v, err)
+		}
+	})
+}
+
+// TestMigration creates and drops the table from a migration, the
+// alternative to createcachetable shown in docs/cache.md.
+func TestMigration(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		ctx := t.Context()
+		m := &migrate.Migration{App: "site", Name: "0001_cache_table", Operations: []migrate.Operation{
+			migrate.RunGo{
+				Name: "create the cache table",
+				Code: func(e *migrate.Editor, _ *migrate.State) error {
+					stmts, err := e.Dialect().CreateTable(dbcache.Table(dbcache.DefaultTable))
+					if err != nil {
+						return err
+					}
+					return e.Exec(stmts...)
+				},
+				Reverse: func(e *migrate.Editor, _ *migrate.State) error {
+					return e.Exec(e.Dialect().DropTable(dbcache.DefaultTable))
+				},
+			},
+		}}
+		g, err := migrate.NewGraph([]*migrate.Migration{m})
+		if err != nil {
+			t.Fatal(err)
+		}
+		x := migrate.NewExecutor(db, g, io.Discard)
+		run := func(target string) {
+			t.Helper()
+			steps, err := x.Plan(ctx, "site", target)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := x.Migrate(ctx, steps, migrate.Options{}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		run("")
+		c, err := dbcache.New(db, dbcache.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Set(ctx, "k", []byte("v"), cache.DefaultTTL); err != nil {
+			t.Fatalf("Set after the migration: %v", err)
+		}
+		if created, err := c.CreateTable(ctx); err != nil || created {
+			t.Errorf("CreateTable after the migration = %v, %v; want false (it exists)", created, err)
+		}
+		run("zero")
+		if err := c.Set(ctx, "k", []byte("v"), cache.DefaultTTL); err == nil {
+			t.Error("Set after unapplying the migration succeeded; want an error (no table)")
 		}
 	})
 }
