@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html/template"
 	"maps"
 	"net/url"
 	"slices"
@@ -15,8 +16,10 @@ import (
 
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/dbcache"
+	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/templates"
 )
 
 // DefaultCache is the name of the cache that Project.Cache opens when asked
@@ -228,6 +231,18 @@ func (cs *cacheSet) close() error {
 		errs = append(errs, open[name].Close())
 	}
 	return errors.Join(errs...)
+}
+
+// cacheFunc is the templates' "cache" function, httpcache.FragmentFunc on
+// the project's default cache, opened on first use.
+func (p *Project) cacheFunc(render httpcache.RenderFunc) func(ttl any, name string, data templates.Data, varyOn ...any) (template.HTML, error) {
+	return func(ttl any, name string, data templates.Data, varyOn ...any) (template.HTML, error) {
+		c, err := p.Cache(DefaultCache)
+		if err != nil {
+			return "", err
+		}
+		return httpcache.FragmentFunc(c, render)(ttl, name, data, varyOn...)
+	}
 }
 
 func createCacheTableCommand() *Command {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/internal/testenv"
+	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
 )
 
@@ -250,5 +253,32 @@ func TestSiteCache(t *testing.T) {
 	}
 	if calls["account"] != 4 {
 		t.Errorf("the account view ran %d times for 4 requests; want 4 (never cached)", calls["account"])
+	}
+}
+
+// TestTemplateCacheFunc shows the project's templates caching a fragment in
+// the default cache.
+func TestTemplateCacheFunc(t *testing.T) {
+	dir := t.TempDir()
+	page := `{{define "side"}}<aside>{{.n}}</aside>{{end}}<main>{{cache 60 "page.html#side" . .user}}</main>`
+	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte(page), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := devSettings(t)
+	s.TemplateDirs = []string{dir}
+	p := newProject(t, s)
+	render := func(n int) string {
+		var b strings.Builder
+		if err := p.Render(&b, nil, "page.html", templates.Data{"n": n, "user": "ann"}); err != nil {
+			t.Fatal(err)
+		}
+		return b.String()
+	}
+	if first, second := render(1), render(2); first != "<main><aside>1</aside></main>" || second != first {
+		t.Errorf("renders %q then %q; want the first fragment twice", first, second)
+	}
+	c, _ := p.Cache(DefaultCache)
+	if v, err := c.Get(t.Context(), httpcache.FragmentKey("page.html#side", "ann")); err != nil || string(v) != "<aside>1</aside>" {
+		t.Errorf("the cached fragment = %q, %v", v, err)
 	}
 }

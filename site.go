@@ -119,6 +119,9 @@ func (p *Project) buildSite() (*site, error) {
 				return s.router.Reverse(name, args...)
 			},
 			"static": s.static.URL,
+			"cache": p.cacheFunc(func(w io.Writer, r *http.Request, name string, d templates.Data) error {
+				return s.engine.Render(w, r, name, d)
+			}),
 		},
 	})
 	s.errors = &web.Errors{Debug: st.Debug, Logger: p.logger, Settings: st.shown, Page: s.errorPage}
