@@ -18,7 +18,11 @@ func TestMemorySuite(t *testing.T) {
 		c := cache.NewMemory(cache.MemoryOptions{Options: opts})
 		t.Cleanup(func() { c.Close() })
 		return c
-	}, SeparateStores: true})
+	}, SeparateStores: true, Bounded: func(t *testing.T, opts cache.Options, maxEntries int) cache.Cache {
+		c := cache.NewMemory(cache.MemoryOptions{Options: opts, MaxEntries: maxEntries})
+		t.Cleanup(func() { c.Close() })
+		return c
+	}})
 }
 
 func TestMemoryEvictsLeastRecentlyUsed(t *testing.T) {

@@ -68,6 +68,9 @@ type Suite struct {
 	// (process memory): the check that two caches with the same prefix
 	// and version see the same keys is skipped.
 	SeparateStores bool
+	// Bounded, when the backend bounds its number of keys, opens a cache
+	// holding at most maxEntries keys, for the eviction test.
+	Bounded func(t *testing.T, opts cache.Options, maxEntries int) cache.Cache
 }
 
 // Run runs the behaviour suite as subtests of t.
@@ -91,6 +94,7 @@ func Run(t *testing.T, s Suite) {
 		{"InvalidKeys", testInvalidKeys},
 		{"Values", testValues},
 		{"Close", testClose},
+		{"Eviction", testEviction},
 	}
 	run := fmt.Sprintf("%x", time.Now().UnixNano())
 	for i, tt := range tests {
@@ -537,5 +541,29 @@ func testClose(t *testing.T, e *env) {
 	}
 	if err := c.Set(ctx, "k", nil, cache.DefaultTTL); !errors.Is(err, cache.ErrClosed) {
 		t.Errorf("Set after Close = %v; want ErrClosed", err)
+	}
+}
+
+func testEviction(t *testing.T, e *env) {
+	if e.suite.Bounded == nil {
+		t.Skip("the backend does not bound its number of keys")
+	}
+	const max = 20
+	opts := cache.Options{KeyPrefix: e.prefix, Clock: e.clock.Now}
+	c, ctx := e.suite.Bounded(t, opts, max), t.Context()
+	keys := make([]string, 3*max)
+	for i := range keys {
+		keys[i] = "k" + strconv.Itoa(i)
+		must(t, c.Set(ctx, keys[i], []byte("v"), cache.NoExpiry))
+	}
+	got, err := c.GetMany(ctx, keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) > max {
+		t.Errorf("%d keys kept after %d writes; want at most %d", len(got), len(keys), max)
+	}
+	if _, ok := got[keys[len(keys)-1]]; !ok {
+		t.Error("the last key written was evicted")
 	}
 }

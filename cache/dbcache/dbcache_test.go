@@ -32,9 +32,15 @@ func open(t *testing.T, db *database.DB, opts dbcache.Options) *dbcache.Cache {
 // MariaDB/MySQL when NUAGES_TEST_POSTGRES and NUAGES_TEST_MYSQL are set.
 func TestSuite(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
-		cachetest.Run(t, cachetest.Suite{New: func(t *testing.T, opts cache.Options) cache.Cache {
-			return open(t, db, dbcache.Options{Options: opts, MaxEntries: 10_000})
-		}})
+		cachetest.Run(t, cachetest.Suite{
+			New: func(t *testing.T, opts cache.Options) cache.Cache {
+				return open(t, db, dbcache.Options{Options: opts, MaxEntries: 10_000})
+			},
+			// Culling counts the whole table: the bounded cache gets its own.
+			Bounded: func(t *testing.T, opts cache.Options, maxEntries int) cache.Cache {
+				return open(t, db, dbcache.Options{Options: opts, Table: "bounded_cache", MaxEntries: maxEntries})
+			},
+		})
 	})
 }
 
