@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -64,8 +65,9 @@ const (
 	// five minutes unless configured), like Django's DEFAULT_TIMEOUT.
 	DefaultTTL time.Duration = 0
 	// NoExpiry keeps the key until it is deleted or evicted, like
-	// Django's timeout=None.
-	NoExpiry time.Duration = -1
+	// Django's timeout=None. It is the most negative duration, which no
+	// computed TTL (time.Until of a past deadline) comes near.
+	NoExpiry time.Duration = math.MinInt64
 )
 
 // DefaultTimeout is the default time to live of a cache whose Options.TTL

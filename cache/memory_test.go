@@ -147,6 +147,7 @@ func TestResolveTTL(t *testing.T) {
 		{cache.NoExpiry, time.Minute, 0, false},
 		{time.Second, time.Minute, time.Second, true},
 		{-2 * time.Second, time.Minute, -2 * time.Second, true},
+		{-time.Nanosecond, time.Minute, -time.Nanosecond, true}, // a deadline just passed is not NoExpiry
 	}
 	for _, tt := range tests {
 		got, expires := cache.ResolveTTL(tt.ttl, tt.def)

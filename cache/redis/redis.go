@@ -17,7 +17,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -464,9 +463,4 @@ func (c *Cache) Close() error {
 		return nil
 	}
 	return c.client.Close()
-}
-
-// String describes the cache for logs, without the password.
-func (c *Cache) String() string {
-	return "redis cache " + c.client.Options().Addr + " db " + strconv.Itoa(c.client.Options().DB) + " prefix " + strconv.Quote(c.keys.Prefix())
 }
