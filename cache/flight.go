@@ -26,13 +26,22 @@ type call struct {
 
 // Do runs fn for key unless a call for key is already running, in which
 // case it waits for that call and returns its result. A waiter whose ctx
-// ends stops waiting with ctx's error.
+// ends stops waiting with ctx's error; a waiter whose leader failed only
+// because the leader's own context ended (its client went away) runs fn
+// itself rather than inherit that error.
 func (f *Flight) Do(ctx context.Context, key string, fn func() ([]byte, error)) ([]byte, error) {
-	f.mu.Lock()
-	if c, ok := f.calls[key]; ok {
+	for {
+		f.mu.Lock()
+		c, ok := f.calls[key]
+		if !ok {
+			break // with mu held: this goroutine leads
+		}
 		f.mu.Unlock()
 		select {
 		case <-c.done:
+			if isContextErr(c.err) && ctx.Err() == nil {
+				continue
+			}
 			return c.val, c.err
 		case <-ctx.Done():
 			return nil, ctx.Err()
@@ -56,6 +65,10 @@ func (f *Flight) Do(ctx context.Context, key string, fn func() ([]byte, error)) 
 	}()
 	c.val, c.err = fn()
 	return c.val, c.err
+}
+
+func isContextErr(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // GetOrSet implements Cache.GetOrSet for c: Get, and on a miss compute

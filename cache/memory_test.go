@@ -3,6 +3,7 @@ package cache_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -218,5 +219,36 @@ func TestDummy(t *testing.T) {
 		if !errors.Is(err, cache.ErrInvalidKey) {
 			t.Errorf("a bad key on the dummy cache = %v; want ErrInvalidKey", err)
 		}
+	}
+}
+
+// A waiter does not inherit the error of a leader whose client went away.
+func TestFlightLeaderCanceled(t *testing.T) {
+	var f cache.Flight
+	leaderCtx, cancel := context.WithCancel(t.Context())
+	started, release := make(chan struct{}), make(chan struct{})
+	leaderDone := make(chan error)
+	go func() {
+		_, err := f.Do(leaderCtx, "k", func() ([]byte, error) {
+			close(started)
+			<-release
+			return nil, leaderCtx.Err()
+		})
+		leaderDone <- err
+	}()
+	<-started
+	result := make(chan string)
+	go func() {
+		v, err := f.Do(t.Context(), "k", func() ([]byte, error) { return []byte("mine"), nil })
+		result <- fmt.Sprintf("%s %v", v, err)
+	}()
+	time.Sleep(10 * time.Millisecond) // most likely waiting on the leader by now; correct either way
+	cancel()
+	close(release)
+	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
+		t.Errorf("leader: %v", err)
+	}
+	if got := <-result; got != "mine <nil>" {
+		t.Errorf("waiter got %q; want its own computation", got)
 	}
 }
