@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/cachetest"
@@ -251,4 +252,20 @@ func TestFlightLeaderCanceled(t *testing.T) {
 	if got := <-result; got != "mine <nil>" {
 		t.Errorf("waiter got %q; want its own computation", got)
 	}
+}
+
+func FuzzValidate(f *testing.F) {
+	for _, s := range []string{"k", "", "a b", "caf\xe9", "clé", strings.Repeat("x", 300)} {
+		f.Add(s)
+	}
+	keys := cache.NewKeys(cache.Options{KeyPrefix: "p"})
+	f.Fuzz(func(t *testing.T, key string) {
+		if keys.Validate(key) != nil {
+			return
+		}
+		if key == "" || len(keys.Prefix())+len(key) > cache.MaxKeyLength || !utf8.ValidString(key) ||
+			strings.ContainsFunc(key, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+			t.Errorf("Validate accepted %q", key)
+		}
+	})
 }

@@ -420,19 +420,31 @@ func testTouch(t *testing.T, e *env) {
 
 func testClear(t *testing.T, e *env) {
 	ctx := t.Context()
-	c := e.open(t, cache.Options{KeyPrefix: "mine"})
-	other := e.open(t, cache.Options{KeyPrefix: "other"})
+	// The prefix holds the wildcards of GLOB, SCAN MATCH and LIKE; each
+	// other prefix matches it where they are not escaped.
+	c := e.open(t, cache.Options{KeyPrefix: "m*i?[n]%_e"})
+	others := []cache.Cache{
+		e.open(t, cache.Options{KeyPrefix: "mXiYn%_e"}),   // matches the glob
+		e.open(t, cache.Options{KeyPrefix: "m*i?[n]XYe"}), // matches the LIKE
+		e.open(t, cache.Options{KeyPrefix: "m*i?[n]%_e", Version: 2}),
+	}
 	for i := range 30 {
 		must(t, c.Set(ctx, "k"+strconv.Itoa(i), []byte("v"), cache.DefaultTTL))
 	}
-	must(t, other.Set(ctx, "k0", []byte("theirs"), cache.DefaultTTL))
+	for _, o := range others {
+		must(t, o.Set(ctx, "k0", []byte("theirs"), cache.DefaultTTL))
+	}
 	must(t, c.Clear(ctx))
 	for i := range 30 {
 		wantMiss(t, c, "k"+strconv.Itoa(i))
 	}
-	wantValue(t, other, "k0", "theirs")
+	for _, o := range others {
+		wantValue(t, o, "k0", "theirs")
+	}
 	must(t, c.Set(ctx, "after", []byte("v"), cache.DefaultTTL))
 	wantValue(t, c, "after", "v")
+	must(t, c.Set(ctx, "quote'\"key;--", []byte("v"), cache.DefaultTTL))
+	wantValue(t, c, "quote'\"key;--", "v")
 }
 
 func testPrefixAndVersion(t *testing.T, e *env) {
