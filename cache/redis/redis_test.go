@@ -7,6 +7,8 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync"
@@ -15,6 +17,7 @@ import (
 
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/cachetest"
+	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/internal/testenv"
 )
@@ -276,5 +279,28 @@ func TestClearEscapesGlob(t *testing.T) {
 	}
 	if _, err := plain.Get(ctx, "k"); err != nil {
 		t.Errorf("Clear of prefix %q deleted another prefix's key: %v", "*[a]?", err)
+	}
+}
+
+// TestSiteKeepsAnswering serves pages through the site cache on a Redis
+// that is down: every request is answered, none waits for Redis.
+func TestSiteKeepsAnswering(t *testing.T) {
+	c, err := redis.Open(redis.Options{URL: "redis://" + closedPort(t) + "/0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	calls := 0
+	view := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { calls++; io.WriteString(w, "page") })
+	h := httpcache.Middleware(httpcache.Options{Cache: c, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})(view)
+	for i := range 20 {
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		if w.Code != 200 || w.Body.String() != "page" {
+			t.Fatalf("request %d: %d %q", i+1, w.Code, w.Body)
+		}
+	}
+	if calls != 20 {
+		t.Errorf("the view ran %d times for 20 requests; want 20 (nothing can be cached)", calls)
 	}
 }
