@@ -23,6 +23,7 @@ func builtinCommands() []*Command {
 		collectstaticCommand(),
 		sendtestemailCommand(),
 		clearsessionsCommand(),
+		createCacheTableCommand(),
 		{
 			Name:    "help",
 			Summary: "List the commands, or show the usage of one.",

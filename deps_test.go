@@ -22,8 +22,8 @@ const module = "github.com/nuages-go/nuages"
 // their level in DESIGN.md. The longest matching prefix wins.
 var levels = map[string]int{
 	"internal": 0, "conf": 0, "signing": 0, "cache": 0, "templates": 0, "mail": 0,
-	"database": 1, "web": 1,
-	"orm": 2, "forms": 2, "sessions": 2, "staticfiles": 2, "cache/redis": 2,
+	"database": 1, "web": 1, "cache/httpcache": 1,
+	"orm": 2, "forms": 2, "sessions": 2, "staticfiles": 2, "cache/redis": 2, "cache/dbcache": 2,
 	"migrate": 3, "views": 3,
 	"":        4,
 	"contrib": 5, "tasks": 5,

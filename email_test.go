@@ -2,6 +2,7 @@ package nuages
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -109,7 +110,7 @@ func TestProject_Mail(t *testing.T) {
 			p := newProject(t, s)
 			b := p.Mail()
 			inner := b.(defaultFrom).Backend
-			if got := typeName(inner); got != tt.want {
+			if got := fmt.Sprintf("%T", inner); got != tt.want {
 				t.Errorf("Mail() wraps %s, want %s", got, tt.want)
 			}
 			if p.Mail() != b {
@@ -152,22 +153,6 @@ func TestProject_Mail(t *testing.T) {
 			t.Error("Send(nil) = nil, want an error")
 		}
 	}
-}
-
-func typeName(v any) string {
-	switch v.(type) {
-	case *mail.SMTP:
-		return "*mail.SMTP"
-	case *mail.Console:
-		return "*mail.Console"
-	case *mail.File:
-		return "*mail.File"
-	case mail.Dummy:
-		return "mail.Dummy"
-	case *mail.Outbox:
-		return "*mail.Outbox"
-	}
-	return "?"
 }
 
 func TestSendTestEmailCommand(t *testing.T) {

@@ -39,6 +39,7 @@ type Project struct {
 
 	mailOnce sync.Once
 	mailer   mail.Backend // built on first use by Mail
+	caches   cacheSet     // opened so far
 
 	siteOnce sync.Once
 	built    *site
@@ -189,5 +190,6 @@ func (p *Project) Close() error {
 	if p.built != nil {
 		errs = append(errs, p.built.close())
 	}
+	errs = append(errs, p.caches.close())
 	return errors.Join(errs...)
 }

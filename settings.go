@@ -99,6 +99,9 @@ type Settings struct {
 	// proxy's HTTPS header, the Content-Security-Policy. Its
 	// AllowedHosts and Debug are the project's.
 	Security middleware.SecurityOptions
+	// Caches maps names to caches, Django's CACHES; "default" is in
+	// memory unless set (see CacheConfig and Project.Cache).
+	Caches map[string]CacheConfig
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -142,6 +145,7 @@ func DefaultSettings() Settings {
 //	EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER, EMAIL_HOST_PASSWORD,
 //	EMAIL_USE_TLS, EMAIL_USE_SSL, EMAIL_TIMEOUT (seconds),
 //	EMAIL_FILE_PATH, DEFAULT_FROM_EMAIL, SERVER_EMAIL, and their NUAGES_ names
+//	CACHE_URL              NUAGES_CACHE_URL              (the "default" cache)
 //
 // Every malformed variable is reported, in one error.
 func (s *Settings) LoadEnv(environ []string) error {
@@ -219,6 +223,7 @@ func (s *Settings) LoadEnv(environ []string) error {
 			s.Databases[alias] = cfg
 		}
 	}
+	s.loadCacheEnv(lookup)
 	databaseURL(database.DefaultAlias, "DATABASE_URL")
 	databaseURL(database.DefaultAlias, "NUAGES_DATABASE_URL")
 	for _, name := range slices.Sorted(maps.Keys(vars)) {
@@ -264,5 +269,6 @@ func (s Settings) Validate() error {
 		}
 	}
 	errs = append(errs, s.Email.validate()...)
+	errs = append(errs, s.validateCaches()...)
 	return errors.Join(errs...)
 }

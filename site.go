@@ -123,6 +123,9 @@ func (p *Project) buildSite() (*site, error) {
 			"csrf_field": csrf.Field,
 			"csrf_token": csrf.Token,
 			"csp_nonce":  middleware.CSPNonceOf,
+			"cache": p.cacheFunc(func(w io.Writer, r *http.Request, name string, d templates.Data) error {
+				return s.engine.Render(w, r, name, d)
+			}),
 		},
 	})
 	s.errors = &web.Errors{Debug: st.Debug, Logger: p.logger, Settings: st.shown, Page: s.errorPage}
