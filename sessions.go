@@ -16,6 +16,7 @@ import (
 const (
 	SessionsDB      = "db"      // the django_session table of the built-in sessions app
 	SessionsCookies = "cookies" // signed cookies: nothing on the server
+	SessionsCache   = "cache"   // the default cache (Settings.Caches)
 	SessionsNone    = "none"    // no session middleware
 )
 
@@ -48,10 +49,54 @@ func (sessionsApp) Migrations() []*migrate.Migration {
 // checked its name).
 func (p *Project) sessionStore() sessions.Store {
 	st := p.settings
-	if st.SessionEngine == SessionsCookies {
+	switch st.SessionEngine {
+	case SessionsCookies:
 		return sessions.CookieStore{Key: st.SecretKey, FallbackKeys: st.SecretKeyFallbacks, MaxAge: st.Sessions.CookieAge}
+	case SessionsCache:
+		return cacheSessions{p}
 	}
 	return dbSessions{p}
+}
+
+// cacheSessions is a CacheStore on the default cache, opened at first
+// use.
+type cacheSessions struct{ p *Project }
+
+func (s cacheSessions) store() (sessions.CacheStore, error) {
+	c, err := s.p.Cache(DefaultCache)
+	return sessions.CacheStore{Cache: c}, err
+}
+
+func (s cacheSessions) Load(ctx context.Context, key string) ([]byte, error) {
+	store, err := s.store()
+	if err != nil {
+		return nil, err
+	}
+	return store.Load(ctx, key)
+}
+
+func (s cacheSessions) Create(ctx context.Context, data []byte, expiry time.Time) (string, error) {
+	store, err := s.store()
+	if err != nil {
+		return "", err
+	}
+	return store.Create(ctx, data, expiry)
+}
+
+func (s cacheSessions) Save(ctx context.Context, key string, data []byte, expiry time.Time) (string, error) {
+	store, err := s.store()
+	if err != nil {
+		return "", err
+	}
+	return store.Save(ctx, key, data, expiry)
+}
+
+func (s cacheSessions) Delete(ctx context.Context, key string) error {
+	store, err := s.store()
+	if err != nil {
+		return err
+	}
+	return store.Delete(ctx, key)
 }
 
 // dbSessions is a DBStore on the default database, opened at first use

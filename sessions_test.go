@@ -75,6 +75,7 @@ func TestSessionEngines(t *testing.T) {
 		second     string // the body of a second visit
 	}{
 		{SessionsCookies, false, "2"},
+		{SessionsCache, false, "2"},
 		{SessionsNone, false, "1"}, // no middleware: nothing kept
 	}
 	for _, c := range cases {

@@ -83,8 +83,9 @@ type Settings struct {
 	Email EmailSettings
 	// SessionEngine is where sessions are kept, Django's SESSION_ENGINE:
 	// SessionsDB (the default: the django_session table, whose
-	// migration the built-in "sessions" app adds), SessionsCookies or
-	// SessionsNone (no session middleware).
+	// migration the built-in "sessions" app adds), SessionsCookies,
+	// SessionsCache (the default cache) or SessionsNone (no session
+	// middleware).
 	SessionEngine string
 	// Sessions configures the session cookie, Django's SESSION_COOKIE_*
 	// settings (zero values: Django's defaults, with Secure cookies); a
@@ -130,7 +131,7 @@ func DefaultSettings() Settings {
 //	LANGUAGE_CODE          NUAGES_LANGUAGE_CODE
 //	STATIC_URL             NUAGES_STATIC_URL
 //	STATIC_ROOT            NUAGES_STATIC_ROOT
-//	SESSION_ENGINE         NUAGES_SESSION_ENGINE         (db, cookies or none)
+//	SESSION_ENGINE         NUAGES_SESSION_ENGINE         (db, cookies, cache or none)
 //	SESSION_COOKIE_AGE     NUAGES_SESSION_COOKIE_AGE     (seconds)
 //	SESSION_COOKIE_DOMAIN  NUAGES_SESSION_COOKIE_DOMAIN
 //	SESSION_COOKIE_SECURE  NUAGES_SESSION_COOKIE_SECURE  (true by default)
@@ -251,9 +252,9 @@ func (s Settings) Validate() error {
 		errs = append(errs, fmt.Errorf("nuages: TIME_ZONE %q is not a known time zone: use an IANA name such as UTC or Europe/Paris", s.TimeZone))
 	}
 	switch s.SessionEngine {
-	case "", SessionsDB, SessionsCookies, SessionsNone:
+	case "", SessionsDB, SessionsCookies, SessionsCache, SessionsNone:
 	default:
-		errs = append(errs, fmt.Errorf("nuages: SESSION_ENGINE %q is not a session engine: use %q, %q or %q", s.SessionEngine, SessionsDB, SessionsCookies, SessionsNone))
+		errs = append(errs, fmt.Errorf("nuages: SESSION_ENGINE %q is not a session engine: use %q, %q, %q or %q", s.SessionEngine, SessionsDB, SessionsCookies, SessionsCache, SessionsNone))
 	}
 	for _, o := range s.CSRF.TrustedOrigins {
 		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || strings.Trim(u.Path, "/") != "" {

@@ -13,7 +13,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nuages-go/nuages/cache"
+	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/internal/testenv"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/sessions"
@@ -93,10 +96,34 @@ func eachStore(t *testing.T, fn func(t *testing.T, store sessions.Store, server 
 	t.Run("cookie", func(t *testing.T) {
 		fn(t, sessions.CookieStore{Key: secret, MaxAge: 14 * 24 * time.Hour}, false)
 	})
+	t.Run("memory cache", func(t *testing.T) {
+		fn(t, sessions.CacheStore{Cache: cache.NewMemory(cache.MemoryOptions{})}, true)
+	})
+	t.Run("redis cache", func(t *testing.T) {
+		fn(t, sessions.CacheStore{Cache: redisCache(t)}, true)
+	})
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		createTable(t, db)
 		fn(t, sessions.DBStore{DB: db, Key: secret}, true)
 	})
+}
+
+// redisCache is a Redis cache with a prefix of its own on
+// NUAGES_TEST_REDIS.
+func redisCache(t *testing.T) cache.Cache {
+	url := testenv.Lookup(t, "NUAGES_TEST_REDIS")
+	c, err := redis.Open(redis.Options{URL: url, Options: cache.Options{KeyPrefix: "sessions-test-" + rand.Text()}, Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(t.Context(), "ping", []byte("1"), time.Minute); err != nil {
+		testenv.Unreachable(t, "NUAGES_TEST_REDIS", err)
+	}
+	t.Cleanup(func() {
+		c.Clear(context.Background())
+		c.Close()
+	})
+	return c
 }
 
 func createTable(t *testing.T, db *database.DB) {
