@@ -14,6 +14,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nuages-go/nuages/forms"
 	"github.com/nuages-go/nuages/staticfiles"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
@@ -109,7 +110,7 @@ func (p *Project) buildSite() (*site, error) {
 		return nil, errors.Join(err, s.close())
 	}
 	s.engine = templates.New(templates.Options{
-		Dirs:       append(tdirs, p.Templates()...),
+		Dirs:       append(append(tdirs, p.Templates()...), forms.Templates), // the forms' own last: a project overrides them
 		Debug:      st.Debug,
 		Processors: p.contextProcessors(),
 		Funcs: map[string]any{

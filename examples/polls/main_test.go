@@ -163,3 +163,26 @@ func TestVoteNeedsCSRFToken(t *testing.T) {
 		t.Errorf("votes = %d, %v; want 1", got.Votes, err)
 	}
 }
+
+// A question asked through the model form: an invalid one comes back
+// with the errors, a valid one is saved and shown.
+func TestAskQuestion(t *testing.T) {
+	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
+		p, db, _ := project(t, engine)
+		h, err := p.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := nuagestest.NewClient(t, h)
+		c.Get("/polls/").AssertContains(`<a href="/polls/new/">Ask a question</a>`)
+		c.Get("/polls/new/").AssertContains(`name="text"`, `name="pub_date"`, `name="csrfmiddlewaretoken"`)
+		c.Post("/polls/new/", url.Values{"text": {""}, "pub_date": {"yesterday"}}).AssertContains("This field is required.", "Enter a valid date/time.")
+		res := c.Post("/polls/new/", url.Values{"text": {"Tea or coffee?"}, "pub_date": {"2026-01-02 03:04:05"}})
+		q, err := orm.Query[polls.Question](db).Filter("text", "Tea or coffee?").Get(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		res.AssertRedirects("/polls/" + itoa(q.ID) + "/")
+		c.Get("/polls/" + itoa(q.ID) + "/").AssertContains("Tea or coffee?")
+	})
+}

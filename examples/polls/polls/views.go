@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/forms/modelform"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/views"
@@ -40,6 +41,13 @@ func URLs(db *database.DB, pages Renderer) []web.Pattern {
 			Query: func(*http.Request) orm.QuerySet[Question] { return h.published() }, Data: h.choices,
 		}, "results"),
 		web.Path("POST <int:question_id>/vote/", web.HandlerFunc(h.vote), "vote"),
+		// Beyond the tutorial: a question asked through a model form.
+		web.Path("new/", views.CreateView[Question]{
+			Renderer: pages, Template: "polls/question_form.html",
+			DB:       func(*http.Request) (*database.DB, error) { return db, nil },
+			Options:  modelform.Options{Fields: []string{"text", "pub_date"}},
+			Success:  "polls:detail", SuccessArgs: func(q *Question) []any { return []any{q.ID} },
+		}, "new"),
 	}
 }
 
