@@ -44,9 +44,9 @@ func URLs(db *database.DB, pages Renderer) []web.Pattern {
 		// Beyond the tutorial: a question asked through a model form.
 		web.Path("new/", views.CreateView[Question]{
 			Renderer: pages, Template: "polls/question_form.html",
-			DB:       func(*http.Request) (*database.DB, error) { return db, nil },
-			Options:  modelform.Options{Fields: []string{"text", "pub_date"}},
-			Success:  "polls:detail", SuccessArgs: func(q *Question) []any { return []any{q.ID} },
+			DB:      func(*http.Request) (*database.DB, error) { return db, nil },
+			Options: modelform.Options{Fields: []string{"text", "pub_date"}},
+			Success: "polls:detail", SuccessArgs: func(q *Question) []any { return []any{q.ID} },
 		}, "new"),
 	}
 }
