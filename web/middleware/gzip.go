@@ -89,12 +89,12 @@ func (gw *gzipWriter) WriteHeader(code int) {
 	default:
 		gw.status = code
 		if !compressibleStatus(code) {
-			gw.decide(false)
+			gw.decide(false, nil)
 			return
 		}
 		if cl := gw.Header().Get("Content-Length"); cl != "" {
 			n, err := strconv.ParseInt(cl, 10, 64)
-			gw.decide(err == nil && n >= gzipMinLength)
+			gw.decide(err == nil && n >= gzipMinLength, nil)
 		}
 	}
 }
@@ -116,7 +116,7 @@ func (gw *gzipWriter) Write(b []byte) (int, error) {
 		gw.buf = append(gw.buf, b...)
 		return len(b), nil
 	}
-	if err := gw.decide(true); err != nil {
+	if err := gw.decide(true, b); err != nil {
 		return 0, err
 	}
 	return gw.Write(b)
@@ -151,7 +151,7 @@ func (gw *gzipWriter) FlushError() error {
 		gw.WriteHeader(http.StatusOK)
 	}
 	if !gw.decided {
-		if err := gw.decide(true); err != nil {
+		if err := gw.decide(true, nil); err != nil {
 			return err
 		}
 	}
@@ -166,14 +166,15 @@ func (gw *gzipWriter) FlushError() error {
 func (gw *gzipWriter) Unwrap() http.ResponseWriter { return gw.ResponseWriter }
 
 // decide sends the status, compressing when big is true and the headers
-// allow, and then the bytes held.
-func (gw *gzipWriter) decide(big bool) error {
+// allow, and then the bytes held; next are the bytes about to be written,
+// for sniffing the type when none is set.
+func (gw *gzipWriter) decide(big bool, next []byte) error {
 	gw.decided = true
 	h := gw.Header()
 	if big && compressibleStatus(gw.status) && !hasHeader(h, "Content-Encoding") {
-		if !hasHeader(h, "Content-Type") && len(gw.buf) > 0 {
+		if sample := append(gw.buf[:len(gw.buf):len(gw.buf)], next[:min(len(next), 512)]...); !hasHeader(h, "Content-Type") && len(sample) > 0 {
 			// What net/http would sniff from the same bytes.
-			h.Set("Content-Type", http.DetectContentType(gw.buf))
+			h.Set("Content-Type", http.DetectContentType(sample))
 		}
 		if compressibleType(h.Get("Content-Type")) {
 			addVary(h, "Accept-Encoding")
@@ -211,7 +212,7 @@ func (gw *gzipWriter) close() {
 		return // nothing written: net/http sends its empty 200
 	}
 	if !gw.decided {
-		gw.decide(false)
+		gw.decide(false, nil)
 	}
 	if gw.zw != nil {
 		gw.zw.Close()

@@ -1,10 +1,12 @@
 package middleware_test
 
 import (
+	"compress/gzip"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/nuages-go/nuages/web/middleware"
@@ -81,5 +83,29 @@ func TestReviewConditionalGetIfNoneMatchLines(t *testing.T) {
 	h.ServeHTTP(rec, req)
 	if rec.Code != http.StatusNotModified {
 		t.Errorf(`If-None-Match: "a" and If-None-Match: "b" for ETag "b": %d; want 304`, rec.Code)
+	}
+}
+
+// A first write of 200 bytes or more without a Content-Type is sniffed
+// from those bytes and compressed (it went out uncompressed, typed by
+// net/http after the fact, because the sample held was empty).
+func TestGzipSniffsALargeFirstWrite(t *testing.T) {
+	page := "<!DOCTYPE html><html><body>" + strings.Repeat("<p>hello</p>", 100) + "</body></html>"
+	h := middleware.Gzip(gzip.DefaultCompression)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, page)
+	}))
+	r := httptest.NewRequest("GET", "/", nil)
+	r.Header.Set("Accept-Encoding", "gzip")
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	if rec.Header().Get("Content-Encoding") != "gzip" || rec.Header().Get("Content-Type") != "text/html; charset=utf-8" {
+		t.Fatalf("headers %v", rec.Header())
+	}
+	zr, err := gzip.NewReader(rec.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(zr); err != nil || string(b) != page {
+		t.Errorf("body %q, %v", b, err)
 	}
 }
