@@ -329,4 +329,13 @@ func TestTestHelpers(t *testing.T) {
 	other := nuagestest.NewClient(t, h)
 	authtest.ForceLogin(other, t, nobody, "")
 	other.Get("/questions/new/").AssertStatus(403)
+
+	third := nuagestest.NewClient(t, h)
+	if authtest.Login(third, t, app, "nobody", "wrong", "") {
+		t.Error("Login accepted a wrong password")
+	}
+	if !authtest.Login(third, t, app, "nobody", "pw", "") {
+		t.Error("Login refused the right password")
+	}
+	third.Get("/whoami/").AssertContains("user=nobody")
 }

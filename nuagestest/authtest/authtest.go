@@ -4,6 +4,7 @@
 package authtest
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
@@ -53,4 +54,20 @@ func ForceLogin(c *nuagestest.Client, t testing.TB, u *auth.User, path string) {
 	if res := c.Get(path); res.Status >= 500 {
 		t.Fatalf("authtest: ForceLogin: %s answered %d", path, res.Status)
 	}
+}
+
+// Login logs c in with username and password, checked by app as the login
+// view would (Django's client.login), and reports whether they were
+// right; path is any page of the site ("/" when empty).
+func Login(c *nuagestest.Client, t testing.TB, app *auth.App, username, password, path string) bool {
+	t.Helper()
+	u, err := app.Authenticate(t.Context(), username, password)
+	if errors.Is(err, auth.ErrInvalidCredentials) {
+		return false
+	}
+	if err != nil {
+		t.Fatalf("authtest: Login: %v", err)
+	}
+	ForceLogin(c, t, u, path)
+	return true
 }
