@@ -18,7 +18,6 @@ import (
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/internal/testenv"
 	"github.com/nuages-go/nuages/nuagestest"
-	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/sessions"
 )
 
@@ -103,7 +102,7 @@ func eachStore(t *testing.T, fn func(t *testing.T, store sessions.Store, server 
 		fn(t, sessions.CacheStore{Cache: redisCache(t)}, true)
 	})
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
-		createTable(t, db)
+		nuagestest.CreateTables(t, db, sessions.Row{})
 		fn(t, sessions.DBStore{DB: db, Key: secret}, true)
 	})
 }
@@ -124,27 +123,6 @@ func redisCache(t *testing.T) cache.Cache {
 		c.Close()
 	})
 	return c
-}
-
-func createTable(t *testing.T, db *database.DB) {
-	t.Helper()
-	m, err := orm.MetaOf[sessions.Row]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := m.TableSchema(db.Dialect())
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts, err := db.Dialect().CreateTable(schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range stmts {
-		if _, err := db.Exec(context.Background(), s); err != nil {
-			t.Fatal(err)
-		}
-	}
 }
 
 func TestSessionLifecycle(t *testing.T) {
@@ -269,7 +247,7 @@ func TestExpiry(t *testing.T) {
 // An expired row is not loaded, and ClearExpired removes it.
 func TestDBStoreExpired(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
-		createTable(t, db)
+		nuagestest.CreateTables(t, db, sessions.Row{})
 		ctx := context.Background()
 		store := sessions.DBStore{DB: db, Key: secret}
 		key, err := store.Create(ctx, []byte(`{"a":"1"}`), time.Now().Add(-time.Minute))
@@ -301,7 +279,7 @@ func TestDBStoreExpired(t *testing.T) {
 // 400, as Django's SessionInterrupted, not a silent re-creation.
 func TestInterrupted(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
-		createTable(t, db)
+		nuagestest.CreateTables(t, db, sessions.Row{})
 		store := sessions.DBStore{DB: db, Key: secret}
 		h := sessions.Middleware(sessions.Config{Store: store})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			s := sessions.From(r)

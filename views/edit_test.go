@@ -80,7 +80,7 @@ func TestFormView(t *testing.T) {
 
 func TestModelEditingViews(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
-		createTable(t, db)
+		nuagestest.CreateTables(t, db, Article{})
 		c := nuagestest.NewClient(t, editSite(t, db, nil))
 		count := func() int64 {
 			n, err := orm.Query[Article](db).Count(t.Context())

@@ -34,23 +34,7 @@ type Product struct {
 // every lookup, or at least in DetailView for the pk).
 func TestReviewDetailViewIntRouteTextPrimaryKey(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
-		m, err := orm.MetaOf[Product]()
-		if err != nil {
-			t.Fatal(err)
-		}
-		schema, err := m.TableSchema(db.Dialect())
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmts, err := db.Dialect().CreateTable(schema)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range stmts {
-			if _, err := db.Exec(t.Context(), s); err != nil {
-				t.Fatal(err)
-			}
-		}
+		nuagestest.CreateTables(t, db, Product{})
 		if err := orm.Insert(t.Context(), db, &Product{Code: "5", Title: "Five"}); err != nil {
 			t.Fatal(err)
 		}

@@ -55,32 +55,10 @@ func site(t *testing.T, db *database.DB) http.Handler {
 
 var quiet = slog.New(slog.DiscardHandler)
 
-// createTable makes Article's table, as a migration would.
-func createTable(t *testing.T, db *database.DB) {
-	t.Helper()
-	m, err := orm.MetaOf[Article]()
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema, err := m.TableSchema(db.Dialect())
-	if err != nil {
-		t.Fatal(err)
-	}
-	stmts, err := db.Dialect().CreateTable(schema)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, s := range stmts {
-		if _, err := db.Exec(t.Context(), s); err != nil {
-			t.Fatal(err)
-		}
-	}
-}
-
 func TestGenericViews(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := context.Background()
-		createTable(t, db)
+		nuagestest.CreateTables(t, db, Article{})
 		for i := 1; i <= 5; i++ {
 			if err := orm.Insert(ctx, db, &Article{Title: fmt.Sprint("A", i), Slug: fmt.Sprint("a-", i)}); err != nil {
 				t.Fatal(err)
@@ -107,7 +85,7 @@ func TestGenericViews(t *testing.T) {
 
 func TestPaginateEmpty(t *testing.T) {
 	db := nuagestest.OpenDB(t, nuagestest.SQLite)
-	createTable(t, db)
+	nuagestest.CreateTables(t, db, Article{})
 	p, err := views.Paginate(t.Context(), orm.Query[Article](db), 10, "")
 	if err != nil || p.NumPages != 1 || len(p.Items) != 0 || p.StartIndex() != 0 || p.EndIndex() != 0 || p.HasNext() || p.HasPrevious() {
 		t.Errorf("%+v, %v", p, err)

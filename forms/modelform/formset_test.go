@@ -36,7 +36,7 @@ func authorNames(t *testing.T, db *database.DB) []string {
 func TestFormSet(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
-		migrate(t, db, meta[Author](t), meta[Tag](t), meta[Book](t))
+		nuagestest.CreateTables(t, db, Author{}, Tag{}, Book{})
 
 		t.Run("create", func(t *testing.T) {
 			fs, err := modelform.NewFormSet[Author](ctx, db, nil, modelform.FormSetOptions{Extra: 3})

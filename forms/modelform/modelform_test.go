@@ -45,31 +45,6 @@ type Book struct {
 	Secret    string    `orm:"max_length=10,editable=false"`
 }
 
-// migrate creates the tables of the models, their many-to-many tables too.
-func migrate(t *testing.T, db *database.DB, metas ...*orm.Meta) {
-	t.Helper()
-	for _, m := range metas {
-		for _, mf := range m.ManyToMany {
-			if through, err := mf.Through(); err == nil {
-				defer migrate(t, db, through)
-			}
-		}
-		schema, err := m.TableSchema(db.Dialect())
-		if err != nil {
-			t.Fatal(err)
-		}
-		stmts, err := db.Dialect().CreateTable(schema)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, s := range stmts {
-			if _, err := db.Exec(t.Context(), s); err != nil {
-				t.Fatalf("%s: %v", s, err)
-			}
-		}
-	}
-}
-
 func meta[T any](t *testing.T) *orm.Meta {
 	t.Helper()
 	m, err := orm.MetaOf[T]()
@@ -121,7 +96,7 @@ func TestNew_FieldsFromModel(t *testing.T) {
 func TestModelForm(t *testing.T) {
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
-		migrate(t, db, meta[Author](t), meta[Tag](t), meta[Book](t))
+		nuagestest.CreateTables(t, db, Author{}, Tag{}, Book{})
 		ann, bob := &Author{Name: "Ann"}, &Author{Name: "Bob"}
 		for _, a := range []*Author{ann, bob} {
 			if err := orm.Insert(ctx, db, a); err != nil {
