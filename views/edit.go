@@ -112,17 +112,8 @@ type CreateView[T any] struct {
 
 func (v CreateView[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		db, err := v.DB(r)
-		if err != nil {
-			return err
-		}
-		f, err := modelform.New[T](r.Context(), db, nil, v.Options)
-		if err != nil {
-			return err
-		}
-		f.Renderer = v.Renderer
-		data := templates.Data{"form": f}
-		return saveForm(w, r, f, v.Valid, v.Success, v.SuccessArgs, func() error { return render(w, r, v.Renderer, v.Template, data, v.Data) })
+		e := modelEditing[T]{v.Renderer, v.Template, v.DB, v.Options, v.Valid, v.Success, v.SuccessArgs, v.Data}
+		return e.serve(w, r, nil, templates.Data{})
 	}).ServeHTTP(w, r)
 }
 
@@ -146,29 +137,43 @@ type UpdateView[T any] struct {
 
 func (v UpdateView[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		db, err := v.DB(r)
-		if err != nil {
-			return err
-		}
 		obj, err := DetailView[T]{Query: v.Query, PKParam: v.PKParam, SlugParam: v.SlugParam, SlugField: v.SlugField}.object(r)
 		if err != nil {
 			return err
 		}
-		f, err := modelform.New(r.Context(), db, &obj, v.Options)
-		if err != nil {
-			return err
-		}
-		f.Renderer = v.Renderer
-		data := templates.Data{"form": f, "object": &obj}
-		return saveForm(w, r, f, v.Valid, v.Success, v.SuccessArgs, func() error { return render(w, r, v.Renderer, v.Template, data, v.Data) })
+		e := modelEditing[T]{v.Renderer, v.Template, v.DB, v.Options, v.Valid, v.Success, v.SuccessArgs, v.Data}
+		return e.serve(w, r, &obj, templates.Data{"object": &obj})
 	}).ServeHTTP(w, r)
 }
 
-// saveForm is the cycle of CreateView and UpdateView.
-func saveForm[T any](w http.ResponseWriter, r *http.Request, f *modelform.Form[T], hook func(*http.Request, *modelform.Form[T]) error, success string, args func(*T) []any, show func() error) error {
+// modelEditing is what CreateView and UpdateView share: a model form on
+// instance (a new row when nil), shown, validated, saved.
+type modelEditing[T any] struct {
+	renderer    Renderer
+	template    string
+	db          func(r *http.Request) (*database.DB, error)
+	options     modelform.Options
+	valid       func(r *http.Request, f *modelform.Form[T]) error
+	success     string
+	successArgs func(obj *T) []any
+	data        func(r *http.Request, data templates.Data) error
+}
+
+func (e modelEditing[T]) serve(w http.ResponseWriter, r *http.Request, instance *T, data templates.Data) error {
+	db, err := e.db(r)
+	if err != nil {
+		return err
+	}
+	f, err := modelform.New(r.Context(), db, instance, e.options)
+	if err != nil {
+		return err
+	}
+	f.Renderer = e.renderer
+	data["form"] = f
+	show := func() error { return render(w, r, e.renderer, e.template, data, e.data) }
 	return handleForm(r, f, show, func() error {
-		if hook != nil {
-			if err := hook(r, f); err != nil {
+		if e.valid != nil {
+			if err := e.valid(r, f); err != nil {
 				return err
 			}
 		}
@@ -176,11 +181,11 @@ func saveForm[T any](w http.ResponseWriter, r *http.Request, f *modelform.Form[T
 		if err != nil {
 			return err
 		}
-		var a []any
-		if args != nil {
-			a = args(obj)
+		var args []any
+		if e.successArgs != nil {
+			args = e.successArgs(obj)
 		}
-		return web.Redirect(w, r, success, a...)
+		return web.Redirect(w, r, e.success, args...)
 	})
 }
 

@@ -11,7 +11,7 @@ import (
 // the login page with the page they wanted in "next": Django's
 // @login_required.
 func LoginRequired(h http.Handler) http.Handler {
-	return UserPassesTest(func(*User) bool { return true }, h)
+	return gate(h, func(*http.Request, *User) (bool, error) { return true, nil })
 }
 
 // PermissionRequired lets through users with every one of perms; it sends
@@ -19,39 +19,34 @@ func LoginRequired(h http.Handler) http.Handler {
 // them: Django's @permission_required(..., raise_exception=True) for
 // users who are logged in.
 func PermissionRequired(h http.Handler, perms ...string) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, err := UserOf(r)
-		switch {
-		case err != nil:
-			web.ServeError(w, r, err)
-		case !u.IsAuthenticated():
-			redirectToLogin(w, r)
-		default:
-			ok, err := HasPerms(r, perms...)
-			switch {
-			case err != nil:
-				web.ServeError(w, r, err)
-			case !ok:
-				web.ServeError(w, r, web.Forbidden("You do not have permission to do this."))
-			default:
-				h.ServeHTTP(w, r)
-			}
-		}
-	})
+	return gate(h, func(r *http.Request, _ *User) (bool, error) { return HasPerms(r, perms...) })
 }
 
 // UserPassesTest lets through logged-in users for whom test is true,
 // answers 403 to other logged-in users, and sends anonymous visitors to
 // the login page: Django's @user_passes_test for views that need a user.
 func UserPassesTest(test func(*User) bool, h http.Handler) http.Handler {
+	return gate(h, func(_ *http.Request, u *User) (bool, error) { return test(u), nil })
+}
+
+// gate sends anonymous visitors to the login page, and logged-in users
+// to h when allow says so, to a 403 otherwise.
+func gate(h http.Handler, allow func(*http.Request, *User) (bool, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := UserOf(r)
+		if err != nil {
+			web.ServeError(w, r, err)
+			return
+		}
+		if !u.IsAuthenticated() {
+			redirectToLogin(w, r)
+			return
+		}
+		ok, err := allow(r, u)
 		switch {
 		case err != nil:
 			web.ServeError(w, r, err)
-		case !u.IsAuthenticated():
-			redirectToLogin(w, r)
-		case !test(u):
+		case !ok:
 			web.ServeError(w, r, web.Forbidden("You do not have permission to do this."))
 		default:
 			h.ServeHTTP(w, r)
