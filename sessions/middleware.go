@@ -88,7 +88,7 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s := &Session{ctx: r.Context(), store: cfg.Store, policy: &cfg}
+			s := &Session{ctx: r.Context(), store: cfg.Store, policy: &cfg, header: w.Header()}
 			hadCookie := false
 			if c, err := r.Cookie(cfg.cookieName()); err == nil && c.Value != "" {
 				s.key, hadCookie = c.Value, true

@@ -7,10 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/nuages-go/nuages/web"
 )
 
 // Store keeps sessions' data, a JSON object, under their keys.
@@ -48,11 +51,24 @@ type Session struct {
 	loadErr  error
 	modified bool
 	accessed bool
-	deleted  string // a key to delete from the store when saving (Flush, CycleKey)
+	// header is the response's, to mark it Vary: Cookie the moment the
+	// session is read: a page cache inside the middleware decides before
+	// the middleware's own hook runs.
+	header  http.Header
+	deleted string // a key to delete from the store when saving (Flush, CycleKey)
+}
+
+// access marks the session used, and the response as depending on the
+// session cookie.
+func (s *Session) access() {
+	if !s.accessed && s.header != nil {
+		web.AddVary(s.header, "Cookie")
+	}
+	s.accessed = true
 }
 
 func (s *Session) load() error {
-	s.accessed = true
+	s.access()
 	if s.loaded {
 		return s.loadErr
 	}
@@ -192,7 +208,8 @@ func (s *Session) CycleKey() error {
 func (s *Session) Flush() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.loaded, s.loadErr, s.accessed = true, nil, true
+	s.access()
+	s.loaded, s.loadErr = true, nil
 	s.data = map[string]json.RawMessage{}
 	if s.key != "" {
 		s.deleted, s.key = s.key, ""

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/cache"
+	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/internal/testenv"
@@ -200,7 +201,7 @@ func TestHostileCookies(t *testing.T) {
 		_, _, set := visit(t, h, "/set?k=a&v=1", "")
 		good := set.Value
 		for _, bad := range []string{
-			good[:len(good)-1] + "x", "x" + good[1:], "abcdefghijklmnopqrstuvwxyz012345",
+			changeAt(good, len(good)-1), changeAt(good, 0), "abcdefghijklmnopqrstuvwxyz012345",
 			"short", strings.Repeat("a", 41), "'DROP TABLE django_session--", "\xff\xfe", strings.Repeat("é", 30),
 		} {
 			res, body, set := visit(t, h, "/get?k=a", bad)
@@ -218,6 +219,15 @@ func TestHostileCookies(t *testing.T) {
 			t.Errorf("the good session after the attempts: %q", body)
 		}
 	})
+}
+
+// changeAt returns s with another character at i.
+func changeAt(s string, i int) string {
+	c := byte('x')
+	if s[i] == c {
+		c = 'y'
+	}
+	return s[:i] + string(c) + s[i+1:]
 }
 
 func TestExpiry(t *testing.T) {
@@ -365,5 +375,30 @@ func TestLateChangeIsLogged(t *testing.T) {
 	visit(t, ok, "/fail", "")
 	if strings.Contains(logs.String(), "the change is lost") {
 		t.Errorf("spurious warnings: %q", logs.String())
+	}
+}
+
+// A page cached per view (inside the session middleware) that reads the
+// session is never served to another visitor: the session marks the
+// response as varying on Cookie when it is read, before the view writes,
+// so the page cache sees it (Django's cache_page leaks here unless the
+// view is also decorated with vary_on_cookie).
+func TestPageCacheNeverSharesASessionPage(t *testing.T) {
+	c := cache.NewMemory(cache.MemoryOptions{})
+	page := httpcache.Page(httpcache.Options{Cache: c}, time.Minute)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		var name string
+		sessions.From(r).Get("name", &name)
+		fmt.Fprintf(w, "hello %s", name)
+	}))
+	mux := http.NewServeMux()
+	mux.Handle("/page", page)
+	mux.HandleFunc("/as", func(w http.ResponseWriter, r *http.Request) { sessions.From(r).Set("name", r.URL.Query().Get("n")) })
+	h := sessions.Middleware(sessions.Config{Store: sessions.CookieStore{Key: secret}})(mux)
+	_, _, alice := visit(t, h, "/as?n=alice", "")
+	_, _, bob := visit(t, h, "/as?n=bob", "")
+	for _, v := range []struct{ cookie, want string }{{alice.Value, "hello alice"}, {bob.Value, "hello bob"}, {"", "hello "}, {alice.Value, "hello alice"}} {
+		if _, body, _ := visit(t, h, "/page", v.cookie); body != v.want {
+			t.Errorf("got %q, want %q", body, v.want)
+		}
 	}
 }

@@ -9,7 +9,7 @@
 //   - the request is a GET or HEAD without an Authorization header;
 //   - the status is 200 and the handler did not flush (no streaming);
 //   - the response sets no cookie and does not vary on Cookie (sessions
-//     add Vary: Cookie when a view reads the session, as Django's do) nor
+//     add Vary: Cookie the moment a view reads the session) nor
 //     on "*";
 //   - its Cache-Control says neither private, no-store nor no-cache, and a
 //     max-age, if any, is above zero;
