@@ -73,6 +73,7 @@ type state struct {
 	mu          sync.Mutex
 	secret      string
 	needsUpdate bool
+	header      http.Header // the response's
 }
 
 type stateKey struct{}
@@ -89,6 +90,11 @@ func Token(r *http.Request) string {
 	defer st.mu.Unlock()
 	if st.secret == "" {
 		st.secret = newSecret()
+	}
+	if !st.needsUpdate {
+		// Now, not when the cookie is set: a page cache around the view
+		// must see that this page, with its token, is the visitor's own.
+		web.AddVary(st.header, "Cookie")
 	}
 	st.needsUpdate = true
 	return mask(st.secret)
@@ -143,7 +149,7 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 	origins := parseTrusted(cfg.TrustedOrigins)
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			st := &state{}
+			st := &state{header: w.Header()}
 			if c, err := r.Cookie(cfg.cookieName()); err == nil && checkFormat(c.Value) == nil {
 				// A 64-character cookie is a token from Django before 4.1.
 				st.secret = c.Value

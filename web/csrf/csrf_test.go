@@ -9,7 +9,10 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/nuages-go/nuages/cache"
+	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/web"
 	"github.com/nuages-go/nuages/web/csrf"
 )
@@ -202,5 +205,24 @@ func TestField(t *testing.T) {
 	}), r)
 	if !strings.HasPrefix(rec.Body.String(), `<input type="hidden" name="csrfmiddlewaretoken" value="`) || len(rec.Body.String()) != len(`<input type="hidden" name="csrfmiddlewaretoken" value="">`)+64 {
 		t.Errorf("Field: %q", rec.Body)
+	}
+}
+
+// A page with a token, cached per view inside the middleware, is never
+// served to another visitor: the token unmasks to the visitor's secret.
+func TestPageCacheNeverSharesAToken(t *testing.T) {
+	page := httpcache.Page(httpcache.Options{Cache: cache.NewMemory(cache.MemoryOptions{})}, time.Minute)(form)
+	h := csrf.Middleware(csrf.Config{})(page)
+	var tokens []string
+	for range 2 {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest("GET", "/", nil))
+		tokens = append(tokens, rec.Body.String())
+		if rec.Header().Get("Vary") != "Cookie" || len(rec.Result().Cookies()) != 1 {
+			t.Errorf("Vary %q, cookies %v", rec.Header().Get("Vary"), rec.Result().Cookies())
+		}
+	}
+	if tokens[0] == tokens[1] {
+		t.Error("the second visitor got the first one's page and token")
 	}
 }
