@@ -75,6 +75,7 @@ type store struct {
 	read    bool // loaded from the backend
 	used    bool // iterated: the loaded ones are shown, not kept
 	added   []Message
+	header  http.Header // the response's
 }
 
 type storeKey struct{}
@@ -123,6 +124,9 @@ func Get(r *http.Request) ([]Message, error) {
 	if err := s.load(); err != nil {
 		return nil, err
 	}
+	// The page shows this visitor's messages: a page cache must see it
+	// before the view writes.
+	web.AddVary(s.header, "Cookie")
 	s.used = true
 	all := append(append([]Message(nil), s.loaded...), s.added...)
 	s.loaded, s.added = nil, nil
@@ -184,7 +188,7 @@ func Middleware(cfg Config) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			s := &store{backend: cfg.Storage, level: cfg.Level}
+			s := &store{backend: cfg.Storage, level: cfg.Level, header: w.Header()}
 			r = r.WithContext(context.WithValue(r.Context(), storeKey{}, s))
 			s.r = r
 			hw, finish := middleware.BeforeHeaders(w, func(int) bool {

@@ -148,3 +148,14 @@ func TestTags(t *testing.T) {
 		}
 	}
 }
+
+// A page that shows messages is marked Vary: Cookie before it is written,
+// so a page cache around the view never shows them to someone else.
+func TestShownMessagesVaryOnCookie(t *testing.T) {
+	h := site(messages.CookieStorage{Key: secret})
+	c := nuagestest.NewClient(t, h)
+	c.Get("/add?text=Saved.")
+	if res := c.Get("/show"); !strings.Contains(res.Header.Get("Vary"), "Cookie") {
+		t.Errorf("Vary %q on a page showing messages", res.Header.Get("Vary"))
+	}
+}
