@@ -38,7 +38,7 @@ type MemoryOptions struct {
 type Memory struct {
 	keys       Keys
 	ttl        time.Duration
-	now        func() time.Time
+	now        func() int64 // Unix nanoseconds
 	maxEntries int
 	maxBytes   int64
 	flight     Flight
@@ -66,13 +66,19 @@ func NewMemory(opts MemoryOptions) *Memory {
 	m := &Memory{
 		keys:       NewKeys(opts.Options),
 		ttl:        opts.TTL,
-		now:        opts.Clock,
 		maxEntries: opts.MaxEntries,
 		maxBytes:   opts.MaxBytes,
 		items:      map[string]*entry{},
 	}
-	if m.now == nil {
-		m.now = time.Now
+	if opts.Clock != nil {
+		m.now = func() int64 { return opts.Clock().UnixNano() }
+	} else {
+		// The monotonic clock alone: time.Since reads one clock where
+		// time.Now reads two, which halves the cost of a hit on a key
+		// with an expiry, and a wall clock set back does not revive keys.
+		base := time.Now()
+		wall := base.UnixNano()
+		m.now = func() int64 { return wall + int64(time.Since(base)) }
 	}
 	if m.maxEntries <= 0 {
 		m.maxEntries = DefaultMaxEntries
@@ -106,7 +112,7 @@ func (m *Memory) live(key string) *entry {
 	if e == nil {
 		return nil
 	}
-	if e.expires != 0 && m.now().UnixNano() >= e.expires {
+	if e.expires != 0 && m.now() >= e.expires {
 		m.remove(e)
 		return nil
 	}
@@ -139,7 +145,7 @@ func (m *Memory) expiry(ttl time.Duration) (int64, bool) {
 	if d <= 0 {
 		return 0, false
 	}
-	return m.now().Add(d).UnixNano(), true
+	return m.now() + int64(d), true
 }
 
 // set stores a copy of value; the caller holds mu on an open cache and
