@@ -61,9 +61,9 @@ func goRun(t *testing.T, dir string, env []string, args ...string) {
 func installPolls(t *testing.T, dir string) {
 	t.Helper()
 	mainGo := readFile(t, dir, "main.go")
-	edited := strings.Replace(mainGo, `import "github.com/nuages-go/nuages"`, "import (\n\t\"github.com/nuages-go/nuages\"\n\n\t\"mysite/polls\"\n)", 1)
-	edited = strings.Replace(edited, "return []nuages.App{}", "return []nuages.App{polls.App{}}", 1)
-	if !strings.Contains(edited, `"mysite/polls"`) || !strings.Contains(edited, "return []nuages.App{polls.App{}}") {
+	edited := strings.Replace(mainGo, "\"github.com/nuages-go/nuages/contrib/messages\"\n)", "\"github.com/nuages-go/nuages/contrib/messages\"\n\n\t\"mysite/polls\"\n)", 1)
+	edited = strings.Replace(edited, "return []nuages.App{&auth.App{}, messages.App{}}", "return []nuages.App{&auth.App{}, messages.App{}, polls.App{}}", 1)
+	if !strings.Contains(edited, `"mysite/polls"`) || !strings.Contains(edited, "polls.App{}}") {
 		t.Fatalf("main.go is not as startproject writes it:\n%s", mainGo)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.go"), []byte(edited), 0o644); err != nil {
@@ -390,8 +390,12 @@ type Question struct {
 		t.Errorf("the migrations index does not list the new migration:\n%s", got)
 	}
 	goRun(t, dir, env, "build", "-o", "mysite", ".")
-	if out := run("migrate"); !strings.Contains(out, "Applying polls.0001_initial... OK") {
-		t.Errorf("migrate did not apply polls.0001_initial:\n%s", out)
+	if out := run("migrate"); !strings.Contains(out, "Applying polls.0001_initial... OK") || !strings.Contains(out, "Applying auth.0001_initial... OK") {
+		t.Errorf("migrate did not apply polls.0001_initial and auth.0001_initial:\n%s", out)
+	}
+	env = append(env, "NUAGES_SUPERUSER_PASSWORD=a long enough passphrase")
+	if out := run("createsuperuser", "-noinput", "-username", "admin", "-email", "admin@example.com"); !strings.Contains(out, "Superuser created successfully.") {
+		t.Errorf("createsuperuser in a new project:\n%s", out)
 	}
 	run("makemigrations", "-check")
 	goRun(t, dir, env, "vet", "./...")
