@@ -8,6 +8,7 @@ import (
 	netmail "net/mail"
 	"os"
 	"strings"
+	"testing"
 	"time"
 
 	"github.com/nuages-go/nuages/conf"
@@ -173,11 +174,28 @@ func (e EmailSettings) shown() map[string]any {
 
 // Mail returns the project's mail backend, configured by Settings.Email.
 // Messages without a From are sent from DEFAULT_FROM_EMAIL.
+//
+// Under go test, a project whose settings name no backend keeps its
+// messages in an Outbox instead of sending them, as Django's test runner
+// does: read them with Outbox.
 func (p *Project) Mail() mail.Backend {
 	p.mailOnce.Do(func() {
-		p.mailer = defaultFrom{p.settings.Email.backend(), p.settings.Email.defaultFrom()}
+		backend := p.settings.Email.backend()
+		if testing.Testing() && p.settings.Email.Backend == "" && p.settings.Email.Custom == nil {
+			p.outbox = &mail.Outbox{}
+			backend = p.outbox
+		}
+		p.mailer = defaultFrom{backend, p.settings.Email.defaultFrom()}
 	})
 	return p.mailer
+}
+
+// Outbox returns the messages the project sent under go test when its
+// settings name no e-mail backend: Django's mail.outbox. It is nil
+// outside tests, and when the settings choose a backend.
+func (p *Project) Outbox() *mail.Outbox {
+	p.Mail()
+	return p.outbox
 }
 
 // defaultFrom fills the From of messages that have none, as Django's

@@ -96,7 +96,7 @@ func TestProject_Mail(t *testing.T) {
 		email EmailSettings
 		want  string // the backend's type
 	}{
-		{EmailSettings{}, "*mail.SMTP"},
+		{EmailSettings{}, "*mail.Outbox"}, // under go test; *mail.SMTP otherwise
 		{EmailSettings{Backend: "smtp", Host: "smtp.example.com", Port: 587, UseTLS: true, HostUser: "u"}, "*mail.SMTP"},
 		{EmailSettings{Backend: "console"}, "*mail.Console"},
 		{EmailSettings{Backend: "file", FilePath: dir}, "*mail.File"},
@@ -230,6 +230,7 @@ func TestSendTestEmailCommand_Backends(t *testing.T) {
 	_, port, _ := net.SplitHostPort(ln.Addr().String())
 	ln.Close() // nothing listens there now
 	s = devSettings(t)
+	s.Email.Backend = "smtp" // named: not the test outbox
 	s.Email.Host = "127.0.0.1"
 	s.Email.Port, _ = strconv.Atoi(port)
 	code, _, errOut = runCLI(t, newProject(t, s), "sendtestemail", "ada@example.com")
@@ -259,5 +260,23 @@ func TestDebugPage_EmailSettings(t *testing.T) {
 		if !strings.Contains(r.Body, want) {
 			t.Errorf("the debug page lacks %q", want)
 		}
+	}
+}
+
+// Under go test, a project with no backend named keeps its mail, as
+// Django's test runner does: nothing is sent by accident.
+func TestProject_Outbox(t *testing.T) {
+	p := newProject(t, devSettings(t))
+	if code, out, errOut := runCLI(t, p, "sendtestemail", "ada@example.com"); code != 0 {
+		t.Fatalf("sendtestemail: %d %s %s", code, out, errOut)
+	}
+	msgs := p.Outbox().Messages()
+	if len(msgs) != 1 || msgs[0].To[0] != "ada@example.com" {
+		t.Errorf("outbox: %+v", msgs)
+	}
+	s := devSettings(t)
+	s.Email.Backend = "console"
+	if newProject(t, s).Outbox() != nil {
+		t.Error("a project with a backend named has an outbox")
 	}
 }
