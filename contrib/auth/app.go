@@ -28,6 +28,10 @@ type App struct {
 	// LoginURL is where LoginRequired sends visitors, Django's LOGIN_URL:
 	// "/accounts/login/" when empty.
 	LoginURL string
+	// LoginRedirectURL is where the login view sends users without a
+	// "next", Django's LOGIN_REDIRECT_URL: "/accounts/profile/" when
+	// empty.
+	LoginRedirectURL string
 	// ObjectPerms answers HasPerm for a given object (Django's object
 	// permissions, which the model backend leaves to other backends):
 	// nil grants none.
@@ -63,6 +67,9 @@ func (a *App) Ready(_ context.Context, p *nuages.Project) error {
 	}
 	if a.LoginURL == "" {
 		a.LoginURL = "/accounts/login/"
+	}
+	if a.LoginRedirectURL == "" {
+		a.LoginRedirectURL = "/accounts/profile/"
 	}
 	return nil
 }

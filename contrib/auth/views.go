@@ -1,0 +1,102 @@
+package auth
+
+import (
+	"embed"
+	"errors"
+	"io/fs"
+	"net/http"
+
+	"github.com/nuages-go/nuages/forms"
+	"github.com/nuages-go/nuages/templates"
+	"github.com/nuages-go/nuages/web"
+)
+
+//go:embed templates
+var files embed.FS
+
+// Templates are the app's pages, Django's registration/*.html: a project
+// overrides them with files of the same names in its TemplateDirs.
+func (*App) Templates() fs.FS {
+	sub, err := fs.Sub(files, "templates")
+	if err != nil {
+		panic(err) // the embedded directory exists
+	}
+	return sub
+}
+
+// LoginForm is Django's AuthenticationForm.
+type LoginForm struct {
+	Username string `form:"max_length=150" label:"Username"`
+	Password string `form:"widget=password" label:"Password"`
+}
+
+// URLs are the login and logout routes, Django's
+// django.contrib.auth.urls: include them where LoginURL points,
+//
+//	web.Include("accounts/", "", app.URLs()...)
+//
+// for /accounts/login/ ("login") and /accounts/logout/ ("logout", POST
+// only, as in Django 5).
+func (a *App) URLs() []web.Pattern {
+	return []web.Pattern{
+		web.Path("login/", web.HandlerFunc(a.login), "login"),
+		web.Path("logout/", web.HandlerFunc(a.logout), "logout"),
+	}
+}
+
+// login shows the login form and logs the user in: Django's LoginView. A
+// logged-in user is sent on; "next" is followed only when it stays on the
+// site.
+func (a *App) login(w http.ResponseWriter, r *http.Request) error {
+	next := r.FormValue("next")
+	if !web.IsSafeRedirect(next, r.Host) || next == "" {
+		next = a.LoginRedirectURL
+	}
+	f := forms.New[LoginForm]()
+	f.Renderer = a.project
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+	case http.MethodPost:
+		if err := f.Bind(r); err != nil {
+			return err
+		}
+		ok, err := f.IsValid(r.Context())
+		if err != nil {
+			return err
+		}
+		if ok {
+			user, err := a.Authenticate(r.Context(), f.Value.Username, f.Value.Password)
+			switch {
+			case errors.Is(err, ErrInvalidCredentials):
+				f.AddError(forms.NonField, Invalid("Please enter a correct username and password. Note that both fields may be case-sensitive."))
+			case err != nil:
+				return err
+			default:
+				if err := Login(r, user); err != nil {
+					return err
+				}
+				http.Redirect(w, r, next, http.StatusFound)
+				return nil
+			}
+		}
+	default:
+		return web.MethodNotAllowed(http.MethodGet, http.MethodHead, http.MethodPost)
+	}
+	return a.project.Render(w, r, "registration/login.html", templates.Data{"form": f, "next": next})
+}
+
+// logout logs out on POST only (a GET must not change anything, and a
+// link could log anyone out): Django's LogoutView.
+func (a *App) logout(w http.ResponseWriter, r *http.Request) error {
+	if r.Method != http.MethodPost {
+		return web.MethodNotAllowed(http.MethodPost)
+	}
+	if err := Logout(r); err != nil {
+		return err
+	}
+	if next := r.FormValue("next"); next != "" && web.IsSafeRedirect(next, r.Host) {
+		http.Redirect(w, r, next, http.StatusFound)
+		return nil
+	}
+	return a.project.Render(w, r, "registration/logged_out.html", templates.Data{})
+}

@@ -1,0 +1,102 @@
+package auth_test
+
+import (
+	"net/http"
+	"net/url"
+	"regexp"
+	"testing"
+
+	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/nuagestest/authtest"
+	"github.com/nuages-go/nuages/web"
+)
+
+// viewsSite is a project with the app's login and logout views under
+// accounts/ and a page for logged-in users.
+func viewsSite(t *testing.T, engine string) (*auth.App, http.Handler) {
+	t.Helper()
+	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	s := nuages.DefaultSettings()
+	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
+	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
+		return []web.Pattern{
+			web.Include("accounts/", "", app.URLs()...),
+			web.Path("private/", auth.LoginRequired(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				u, _ := auth.UserOf(r)
+				w.Write([]byte("hello " + u.Username))
+			})), "private"),
+		}, nil
+	}
+	p, err := nuages.New(t.Context(), s, app)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { p.Close() })
+	if out, code := run(t, p, "", "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", out)
+	}
+	h, err := p.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return app, h
+}
+
+func TestLoginAndLogoutViews(t *testing.T) {
+	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
+		app, h := viewsSite(t, engine)
+		authtest.CreateUser(t, app, "alice", "correct horse")
+		c := nuagestest.NewClient(t, h)
+		c.GetFollow("/private/").AssertContains(`name="username"`, `type="password"`, `name="next" value="/private/"`, `name="csrfmiddlewaretoken"`)
+		c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"wrong"}, "next": {"/private/"}}).
+			AssertContains("Please enter a correct username and password.", `value="alice"`).AssertNotContains("wrong")
+		c.Post("/accounts/login/", url.Values{"username": {""}, "password": {""}}).AssertContains("This field is required.")
+		c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {"/private/"}}).AssertRedirects("/private/")
+		c.Get("/private/").AssertContains("hello alice")
+
+		c.Get("/accounts/logout/").AssertStatus(http.StatusMethodNotAllowed)
+		c.Get("/private/").AssertContains("hello alice") // a GET logged nobody out
+		c.Post("/accounts/logout/", nil).AssertContains("Logged out")
+		c.Get("/private/").AssertRedirects("/accounts/login/?next=%2Fprivate%2F")
+	})
+}
+
+// "next" never leads off the site; without one, LoginRedirectURL.
+func TestLoginNext(t *testing.T) {
+	app, h := viewsSite(t, nuagestest.SQLite)
+	authtest.CreateUser(t, app, "alice", "correct horse")
+	cases := map[string]string{
+		"":                           "/accounts/profile/",
+		"/private/?x=1":              "/private/?x=1",
+		"//evil.example/":            "/accounts/profile/",
+		"https://evil.example/":      "/accounts/profile/",
+		"/\\evil.example":            "/accounts/profile/",
+		"javascript:alert(1)":        "/accounts/profile/",
+		"http://testserver/private/": "/private/", // the same site
+	}
+	for next, want := range cases {
+		c := nuagestest.NewClient(t, h)
+		c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {next}}).AssertRedirects(want)
+	}
+}
+
+// Through the real CSRF check: the form's token logs in; a form without
+// it (made by another site) does not.
+func TestLoginNeedsCSRFToken(t *testing.T) {
+	app, h := viewsSite(t, nuagestest.SQLite)
+	authtest.CreateUser(t, app, "alice", "correct horse")
+	c := nuagestest.NewClient(t, h)
+	c.EnforceCSRF = true
+	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}}).AssertStatus(http.StatusForbidden)
+	page := c.Get("/accounts/login/")
+	m := regexp.MustCompile(`name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"`).FindStringSubmatch(page.Body)
+	if m == nil {
+		t.Fatalf("no token:\n%s", page.Body)
+	}
+	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "csrfmiddlewaretoken": {m[1]}}).AssertStatus(http.StatusFound)
+	c.Get("/private/").AssertContains("hello alice")
+}
