@@ -137,3 +137,14 @@ func (a *App) PostMigrate(ctx context.Context, p *nuages.Project, db *database.D
 	}
 	return orm.BulkCreate(ctx, db, missing)
 }
+
+// AppOf returns the auth app installed in p, or nil: for URL functions
+// that include its views (web.Include("accounts/", "", auth.AppOf(p).URLs()...)).
+func AppOf(p *nuages.Project) *App {
+	for _, app := range p.Apps() {
+		if a, ok := app.(*App); ok {
+			return a
+		}
+	}
+	return nil
+}

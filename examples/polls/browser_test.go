@@ -9,16 +9,20 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/internal/testenv"
 	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/nuagestest/authtest"
 )
 
-// A real browser votes over plain HTTP on 127.0.0.1: it must accept the
-// Secure CSRF cookie there and send the form's token back, or the vote is
-// a 403. NUAGES_TEST_BROWSER names the Chromium binary.
+// A real browser logs in and votes over plain HTTP on 127.0.0.1: it must
+// accept the Secure session and CSRF cookies there and send the forms'
+// tokens back, or the login or the vote is a 403. NUAGES_TEST_BROWSER
+// names the Chromium binary.
 func TestBrowserVotes(t *testing.T) {
 	chromium := testenv.Lookup(t, "NUAGES_TEST_BROWSER")
 	p, _, q := project(t, nuagestest.SQLite)
+	authtest.CreateUser(t, auth.AppOf(p), "ada", "correct horse")
 	h, err := p.Handler()
 	if err != nil {
 		t.Fatal(err)
@@ -41,12 +45,28 @@ func TestBrowserVotes(t *testing.T) {
 		run  func() error
 	}{
 		{"open the question", func() error { _, err := chromedp.Run(ctx, chromedp.Navigate(detail)); return err }},
+		{"follow the login link", func() error {
+			_, err := chromedp.Run(ctx, chromedp.Click(`a[href*="next="]`, chromedp.NodeVisible))
+			return err
+		}},
+		{"type the username", func() error {
+			_, err := chromedp.Run(ctx, chromedp.SendKeys(`#id_username`, "ada", chromedp.NodeVisible))
+			return err
+		}},
+		{"type the password", func() error {
+			_, err := chromedp.Run(ctx, chromedp.SendKeys(`#id_password`, "correct horse", chromedp.NodeVisible))
+			return err
+		}},
+		{"log in", func() error {
+			_, err := chromedp.Run(ctx, chromedp.Click(`button[type=submit]`, chromedp.NodeVisible))
+			return err
+		}},
 		{"choose", func() error {
 			_, err := chromedp.Run(ctx, chromedp.Click(`input[type=radio][id^=choice]`, chromedp.NodeVisible))
 			return err
 		}},
 		{"vote", func() error {
-			_, err := chromedp.Run(ctx, chromedp.Click(`input[type=submit]`, chromedp.NodeVisible))
+			_, err := chromedp.Run(ctx, chromedp.Click(`input[type=submit][value=Vote]`, chromedp.NodeVisible))
 			return err
 		}},
 		{"see the results", func() error {
@@ -56,7 +76,8 @@ func TestBrowserVotes(t *testing.T) {
 	}
 	for _, s := range steps {
 		if err := s.run(); err != nil {
-			t.Fatalf("%s: %v", s.name, err)
+			loc, _ := chromedp.Run(context.WithoutCancel(ctx), chromedp.Location())
+			t.Fatalf("%s: %v (at %s)", s.name, err, loc)
 		}
 	}
 	loc, err := chromedp.Run(ctx, chromedp.Location())

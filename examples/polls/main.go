@@ -4,6 +4,7 @@
 //	go run ./examples/polls                 # migrate a local SQLite file, then serve on 127.0.0.1:8000
 //	go run ./examples/polls help            # the project's commands
 //	go run ./examples/polls showmigrations
+//	go run ./examples/polls createsuperuser # a user, to vote
 //
 // It runs with no configuration, on polls.sqlite3 in the working
 // directory; DATABASE_URL, DEBUG, SECRET_KEY and the other variables of
@@ -15,6 +16,8 @@ import (
 	"os"
 
 	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/contrib/messages"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/examples/polls/polls"
 	"github.com/nuages-go/nuages/views"
@@ -26,7 +29,13 @@ func main() {
 		// No command: the tutorial's site, ready to use.
 		os.Args = append(os.Args, "runserver", "-migrate")
 	}
-	nuages.Main(settings(), polls.App{})
+	nuages.Main(settings(), apps()...)
+}
+
+// apps are the installed apps, Django's INSTALLED_APPS: users (voting
+// needs one: "go run ./examples/polls createsuperuser"), messages, polls.
+func apps() []nuages.App {
+	return []nuages.App{&auth.App{LoginRedirectURL: "/polls/"}, messages.App{}, polls.App{}}
 }
 
 func settings() nuages.Settings {
@@ -51,5 +60,6 @@ func urls(p *nuages.Project) ([]web.Pattern, error) {
 	return []web.Pattern{
 		web.Path("", views.RedirectView{Name: "polls:index"}, "home"),
 		web.Include("polls/", "polls", polls.URLs(db, p)...),
+		web.Include("accounts/", "", auth.AppOf(p).URLs()...),
 	}, nil
 }

@@ -8,13 +8,16 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/examples/polls/polls"
 	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
 )
 
@@ -24,7 +27,7 @@ func project(t *testing.T, engine string) (*nuages.Project, *database.DB, polls.
 	t.Helper()
 	s := settings()
 	s.Databases = map[string]database.Config{database.DefaultAlias: {URL: nuagestest.URL(t, engine)}}
-	p, err := nuages.New(t.Context(), s, polls.App{})
+	p, err := nuages.New(t.Context(), s, apps()...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,6 +55,17 @@ func project(t *testing.T, engine string) (*nuages.Project, *database.DB, polls.
 	return p, db, q
 }
 
+// voter returns a client of h logged in as a new user of p.
+func voter(t *testing.T, p *nuages.Project, h http.Handler) *nuagestest.Client {
+	t.Helper()
+	c := nuagestest.NewClient(t, h)
+	u := authtest.CreateUser(t, auth.AppOf(p), "voter"+strconv.Itoa(int(voters.Add(1))), "correct horse")
+	authtest.ForceLogin(c, t, u, "/polls/")
+	return c
+}
+
+var voters atomic.Int64
+
 // The tutorial's pages, through HTTP, on every database.
 func TestPolls(t *testing.T) {
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
@@ -67,7 +81,7 @@ func TestPolls(t *testing.T) {
 		id := func(format string) string {
 			return strings.NewReplacer("{q}", itoa(q.ID), "{c}", itoa(choices[1].ID)).Replace(format)
 		}
-		nuagestest.NewClient(t, h).Run(t,
+		voter(t, p, h).Run(t,
 			nuagestest.Scenario{Name: "home", Path: "/", WantRedirect: "/polls/"},
 			nuagestest.Scenario{Name: "index", Path: "/polls/", WantTemplate: "polls/base.html", WantContains: []string{id(`<a href="/polls/{q}/">What&#39;s &lt;new&gt;?</a>`), `href="/static/polls/style.css"`}, WantNotContains: []string{"Future question"}},
 			nuagestest.Scenario{Name: "detail", Path: id("/polls/{q}/"), WantContains: []string{id(`<form action="/polls/{q}/vote/" method="post">`), id(`value="{c}"`), "The sky"}},
@@ -99,7 +113,7 @@ func TestConcurrentVotes(t *testing.T) {
 		var wg sync.WaitGroup
 		for range voters {
 			wg.Go(func() {
-				c := nuagestest.NewClient(t, h)
+				c := voter(t, p, h)
 				c.Post("/polls/"+itoa(q.ID)+"/vote/", url.Values{"choice": {itoa(choice.ID)}}).AssertStatus(http.StatusFound)
 			})
 		}
@@ -150,7 +164,7 @@ func TestVoteNeedsCSRFToken(t *testing.T) {
 	}
 	refused(forger.Post(vote, url.Values{"choice": {itoa(choice.ID)}}), "CSRF cookie not set.")
 
-	browser := nuagestest.NewClient(t, h)
+	browser := voter(t, p, h)
 	browser.EnforceCSRF = true
 	page := browser.Get("/polls/" + itoa(q.ID) + "/").AssertStatus(200)
 	m := regexp.MustCompile(`name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"`).FindStringSubmatch(page.Body)
@@ -184,5 +198,34 @@ func TestAskQuestion(t *testing.T) {
 		}
 		res.AssertRedirects("/polls/" + itoa(q.ID) + "/")
 		c.Get("/polls/" + itoa(q.ID) + "/").AssertContains("Tea or coffee?")
+	})
+}
+
+// The issue's flow on every database: a visitor cannot vote, logs in
+// through the login page, votes, logs out, and cannot vote again.
+func TestLoginVoteLogout(t *testing.T) {
+	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
+		p, db, q := project(t, engine)
+		h, err := p.Handler()
+		if err != nil {
+			t.Fatal(err)
+		}
+		authtest.CreateUser(t, auth.AppOf(p), "ada", "correct horse")
+		choice, _, err := orm.Query[polls.Choice](db).Filter("question", q.ID).OrderBy("id").First(t.Context())
+		if err != nil {
+			t.Fatal(err)
+		}
+		detail, vote := "/polls/"+itoa(q.ID)+"/", "/polls/"+itoa(q.ID)+"/vote/"
+		c := nuagestest.NewClient(t, h)
+		c.Get(detail).AssertContains("Log in to vote", `href="/accounts/login/?next=%2fpolls%2f`+itoa(q.ID)+`%2f"`).AssertNotContains(`value="Vote"`)
+		c.Post(vote, url.Values{"choice": {itoa(choice.ID)}}).AssertRedirects("/accounts/login/?next=" + url.QueryEscape(vote))
+		c.Post("/accounts/login/", url.Values{"username": {"ada"}, "password": {"correct horse"}, "next": {detail}}).AssertRedirects(detail)
+		c.Get(detail).AssertContains(`value="Vote"`, "ada", "Log out")
+		c.Post(vote, url.Values{"choice": {itoa(choice.ID)}}).AssertRedirects("/polls/" + itoa(q.ID) + "/results/")
+		c.Post("/accounts/logout/", nil).AssertContains("Logged out")
+		c.Post(vote, url.Values{"choice": {itoa(choice.ID)}}).AssertStatus(http.StatusFound).AssertRedirects("/accounts/login/?next=" + url.QueryEscape(vote))
+		if got, err := orm.Query[polls.Choice](db).Filter("pk", choice.ID).Get(t.Context()); err != nil || got.Votes != 1 {
+			t.Errorf("votes = %d, %v; want 1", got.Votes, err)
+		}
 	})
 }

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/forms/modelform"
 	"github.com/nuages-go/nuages/orm"
@@ -40,7 +41,8 @@ func URLs(db *database.DB, pages Renderer) []web.Pattern {
 			Renderer: pages, Template: "polls/results.html", ContextName: "question",
 			Query: func(*http.Request) orm.QuerySet[Question] { return h.published() }, Data: h.choices,
 		}, "results"),
-		web.Path("POST <int:question_id>/vote/", web.HandlerFunc(h.vote), "vote"),
+		// Voting needs a user, as the "login-protected voting".
+		web.Path("POST <int:question_id>/vote/", auth.LoginRequired(web.HandlerFunc(h.vote)), "vote"),
 		// Beyond the tutorial: a question asked through a model form.
 		web.Path("new/", views.CreateView[Question]{
 			Renderer: pages, Template: "polls/question_form.html",
