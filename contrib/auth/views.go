@@ -30,17 +30,19 @@ type LoginForm struct {
 	Password string `form:"widget=password" label:"Password"`
 }
 
-// URLs are the login and logout routes, Django's
-// django.contrib.auth.urls: include them where LoginURL points,
+// URLs are the routes of Django's django.contrib.auth.urls: include them
+// where LoginURL points,
 //
 //	web.Include("accounts/", "", app.URLs()...)
 //
-// for /accounts/login/ ("login") and /accounts/logout/ ("logout", POST
-// only, as in Django 5).
+// for /accounts/login/ ("login"), /accounts/logout/ ("logout", POST
+// only, as in Django 5), password_change/ and password_change/done/.
 func (a *App) URLs() []web.Pattern {
 	return []web.Pattern{
 		web.Path("login/", web.HandlerFunc(a.login), "login"),
 		web.Path("logout/", web.HandlerFunc(a.logout), "logout"),
+		web.Path("password_change/", LoginRequired(web.HandlerFunc(a.passwordChange)), "password_change"),
+		web.Path("password_change/done/", LoginRequired(web.HandlerFunc(a.passwordChangeDone)), "password_change_done"),
 	}
 }
 

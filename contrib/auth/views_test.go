@@ -100,3 +100,29 @@ func TestLoginNeedsCSRFToken(t *testing.T) {
 	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "csrfmiddlewaretoken": {m[1]}}).AssertStatus(http.StatusFound)
 	c.Get("/private/").AssertContains("hello alice")
 }
+
+func TestPasswordChangeView(t *testing.T) {
+	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
+		app, h := viewsSite(t, engine)
+		alice := authtest.CreateUser(t, app, "alice", "correct horse")
+		c := nuagestest.NewClient(t, h)
+		c.Get("/accounts/password_change/").AssertRedirects("/accounts/login/?next=%2Faccounts%2Fpassword_change%2F")
+		authtest.ForceLogin(c, t, alice, "")
+		other := nuagestest.NewClient(t, h)
+		authtest.ForceLogin(other, t, alice, "")
+
+		c.Get("/accounts/password_change/").AssertContains(`name="old_password"`, `name="new_password1"`, `name="new_password2"`)
+		change := func(old, p1, p2 string) *nuagestest.Response {
+			return c.Post("/accounts/password_change/", url.Values{"old_password": {old}, "new_password1": {p1}, "new_password2": {p2}})
+		}
+		change("wrong", "battery staple 9", "battery staple 9").AssertContains("Your old password was entered incorrectly.")
+		change("correct horse", "battery staple 9", "battery staple 8").AssertContains("The two password fields didn’t match.")
+		change("correct horse", "alice", "alice").AssertContains("This password is too short.", "The password is too similar to the username.")
+		change("correct horse", "battery staple 9", "battery staple 9").AssertRedirects("/accounts/password_change/done/")
+		c.Get("/private/").AssertContains("hello alice")                              // this session stays logged in
+		other.Get("/private/").AssertRedirects("/accounts/login/?next=%2Fprivate%2F") // the other is logged out
+		if _, err := app.Authenticate(t.Context(), "alice", "battery staple 9"); err != nil {
+			t.Errorf("the new password: %v", err)
+		}
+	})
+}
