@@ -117,6 +117,9 @@ func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 	return p, nil
 }
 
+// Logger is the project's logger, for apps' warnings.
+func (p *Project) Logger() *slog.Logger { return p.logger }
+
 // Settings returns the project's settings.
 func (p *Project) Settings() Settings { return p.settings }
 

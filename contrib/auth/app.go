@@ -32,6 +32,8 @@ type App struct {
 	// "next", Django's LOGIN_REDIRECT_URL: "/accounts/profile/" when
 	// empty.
 	LoginRedirectURL string
+	// Throttle bounds failed logins (on by default).
+	Throttle Throttle
 	// ObjectPerms answers HasPerm for a given object (Django's object
 	// permissions, which the model backend leaves to other backends):
 	// nil grants none.

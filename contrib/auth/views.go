@@ -3,6 +3,7 @@ package auth
 import (
 	"embed"
 	"errors"
+	"fmt"
 	"io/fs"
 	"net/http"
 
@@ -66,10 +67,16 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if ok {
+		if ok && a.throttled(r, f.Value.Username) {
+			// The password is not even checked: guessing has to wait.
+			f.AddError(forms.NonField, Invalid(fmt.Sprintf("Too many failed login attempts. Please try again in %d minutes.", int(a.Throttle.window().Minutes()))))
+			w.Header().Set("Content-Type", "text/html; charset=utf-8")
+			w.WriteHeader(http.StatusTooManyRequests)
+		} else if ok {
 			user, err := a.Authenticate(r.Context(), f.Value.Username, f.Value.Password)
 			switch {
 			case errors.Is(err, ErrInvalidCredentials):
+				a.loginFailed(r, f.Value.Username)
 				f.AddError(forms.NonField, Invalid("Please enter a correct username and password. Note that both fields may be case-sensitive."))
 			case err != nil:
 				return err
@@ -77,6 +84,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 				if err := Login(r, user); err != nil {
 					return err
 				}
+				a.loginSucceeded(r, f.Value.Username)
 				http.Redirect(w, r, next, http.StatusFound)
 				return nil
 			}

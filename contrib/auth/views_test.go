@@ -4,7 +4,9 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth"
@@ -18,7 +20,11 @@ import (
 // accounts/ and a page for logged-in users.
 func viewsSite(t *testing.T, engine string) (*auth.App, http.Handler) {
 	t.Helper()
-	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	return viewsSiteWith(t, engine, &auth.App{Hashers: fastHashers(t, 1000)})
+}
+
+func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*auth.App, http.Handler) {
+	t.Helper()
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
@@ -125,4 +131,49 @@ func TestPasswordChangeView(t *testing.T) {
 			t.Errorf("the new password: %v", err)
 		}
 	})
+}
+
+// Failed logins lock an account, and an address, for a while; a right
+// password does not get through meanwhile; success clears the account.
+func TestLoginThrottling(t *testing.T) {
+	app, h := viewsSiteWith(t, nuagestest.SQLite, &auth.App{Hashers: fastHashers(t, 1000), Throttle: auth.Throttle{
+		PerAccount: 3, PerAddress: 5, Window: 1500 * time.Millisecond,
+		ClientAddress: func(r *http.Request) string { return r.Header.Get("X-Test-Address") },
+	}})
+	for _, name := range []string{"alice", "bob", "carol"} {
+		authtest.CreateUser(t, app, name, "correct horse")
+	}
+	from := func(addr string) *nuagestest.Client {
+		c := nuagestest.NewClient(t, h)
+		c.Header.Set("X-Test-Address", addr)
+		return c
+	}
+	login := func(c *nuagestest.Client, user, pw string) *nuagestest.Response {
+		return c.Post("/accounts/login/", url.Values{"username": {user}, "password": {pw}, "next": {"/private/"}})
+	}
+	const locked = "Too many failed login attempts."
+
+	a := from("10.0.0.1")
+	login(a, "alice", "wrong").AssertContains("Please enter a correct username")
+	login(a, "alice", "wrong")
+	login(a, "alice", "correct horse").AssertRedirects("/private/") // clears alice's count
+	for range 3 {
+		login(from("10.0.0.2"), "alice", "wrong").AssertStatus(200)
+	}
+	res := login(from("10.0.0.3"), "alice", "correct horse") // from anywhere: the account is locked
+	if res.AssertStatus(http.StatusTooManyRequests); !strings.Contains(res.Body, locked) {
+		t.Errorf("the locked login does not say why:\n%s", res.Body)
+	}
+	login(from("10.0.0.3"), "bob", "correct horse").AssertRedirects("/private/") // another account is not
+
+	// Five failures from one address lock it for every account.
+	b := from("10.0.0.4")
+	for _, name := range []string{"u1", "u2", "u3", "u4", "u5"} {
+		login(b, name, "wrong")
+	}
+	login(b, "carol", "correct horse").AssertStatus(http.StatusTooManyRequests)
+	login(from("10.0.0.5"), "carol", "correct horse").AssertRedirects("/private/")
+
+	time.Sleep(1600 * time.Millisecond) // the window ends
+	login(from("10.0.0.3"), "alice", "correct horse").AssertRedirects("/private/")
 }
