@@ -89,7 +89,3 @@ func (a *App) setNewPassword(f interface{ AddError(string, error) }, u *User, pw
 	}
 	return true
 }
-
-func (a *App) passwordChangeDone(w http.ResponseWriter, r *http.Request) error {
-	return a.project.Render(w, r, "registration/password_change_done.html", templates.Data{})
-}

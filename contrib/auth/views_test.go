@@ -13,6 +13,7 @@ import (
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
+	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/web"
 )
 
@@ -20,10 +21,11 @@ import (
 // accounts/ and a page for logged-in users.
 func viewsSite(t *testing.T, engine string) (*auth.App, http.Handler) {
 	t.Helper()
-	return viewsSiteWith(t, engine, &auth.App{Hashers: fastHashers(t, 1000)})
+	_, app, h := viewsSiteWith(t, engine, &auth.App{Hashers: fastHashers(t, 1000)})
+	return app, h
 }
 
-func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*auth.App, http.Handler) {
+func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*nuages.Project, *auth.App, http.Handler) {
 	t.Helper()
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -49,7 +51,7 @@ func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*auth.App, http.
 	if err != nil {
 		t.Fatal(err)
 	}
-	return app, h
+	return p, app, h
 }
 
 func TestLoginAndLogoutViews(t *testing.T) {
@@ -136,7 +138,7 @@ func TestPasswordChangeView(t *testing.T) {
 // Failed logins lock an account, and an address, for a while; a right
 // password does not get through meanwhile; success clears the account.
 func TestLoginThrottling(t *testing.T) {
-	app, h := viewsSiteWith(t, nuagestest.SQLite, &auth.App{Hashers: fastHashers(t, 1000), Throttle: auth.Throttle{
+	_, app, h := viewsSiteWith(t, nuagestest.SQLite, &auth.App{Hashers: fastHashers(t, 1000), Throttle: auth.Throttle{
 		PerAccount: 3, PerAddress: 5, Window: 1500 * time.Millisecond,
 		ClientAddress: func(r *http.Request) string { return r.Header.Get("X-Test-Address") },
 	}})
@@ -176,4 +178,46 @@ func TestLoginThrottling(t *testing.T) {
 
 	time.Sleep(1600 * time.Millisecond) // the window ends
 	login(from("10.0.0.3"), "alice", "correct horse").AssertRedirects("/private/")
+}
+
+// The whole reset: the form, the mail, the link (which moves its token to
+// the session), the new password; then the link is spent. An unknown
+// address gets the same answer and no mail.
+func TestPasswordReset(t *testing.T) {
+	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
+		p, app, h := viewsSiteWith(t, engine, &auth.App{Hashers: fastHashers(t, 1000)})
+		alice := authtest.CreateUser(t, app, "alice", "correct horse")
+		db, _ := app.DB(t.Context())
+		if _, err := orm.Query[auth.User](db).Filter("pk", alice.ID).Update(t.Context(), orm.Set{"email": "Alice@Example.com"}); err != nil {
+			t.Fatal(err)
+		}
+		c := nuagestest.NewClient(t, h)
+		c.Get("/accounts/password_reset/").AssertContains(`name="email"`)
+		c.Post("/accounts/password_reset/", url.Values{"email": {"nobody@example.com"}}).AssertRedirects("/accounts/password_reset/done/")
+		if n := len(p.Outbox().Messages()); n != 0 {
+			t.Fatalf("%d mails for an unknown address", n)
+		}
+		c.PostFollow("/accounts/password_reset/", url.Values{"email": {"alice@example.com"}}).AssertContains("We’ve emailed you instructions")
+		msgs := p.Outbox().Messages()
+		if len(msgs) != 1 || msgs[0].To[0] != "Alice@Example.com" || !strings.Contains(msgs[0].Body, "Your username, in case you’ve forgotten: alice") {
+			t.Fatalf("mails: %+v", msgs)
+		}
+		link := regexp.MustCompile(`http://testserver(/accounts/reset/[^/]+/[^/]+/)`).FindStringSubmatch(msgs[0].Body)
+		if link == nil {
+			t.Fatalf("no link in:\n%s", msgs[0].Body)
+		}
+		set := c.Get(link[1])
+		set.AssertRedirects(regexp.MustCompile(`[^/]+/$`).ReplaceAllString(link[1], "set-password/"))
+		form := set.Header.Get("Location")
+		c.Get(form).AssertContains(`name="new_password1"`).AssertNotContains(strings.Split(link[1], "/")[4])
+		c.Post(form, url.Values{"new_password1": {"battery staple 9"}, "new_password2": {"battery staple 8"}}).AssertContains("didn’t match")
+		c.Post(form, url.Values{"new_password1": {"battery staple 9"}, "new_password2": {"battery staple 9"}}).AssertRedirects("/accounts/reset/done/")
+		if _, err := app.Authenticate(t.Context(), "alice", "battery staple 9"); err != nil {
+			t.Errorf("the new password: %v", err)
+		}
+		nuagestest.NewClient(t, h).GetFollow(link[1]).AssertContains("The password reset link was invalid")
+		c.Get(form).AssertContains("The password reset link was invalid")
+		nuagestest.NewClient(t, h).Get("/accounts/reset/Nw/set-password/").AssertContains("The password reset link was invalid")
+		nuagestest.NewClient(t, h).Get("/accounts/reset/!!/abc-def/").AssertContains("The password reset link was invalid")
+	})
 }
