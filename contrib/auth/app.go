@@ -34,10 +34,10 @@ type App struct {
 	LoginRedirectURL string
 	// Throttle bounds failed logins (on by default).
 	Throttle Throttle
-	// ObjectPerms answers HasPerm for a given object (Django's object
-	// permissions, which the model backend leaves to other backends):
-	// nil grants none.
-	ObjectPerms func(ctx context.Context, u *User, perm string, obj any) (bool, error)
+	// Backends authenticate and grant permissions, in order, Django's
+	// AUTHENTICATION_BACKENDS: the model backend alone when empty. Put
+	// app.ModelBackend() in the list to keep it beside others.
+	Backends []Backend
 
 	project *nuages.Project
 }
@@ -66,6 +66,9 @@ func (a *App) Ready(_ context.Context, p *nuages.Project) error {
 	}
 	if a.Validators == nil {
 		a.Validators = passwords.DefaultValidators()
+	}
+	if len(a.Backends) == 0 {
+		a.Backends = []Backend{a.ModelBackend()}
 	}
 	if a.LoginURL == "" {
 		a.LoginURL = "/accounts/login/"

@@ -31,37 +31,7 @@ const (
 	sessionUserID  = "_auth_user_id"
 	sessionBackend = "_auth_user_backend"
 	sessionHash    = "_auth_user_hash"
-	modelBackend   = "django.contrib.auth.backends.ModelBackend"
 )
-
-// Authenticate returns the active user with username and password: Django's
-// ModelBackend. An unknown user costs one hash too, so that the time of
-// the answer does not tell whether the account exists. A password hashed
-// with an outdated hasher or iteration count is rehashed and saved.
-func (a *App) Authenticate(ctx context.Context, username, password string) (*User, error) {
-	db, err := a.DB(ctx)
-	if err != nil {
-		return nil, err
-	}
-	user, err := orm.Query[User](db).Filter("username", username).Get(ctx)
-	if errors.Is(err, orm.ErrDoesNotExist) {
-		if err := a.Hashers.SimulateCheck(ctx, password); err != nil {
-			return nil, err
-		}
-		return nil, ErrInvalidCredentials
-	}
-	if err != nil {
-		return nil, err
-	}
-	ok, err := a.CheckPassword(ctx, &user, password)
-	if err != nil {
-		return nil, err
-	}
-	if !ok || !user.IsActive {
-		return nil, ErrInvalidCredentials
-	}
-	return &user, nil
-}
 
 // CheckPassword reports whether password is u's, and saves a new hash
 // when the stored one is outdated (Django's check_password with its
@@ -147,7 +117,10 @@ type requestAuth struct {
 	loaded bool
 	user   *User
 	err    error
-	perms  map[string]bool
+	// perms are the answers given so far; modelPerms the model
+	// backend's permissions, read once.
+	perms      map[string]bool
+	modelPerms map[string]bool
 }
 
 type authKey struct{}
@@ -212,7 +185,7 @@ func (a *App) userFromSession(r *http.Request) (*User, error) {
 	s.Get(sessionBackend, &backend)
 	s.Get(sessionHash, &hash)
 	pk, err := strconv.ParseInt(id, 10, 64)
-	if err != nil || backend != modelBackend {
+	if err != nil || !a.backendNamed(backend) {
 		return &User{}, s.Flush()
 	}
 	db, err := a.DB(r.Context())
@@ -269,7 +242,14 @@ func Login(r *http.Request, user *User) error {
 	if err != nil {
 		return err
 	}
-	for k, v := range map[string]string{sessionUserID: strconv.FormatInt(user.ID, 10), sessionBackend: modelBackend, sessionHash: hash} {
+	backend := user.backend
+	if backend == "" { // a user not from Authenticate: the only backend, or the model one
+		backend = ModelBackendName
+		if len(a.Backends) == 1 {
+			backend = a.Backends[0].Name()
+		}
+	}
+	for k, v := range map[string]string{sessionUserID: strconv.FormatInt(user.ID, 10), sessionBackend: backend, sessionHash: hash} {
 		if err := s.Set(k, v); err != nil {
 			return err
 		}
@@ -281,7 +261,7 @@ func Login(r *http.Request, user *User) error {
 		return fmt.Errorf("auth: saving the last login: %w", err)
 	}
 	ra.once.Lock()
-	ra.loaded, ra.user, ra.err, ra.perms = true, user, nil, nil
+	ra.loaded, ra.user, ra.err, ra.perms, ra.modelPerms = true, user, nil, nil, nil
 	ra.once.Unlock()
 	return nil
 }
@@ -297,7 +277,7 @@ func Logout(r *http.Request) error {
 		return err
 	}
 	ra.once.Lock()
-	ra.loaded, ra.user, ra.err, ra.perms = true, &User{}, nil, nil
+	ra.loaded, ra.user, ra.err, ra.perms, ra.modelPerms = true, &User{}, nil, nil, nil
 	ra.once.Unlock()
 	return nil
 }

@@ -24,6 +24,8 @@ type User struct {
 
 	Groups          orm.ManyToMany[Group]      `orm:"blank,db_table=auth_user_groups"`
 	UserPermissions orm.ManyToMany[Permission] `orm:"blank,db_table=auth_user_user_permissions,verbose_name=user permissions"`
+
+	backend string // the Name of the backend that authenticated the user, for Login
 }
 
 // Meta names Django's table.

@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/nuages-go/nuages/orm"
@@ -33,54 +34,49 @@ func (a *App) Permissions(ctx context.Context, u *User) (map[string]bool, error)
 	return perms, nil
 }
 
-// HasPerm reports whether u has perm ("polls.change_question"): active
-// superusers have every permission, inactive users none. With
-// App.ObjectPerms, obj (when not nil) is asked about too.
-func (a *App) HasPerm(ctx context.Context, u *User, perm string, obj any) (bool, error) {
-	if !u.IsAuthenticated() || !u.IsActive {
-		return false, nil
-	}
-	if u.IsSuperuser {
-		return true, nil
-	}
-	if obj != nil {
-		if a.ObjectPerms == nil {
-			return false, nil // Django's ModelBackend grants no object permission
-		}
-		return a.ObjectPerms(ctx, u, perm, obj)
-	}
-	perms, err := a.Permissions(ctx, u)
-	return perms[perm], err
-}
-
 // HasPerm reports whether r's user has perm; the permissions are read once
 // per request.
 func HasPerm(r *http.Request, perm string) (bool, error) {
 	return HasPerms(r, perm)
 }
 
-// HasPerms reports whether r's user has every one of perms.
+// HasPerms reports whether r's user has every one of perms: active
+// superusers have all, inactive users none; otherwise any backend may
+// grant each. Answers are kept for the request (the model backend's
+// permissions are read once).
 func HasPerms(r *http.Request, perms ...string) (bool, error) {
-	all, superuser, err := requestPerms(r)
-	if err != nil || superuser {
-		return superuser, err
+	ra, u, err := activeUser(r)
+	if err != nil || u == nil {
+		return false, err
+	}
+	if u.IsSuperuser {
+		return true, nil
 	}
 	for _, p := range perms {
-		if !all[p] {
-			return false, nil
+		if ok, err := ra.has(r.Context(), u, p); err != nil || !ok {
+			return false, err
 		}
 	}
 	return true, nil
 }
 
-// HasModulePerms reports whether r's user has any permission in app,
-// Django's has_module_perms (the admin shows the app when true).
+// HasModulePerms reports whether r's user has any permission in app from
+// the model backend, Django's has_module_perms (the admin shows the app
+// when true).
 func HasModulePerms(r *http.Request, app string) (bool, error) {
-	all, superuser, err := requestPerms(r)
-	if err != nil || superuser {
-		return superuser, err
+	ra, u, err := activeUser(r)
+	if err != nil || u == nil {
+		return false, err
 	}
-	for p := range all {
+	if u.IsSuperuser {
+		return true, nil
+	}
+	ra.once.Lock()
+	defer ra.once.Unlock()
+	if err := ra.loadModelPerms(r.Context(), u); err != nil {
+		return false, err
+	}
+	for p := range ra.modelPerms {
 		if strings.HasPrefix(p, app+".") {
 			return true, nil
 		}
@@ -88,26 +84,61 @@ func HasModulePerms(r *http.Request, app string) (bool, error) {
 	return false, nil
 }
 
-func requestPerms(r *http.Request) (perms map[string]bool, superuser bool, err error) {
+// activeUser is r's user when logged in and active, else nil.
+func activeUser(r *http.Request) (*requestAuth, *User, error) {
 	ra, err := authOf(r)
 	if err != nil {
-		return nil, false, err
+		return nil, nil, err
 	}
 	u, err := UserOf(r)
 	if err != nil || !u.IsAuthenticated() || !u.IsActive {
-		return nil, false, err
+		return nil, nil, err
 	}
-	if u.IsSuperuser {
-		return nil, true, nil
-	}
+	return ra, u, nil
+}
+
+// has answers one permission for the request's user, once.
+func (ra *requestAuth) has(ctx context.Context, u *User, perm string) (bool, error) {
 	ra.once.Lock()
 	defer ra.once.Unlock()
-	if ra.perms == nil {
-		p, err := ra.app.Permissions(r.Context(), u)
-		if err != nil {
-			return nil, false, err
-		}
-		ra.perms = p
+	if ok, seen := ra.perms[perm]; seen {
+		return ok, nil
 	}
-	return ra.perms, false, nil
+	if err := ra.loadModelPerms(ctx, u); err != nil {
+		return false, err
+	}
+	ok := ra.modelPerms[perm]
+	for _, b := range ra.app.Backends {
+		if _, model := b.(modelBackend); ok || model {
+			continue
+		}
+		var err error
+		if ok, err = b.HasPerm(ctx, u, perm, nil); err != nil {
+			return false, err
+		}
+	}
+	if ra.perms == nil {
+		ra.perms = map[string]bool{}
+	}
+	ra.perms[perm] = ok
+	return ok, nil
+}
+
+// loadModelPerms reads the model backend's permissions of u, once; the
+// caller holds ra.once.
+func (ra *requestAuth) loadModelPerms(ctx context.Context, u *User) error {
+	if ra.modelPerms != nil {
+		return nil
+	}
+	ra.modelPerms = map[string]bool{}
+	if !slices.ContainsFunc(ra.app.Backends, func(b Backend) bool { _, ok := b.(modelBackend); return ok }) {
+		return nil
+	}
+	p, err := ra.app.Permissions(ctx, u)
+	if err != nil {
+		ra.modelPerms = nil
+		return err
+	}
+	ra.modelPerms = p
+	return nil
 }

@@ -1,0 +1,119 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"github.com/nuages-go/nuages/orm"
+)
+
+// Backend authenticates users and grants permissions: an entry of
+// Django's AUTHENTICATION_BACKENDS. App.Backends lists them in order; the
+// model backend alone when empty.
+type Backend interface {
+	// Name identifies the backend in sessions, as Django's dotted path
+	// does: a session logged in through a backend no longer configured
+	// is logged out.
+	Name() string
+	// Authenticate returns the user with these credentials (a row of
+	// auth_user: a backend for another directory creates or updates it),
+	// or ErrInvalidCredentials when it does not know them, and the next
+	// backend is asked; another error stops.
+	Authenticate(ctx context.Context, username, password string) (*User, error)
+	// HasPerm reports whether the backend grants u perm, on obj when obj
+	// is not nil (object permissions). Any backend granting it is enough.
+	HasPerm(ctx context.Context, u *User, perm string, obj any) (bool, error)
+}
+
+// ModelBackendName is the model backend's Name: Django's, so that
+// sessions shared with a Django site stay logged in.
+const ModelBackendName = "django.contrib.auth.backends.ModelBackend"
+
+// ModelBackend returns the backend of the auth tables, Django's
+// ModelBackend: usernames and password hashes, users' and groups'
+// permissions; no object permissions.
+func (a *App) ModelBackend() Backend { return modelBackend{a} }
+
+type modelBackend struct{ a *App }
+
+func (modelBackend) Name() string { return ModelBackendName }
+
+// Authenticate checks the password of the active user username. An
+// unknown user costs one hash too, so that the time of the answer does not
+// tell whether the account exists. A password hashed with an outdated
+// hasher or iteration count is rehashed and saved.
+func (b modelBackend) Authenticate(ctx context.Context, username, password string) (*User, error) {
+	db, err := b.a.DB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	user, err := orm.Query[User](db).Filter("username", username).Get(ctx)
+	if errors.Is(err, orm.ErrDoesNotExist) {
+		if err := b.a.Hashers.SimulateCheck(ctx, password); err != nil {
+			return nil, err
+		}
+		return nil, ErrInvalidCredentials
+	}
+	if err != nil {
+		return nil, err
+	}
+	ok, err := b.a.CheckPassword(ctx, &user, password)
+	if err != nil {
+		return nil, err
+	}
+	if !ok || !user.IsActive {
+		return nil, ErrInvalidCredentials
+	}
+	return &user, nil
+}
+
+func (b modelBackend) HasPerm(ctx context.Context, u *User, perm string, obj any) (bool, error) {
+	if obj != nil || !u.IsActive {
+		return false, nil
+	}
+	perms, err := b.a.Permissions(ctx, u)
+	return perms[perm], err
+}
+
+// Authenticate asks the backends in turn for the user with username and
+// password, Django's authenticate(): ErrInvalidCredentials when none
+// knows them, alike for an unknown user, a wrong password or an inactive
+// account, so that a form cannot tell which.
+func (a *App) Authenticate(ctx context.Context, username, password string) (*User, error) {
+	for _, b := range a.Backends {
+		u, err := b.Authenticate(ctx, username, password)
+		if errors.Is(err, ErrInvalidCredentials) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		u.backend = b.Name()
+		return u, nil
+	}
+	return nil, ErrInvalidCredentials
+}
+
+// backendNamed reports whether name is a configured backend's.
+func (a *App) backendNamed(name string) bool {
+	return slices.ContainsFunc(a.Backends, func(b Backend) bool { return b.Name() == name })
+}
+
+// HasPerm reports whether u has perm ("polls.change_question"), on obj
+// when not nil: active superusers have every permission, inactive users
+// none; otherwise any backend may grant it.
+func (a *App) HasPerm(ctx context.Context, u *User, perm string, obj any) (bool, error) {
+	if !u.IsAuthenticated() || !u.IsActive {
+		return false, nil
+	}
+	if u.IsSuperuser {
+		return true, nil
+	}
+	for _, b := range a.Backends {
+		if ok, err := b.HasPerm(ctx, u, perm, obj); err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}

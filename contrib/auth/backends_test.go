@@ -1,0 +1,87 @@
+package auth_test
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/orm"
+)
+
+// directory is a backend for users of another directory: "dir-" users
+// with the password "from the directory", copied into auth_user at their
+// first login; it grants "auth.view_group" to them and object
+// permissions on their own name.
+type directory struct{ app *auth.App }
+
+func (directory) Name() string { return "example.DirectoryBackend" }
+
+func (d directory) Authenticate(ctx context.Context, username, password string) (*auth.User, error) {
+	if len(username) < 4 || username[:4] != "dir-" || password != "from the directory" {
+		return nil, auth.ErrInvalidCredentials
+	}
+	db, err := d.app.DB(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u, _, err := orm.Query[auth.User](db).Filter("username", username).GetOrCreate(ctx, auth.User{Username: username, IsActive: true, Password: "!"})
+	return &u, err
+}
+
+func (directory) HasPerm(_ context.Context, u *auth.User, perm string, obj any) (bool, error) {
+	if obj != nil {
+		return obj == u.Username, nil
+	}
+	return u.Username[:4] == "dir-" && perm == "auth.view_group", nil
+}
+
+func TestBackends(t *testing.T) {
+	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	app.Backends = []auth.Backend{app.ModelBackend(), directory{app}}
+	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	createUser(t, app, "alice", "correct horse", nil)
+	ctx := t.Context()
+
+	cases := []struct {
+		username, password string
+		ok                 bool
+	}{
+		{"alice", "correct horse", true},        // the model backend
+		{"dir-bob", "from the directory", true}, // the directory
+		{"dir-bob", "correct horse", false},     // neither
+		{"alice", "from the directory", false},  // the directory does not know alice
+		{"nobody", "from the directory", false}, //
+	}
+	for _, c := range cases {
+		u, err := app.Authenticate(ctx, c.username, c.password)
+		if c.ok != (err == nil) || !c.ok && !errors.Is(err, auth.ErrInvalidCredentials) {
+			t.Errorf("Authenticate(%q, %q) = %v, %v", c.username, c.password, u, err)
+		}
+	}
+	bob, err := app.Authenticate(ctx, "dir-bob", "from the directory")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		obj  any
+		perm string
+		want bool
+	}{{nil, "auth.view_group", true}, {nil, "auth.add_group", false}, {"dir-bob", "x", true}, {"alice", "x", false}} {
+		if got, err := app.HasPerm(ctx, bob, c.perm, c.obj); err != nil || got != c.want {
+			t.Errorf("HasPerm(%q, %v) = %v, %v", c.perm, c.obj, got, err)
+		}
+	}
+
+	// Logged in through the directory, the session names it; permissions
+	// it grants count through HTTP.
+	c := nuagestest.NewClient(t, h)
+	c.Post("/accounts/login/", url.Values{"username": {"dir-bob"}, "password": {"from the directory"}, "next": {"/private/"}}).AssertRedirects("/private/")
+	c.Get("/private/").AssertContains("hello dir-bob")
+	if res := c.Get("/accounts/password_change/"); res.Status != http.StatusOK {
+		t.Errorf("a directory user's page: %d", res.Status)
+	}
+}
