@@ -112,8 +112,7 @@ type CreateView[T any] struct {
 
 func (v CreateView[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
-		e := modelEditing[T]{v.Renderer, v.Template, v.DB, v.Options, v.Valid, v.Success, v.SuccessArgs, v.Data}
-		return e.serve(w, r, nil, templates.Data{})
+		return v.serve(w, r, nil, templates.Data{})
 	}).ServeHTTP(w, r)
 }
 
@@ -141,39 +140,28 @@ func (v UpdateView[T]) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return err
 		}
-		e := modelEditing[T]{v.Renderer, v.Template, v.DB, v.Options, v.Valid, v.Success, v.SuccessArgs, v.Data}
-		return e.serve(w, r, &obj, templates.Data{"object": &obj})
+		create := CreateView[T]{v.Renderer, v.Template, v.DB, v.Options, v.Valid, v.Success, v.SuccessArgs, v.Data}
+		return create.serve(w, r, &obj, templates.Data{"object": &obj})
 	}).ServeHTTP(w, r)
 }
 
-// modelEditing is what CreateView and UpdateView share: a model form on
-// instance (a new row when nil), shown, validated, saved.
-type modelEditing[T any] struct {
-	renderer    Renderer
-	template    string
-	db          func(r *http.Request) (*database.DB, error)
-	options     modelform.Options
-	valid       func(r *http.Request, f *modelform.Form[T]) error
-	success     string
-	successArgs func(obj *T) []any
-	data        func(r *http.Request, data templates.Data) error
-}
-
-func (e modelEditing[T]) serve(w http.ResponseWriter, r *http.Request, instance *T, data templates.Data) error {
-	db, err := e.db(r)
+// serve is what CreateView and UpdateView share: a model form on instance
+// (a new row when nil), shown, validated, saved.
+func (v CreateView[T]) serve(w http.ResponseWriter, r *http.Request, instance *T, data templates.Data) error {
+	db, err := v.DB(r)
 	if err != nil {
 		return err
 	}
-	f, err := modelform.New(r.Context(), db, instance, e.options)
+	f, err := modelform.New(r.Context(), db, instance, v.Options)
 	if err != nil {
 		return err
 	}
-	f.Renderer = e.renderer
+	f.Renderer = v.Renderer
 	data["form"] = f
-	show := func() error { return render(w, r, e.renderer, e.template, data, e.data) }
+	show := func() error { return render(w, r, v.Renderer, v.Template, data, v.Data) }
 	return handleForm(r, f, show, func() error {
-		if e.valid != nil {
-			if err := e.valid(r, f); err != nil {
+		if v.Valid != nil {
+			if err := v.Valid(r, f); err != nil {
 				return err
 			}
 		}
@@ -182,10 +170,10 @@ func (e modelEditing[T]) serve(w http.ResponseWriter, r *http.Request, instance 
 			return err
 		}
 		var args []any
-		if e.successArgs != nil {
-			args = e.successArgs(obj)
+		if v.SuccessArgs != nil {
+			args = v.SuccessArgs(obj)
 		}
-		return web.Redirect(w, r, e.success, args...)
+		return web.Redirect(w, r, v.Success, args...)
 	})
 }
 
