@@ -33,10 +33,18 @@ func fastHashers(t *testing.T, iterations int) *passwords.Hashers {
 func project(t *testing.T, engine string) (*nuages.Project, *auth.App, http.Handler) {
 	t.Helper()
 	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	p, h := migratedSite(t, engine, app, urls(app))
+	return p, app, h
+}
+
+// migratedSite is a project on engine with app installed, migrated,
+// serving patterns.
+func migratedSite(t *testing.T, engine string, app *auth.App, patterns []web.Pattern) (*nuages.Project, http.Handler) {
+	t.Helper()
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
-	s.URLs = func(*nuages.Project) ([]web.Pattern, error) { return urls(app), nil }
+	s.URLs = func(*nuages.Project) ([]web.Pattern, error) { return patterns, nil }
 	p, err := nuages.New(t.Context(), s, app)
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +57,7 @@ func project(t *testing.T, engine string) (*nuages.Project, *auth.App, http.Hand
 	if err != nil {
 		t.Fatal(err)
 	}
-	return p, app, h
+	return p, h
 }
 
 func urls(app *auth.App) []web.Pattern {

@@ -10,7 +10,6 @@ import (
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth"
-	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
@@ -27,30 +26,14 @@ func viewsSite(t *testing.T, engine string) (*auth.App, http.Handler) {
 
 func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*nuages.Project, *auth.App, http.Handler) {
 	t.Helper()
-	s := nuages.DefaultSettings()
-	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
-	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
-		return []web.Pattern{
-			web.Include("accounts/", "", app.URLs()...),
-			web.Path("private/", auth.LoginRequired(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				u, _ := auth.UserOf(r)
-				w.Write([]byte("hello " + u.Username))
-			})), "private"),
-		}, nil
-	}
-	p, err := nuages.New(t.Context(), s, app)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	if out, code := run(t, p, "", "migrate"); code != 0 {
-		t.Fatalf("migrate: %s", out)
-	}
-	h, err := p.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
+	private := auth.LoginRequired(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := auth.UserOf(r)
+		w.Write([]byte("hello " + u.Username))
+	}))
+	p, h := migratedSite(t, engine, app, []web.Pattern{
+		web.Include("accounts/", "", app.URLs()...),
+		web.Path("private/", private, "private"),
+	})
 	return p, app, h
 }
 
