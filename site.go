@@ -67,6 +67,20 @@ func (p *Project) Reverse(name string, args ...any) (string, error) {
 	return s.router.Reverse(name, args...)
 }
 
+// Resolve returns the route a request for method and path would take,
+// Django's resolve(): for middleware that must know the view before the
+// router runs (CSRF exemption, login required by default).
+func (p *Project) Resolve(method, path string) (web.Match, error) {
+	s, err := p.site()
+	if err != nil {
+		return web.Match{}, err
+	}
+	if s.router == nil {
+		return web.Match{}, errors.New("nuages: the site's routes are being built")
+	}
+	return s.router.Resolve(method, path)
+}
+
 // StaticFiles returns the project's static files: for collectstatic and
 // the static template function.
 func (p *Project) StaticFiles() (*staticfiles.Storage, error) {
@@ -217,11 +231,7 @@ func (p *Project) csrfConfig() csrf.Config {
 	}
 	if cfg.Exempt == nil {
 		cfg.Exempt = func(r *http.Request) bool {
-			s, err := p.site()
-			if err != nil || s.router == nil {
-				return false
-			}
-			m, err := s.router.Resolve(r.Method, r.URL.Path)
+			m, err := p.Resolve(r.Method, r.URL.Path)
 			return err == nil && csrf.IsExempt(m.Handler)
 		}
 	}

@@ -32,6 +32,10 @@ type App struct {
 	// "next", Django's LOGIN_REDIRECT_URL: "/accounts/profile/" when
 	// empty.
 	LoginRedirectURL string
+	// LoginRequiredByDefault sends visitors who are not logged in to the
+	// login page from every view but those marked LoginNotRequired,
+	// Django 5.1's LoginRequiredMiddleware.
+	LoginRequiredByDefault bool
 	// Throttle bounds failed logins (on by default).
 	Throttle Throttle
 	// Backends authenticate and grant permissions, in order, Django's
@@ -90,6 +94,9 @@ func (a *App) DB(ctx context.Context) (*database.DB, error) {
 // Middleware is the authentication middleware, Django's
 // AuthenticationMiddleware: UserOf reads the logged-in user lazily.
 func (a *App) Middleware(*nuages.Project) []func(http.Handler) http.Handler {
+	if a.LoginRequiredByDefault {
+		return []func(http.Handler) http.Handler{a.middleware, a.requireLogin}
+	}
 	return []func(http.Handler) http.Handler{a.middleware}
 }
 

@@ -42,14 +42,14 @@ type LoginForm struct {
 // route names.
 func (a *App) URLs() []web.Pattern {
 	return []web.Pattern{
-		web.Path("login/", web.HandlerFunc(a.login), "login"),
-		web.Path("logout/", web.HandlerFunc(a.logout), "logout"),
+		web.Path("login/", LoginNotRequired(web.HandlerFunc(a.login)), "login"),
+		web.Path("logout/", LoginNotRequired(web.HandlerFunc(a.logout)), "logout"),
 		web.Path("password_change/", LoginRequired(web.HandlerFunc(a.passwordChange)), "password_change"),
 		web.Path("password_change/done/", LoginRequired(a.page("registration/password_change_done.html")), "password_change_done"),
-		web.Path("password_reset/", web.HandlerFunc(a.passwordReset), "password_reset"),
-		web.Path("password_reset/done/", a.page("registration/password_reset_done.html"), "password_reset_done"),
-		web.Path("reset/<str:uidb64>/<str:token>/", web.HandlerFunc(a.passwordResetConfirm), "password_reset_confirm"),
-		web.Path("reset/done/", a.page("registration/password_reset_complete.html"), "password_reset_complete"),
+		web.Path("password_reset/", LoginNotRequired(web.HandlerFunc(a.passwordReset)), "password_reset"),
+		web.Path("password_reset/done/", LoginNotRequired(a.page("registration/password_reset_done.html")), "password_reset_done"),
+		web.Path("reset/<str:uidb64>/<str:token>/", LoginNotRequired(web.HandlerFunc(a.passwordResetConfirm)), "password_reset_confirm"),
+		web.Path("reset/done/", LoginNotRequired(a.page("registration/password_reset_complete.html")), "password_reset_complete"),
 	}
 }
 

@@ -204,3 +204,27 @@ func TestPasswordReset(t *testing.T) {
 		nuagestest.NewClient(t, h).Get("/accounts/reset/!!/abc-def/").AssertContains("The password reset link was invalid")
 	})
 }
+
+// With LoginRequiredByDefault, every view needs a login but those marked
+// open: the app's login and reset pages, and the project's own.
+func TestLoginRequiredByDefault(t *testing.T) {
+	app := &auth.App{Hashers: fastHashers(t, 1000), LoginRequiredByDefault: true}
+	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello")) })
+	_, h := migratedSite(t, nuagestest.SQLite, app, []web.Pattern{
+		web.Include("accounts/", "", app.URLs()...),
+		web.Path("", auth.LoginNotRequired(hello), "home"),
+		web.Path("private/", hello, "private"),
+	})
+	u := authtest.CreateUser(t, app, "alice", "correct horse")
+	c := nuagestest.NewClient(t, h)
+	c.Run(t,
+		nuagestest.Scenario{Name: "open view", Path: "/", WantContains: []string{"hello"}},
+		nuagestest.Scenario{Name: "closed view", Path: "/private/", WantRedirect: "/accounts/login/?next=%2Fprivate%2F"},
+		nuagestest.Scenario{Name: "login page", Path: "/accounts/login/", WantContains: []string{`name="username"`}},
+		nuagestest.Scenario{Name: "reset page", Path: "/accounts/password_reset/", WantContains: []string{`name="email"`}},
+		nuagestest.Scenario{Name: "no such page", Path: "/nope/", WantStatus: 404},
+		nuagestest.Scenario{Name: "password change", Path: "/accounts/password_change/", WantRedirect: "/accounts/login/?next=%2Faccounts%2Fpassword_change%2F"},
+	)
+	authtest.ForceLogin(c, t, u, "/")
+	c.Get("/private/").AssertContains("hello")
+}
