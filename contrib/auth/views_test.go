@@ -4,11 +4,14 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/cache"
+	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
@@ -227,4 +230,25 @@ func TestLoginRequiredByDefault(t *testing.T) {
 	)
 	authtest.ForceLogin(c, t, u, "/")
 	c.Get("/private/").AssertContains("hello")
+}
+
+// The cache issue's test: a page cached per view that shows the user is
+// never served to another logged-in user, nor to a visitor.
+func TestCachedPageWithTwoUsers(t *testing.T) {
+	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	whoami := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		u, _ := auth.UserOf(r)
+		w.Write([]byte("hello " + u.String()))
+	})
+	page := httpcache.Page(httpcache.Options{Cache: cache.NewMemory(cache.MemoryOptions{})}, time.Minute)(whoami)
+	_, h := migratedSite(t, nuagestest.SQLite, app, []web.Pattern{web.Path("me/", page, "me")})
+	for _, name := range []string{"alice", "bob", "alice", "bob"} {
+		c := nuagestest.NewClient(t, h)
+		authtest.ForceLogin(c, t, authtest.CreateUser(t, app, name+strconv.Itoa(int(time.Now().UnixNano()%1e9)), "pw"), "")
+		res := c.Get("/me/")
+		if !strings.HasPrefix(res.Body, "hello "+name) {
+			t.Errorf("%s got %q", name, res.Body)
+		}
+	}
+	nuagestest.NewClient(t, h).Get("/me/").AssertContains("hello AnonymousUser")
 }
