@@ -53,9 +53,10 @@ func (a *App) URLs() []web.Pattern {
 	}
 }
 
-// login shows the login form and logs the user in: Django's LoginView. A
-// logged-in user is sent on; "next" is followed only when it stays on the
-// site.
+// login shows the login form and logs the user in: Django's LoginView;
+// "next" is followed only when it stays on the site. A locked account or
+// address (Throttle) is told so, with a 429, and its password is not
+// checked.
 func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 	next := r.FormValue("next")
 	if !web.IsSafeRedirect(next, r.Host) || next == "" {
