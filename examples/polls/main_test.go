@@ -222,6 +222,8 @@ func TestLoginVoteLogout(t *testing.T) {
 		c.Post("/accounts/login/", url.Values{"username": {"ada"}, "password": {"correct horse"}, "next": {detail}}).AssertRedirects(detail)
 		c.Get(detail).AssertContains(`value="Vote"`, "ada", "Log out")
 		c.Post(vote, url.Values{"choice": {itoa(choice.ID)}}).AssertRedirects("/polls/" + itoa(q.ID) + "/results/")
+		c.Get("/polls/" + itoa(q.ID) + "/results/").AssertContains(`<p class="success">Your vote was counted.</p>`)
+		c.Get("/polls/" + itoa(q.ID) + "/results/").AssertNotContains("Your vote was counted.") // shown once
 		c.Post("/accounts/logout/", nil).AssertContains("Logged out")
 		c.Post(vote, url.Values{"choice": {itoa(choice.ID)}}).AssertStatus(http.StatusFound).AssertRedirects("/accounts/login/?next=" + url.QueryEscape(vote))
 		if got, err := orm.Query[polls.Choice](db).Filter("pk", choice.ID).Get(t.Context()); err != nil || got.Votes != 1 {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/contrib/messages"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/forms/modelform"
 	"github.com/nuages-go/nuages/orm"
@@ -102,6 +103,9 @@ func (h *handlers) vote(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		return h.pages.Render(w, r, "polls/detail.html", data)
+	}
+	if err := messages.AddSuccess(r, "Your vote was counted."); err != nil && !errors.Is(err, messages.ErrNotInstalled) {
+		return err
 	}
 	return web.Redirect(w, r, "polls:results", q.ID)
 }
