@@ -33,11 +33,25 @@ const ModelBackendName = "django.contrib.auth.backends.ModelBackend"
 // ModelBackend returns the backend of the auth tables, Django's
 // ModelBackend: usernames and password hashes, users' and groups'
 // permissions; no object permissions.
-func (a *App) ModelBackend() Backend { return modelBackend{a} }
+func (a *App) ModelBackend() Backend { return modelBackend{a, "username"} }
 
-type modelBackend struct{ a *App }
+// EmailBackend is the model backend with the e-mail address as the login
+// name (compared without case): for sites that log in by e-mail. Use it
+// instead of the model backend, or beside it to accept both.
+func (a *App) EmailBackend() Backend { return modelBackend{a, "email__iexact"} }
 
-func (modelBackend) Name() string { return ModelBackendName }
+// modelBackend finds users by lookup: "username", or "email__iexact".
+type modelBackend struct {
+	a      *App
+	lookup string
+}
+
+func (b modelBackend) Name() string {
+	if b.lookup == "username" {
+		return ModelBackendName
+	}
+	return "nuages.contrib.auth.EmailBackend"
+}
 
 // Authenticate checks the password of the active user username. An
 // unknown user costs one hash too, so that the time of the answer does not
@@ -48,8 +62,11 @@ func (b modelBackend) Authenticate(ctx context.Context, username, password strin
 	if err != nil {
 		return nil, err
 	}
-	user, err := orm.Query[User](db).Filter("username", username).Get(ctx)
-	if errors.Is(err, orm.ErrDoesNotExist) {
+	user, err := orm.Query[User](db).Filter(b.lookup, username).Get(ctx)
+	if errors.Is(err, orm.ErrMultipleObjectsReturned) {
+		err = orm.ErrDoesNotExist // two accounts share the address: neither logs in by it
+	}
+	if errors.Is(err, orm.ErrDoesNotExist) || b.lookup != "username" && username == "" {
 		if err := b.a.Hashers.SimulateCheck(ctx, password); err != nil {
 			return nil, err
 		}

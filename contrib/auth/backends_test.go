@@ -85,3 +85,35 @@ func TestBackends(t *testing.T) {
 		t.Errorf("a directory user's page: %d", res.Status)
 	}
 }
+
+// Logging in by e-mail: the e-mail backend finds the user by address,
+// without case; a shared or blank address logs no one in.
+func TestEmailBackend(t *testing.T) {
+	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	app.Backends = []auth.Backend{app.EmailBackend()}
+	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	withEmail := func(email string) func(*auth.User) { return func(u *auth.User) { u.Email = email } }
+	createUser(t, app, "ada", "correct horse", withEmail("Ada@Example.com"))
+	createUser(t, app, "twin1", "correct horse", withEmail("twins@example.com"))
+	createUser(t, app, "twin2", "correct horse", withEmail("twins@example.com"))
+	createUser(t, app, "blank", "correct horse", nil)
+	cases := []struct {
+		login string
+		ok    bool
+	}{
+		{"ada@example.com", true},
+		{"ADA@EXAMPLE.COM", true},
+		{"ada", false}, // not a username backend
+		{"twins@example.com", false},
+		{"", false},
+	}
+	for _, c := range cases {
+		u, err := app.Authenticate(t.Context(), c.login, "correct horse")
+		if c.ok != (err == nil) || c.ok && u.Username != "ada" {
+			t.Errorf("Authenticate(%q) = %v, %v", c.login, u, err)
+		}
+	}
+	client := nuagestest.NewClient(t, h)
+	client.Post("/accounts/login/", url.Values{"username": {"ada@example.com"}, "password": {"correct horse"}, "next": {"/private/"}}).AssertRedirects("/private/")
+	client.Get("/private/").AssertContains("hello ada")
+}

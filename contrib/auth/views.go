@@ -27,7 +27,7 @@ func (*App) Templates() fs.FS {
 
 // LoginForm is Django's AuthenticationForm.
 type LoginForm struct {
-	Username string `form:"max_length=150" label:"Username"`
+	Username string `form:"max_length=254" label:"Username"` // an e-mail address with EmailBackend
 	Password string `form:"widget=password" label:"Password"`
 }
 
