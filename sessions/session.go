@@ -2,10 +2,10 @@ package sessions
 
 import (
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/nuages-go/nuages/internal/randtext"
 	"maps"
 	"net/http"
 	"slices"
@@ -282,21 +282,7 @@ const (
 )
 
 // NewKey returns a random session key in Django's form.
-func NewKey() string {
-	var key [keyLength]byte
-	var buf [64]byte
-	for n := 0; n < keyLength; {
-		rand.Read(buf[:]) // crypto/rand.Read does not fail
-		for _, b := range buf {
-			// Bytes from 252 up would favour the first letters.
-			if b < 252 && n < keyLength {
-				key[n] = keyAlphabet[b%byte(len(keyAlphabet))]
-				n++
-			}
-		}
-	}
-	return string(key[:])
-}
+func NewKey() string { return randtext.String(keyLength, keyAlphabet) }
 
 // validKey reports whether key could be one of NewKey's (or a Django
 // site's): anything else is not worth a trip to the store.

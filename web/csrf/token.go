@@ -1,9 +1,9 @@
 package csrf
 
 import (
-	"crypto/rand"
 	"crypto/subtle"
 	"errors"
+	"github.com/nuages-go/nuages/internal/randtext"
 	"strings"
 )
 
@@ -22,27 +22,11 @@ var (
 	errCharacters = errors.New("has invalid characters")
 )
 
-// randomText returns n characters of the alphabet from crypto/rand,
-// without modulo bias.
-func randomText(n int) string {
-	out := make([]byte, 0, n)
-	var buf [64]byte
-	for len(out) < n {
-		rand.Read(buf[:]) // crypto/rand.Read does not fail
-		for _, b := range buf {
-			if b < 248 && len(out) < n { // 248 = 4 × 62
-				out = append(out, alphabet[b%62])
-			}
-		}
-	}
-	return string(out)
-}
-
-func newSecret() string { return randomText(secretLength) }
+func newSecret() string { return randtext.String(secretLength, alphabet) }
 
 // mask returns a fresh token for secret: Django's _mask_cipher_secret.
 func mask(secret string) string {
-	m := randomText(secretLength)
+	m := randtext.String(secretLength, alphabet)
 	var b strings.Builder
 	b.Grow(tokenLength)
 	b.WriteString(m)

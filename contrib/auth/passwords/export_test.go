@@ -1,6 +1,10 @@
 package passwords
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/nuages-go/nuages/internal/randtext"
+)
 
 // EncodeWithSalt hashes password with h and the salt and parameters of
 // encoded, a PBKDF2 or scrypt hash, for tests that compare with Django.
@@ -33,8 +37,8 @@ func EncodeWithSalt(t testing.TB, h Hasher, password, encoded string) string {
 	return out
 }
 
-// RandomString exposes randomString to the salt tests.
-var RandomString = randomString
+// RandomString is how salts are drawn, for the salt tests.
+func RandomString(n int) string { return randtext.String(n, saltChars) }
 
 // QuickRatio and SplitNonWord expose the similarity's parts, to compare
 // them with Python's difflib and re.

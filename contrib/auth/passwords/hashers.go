@@ -2,9 +2,9 @@ package passwords
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
+	"github.com/nuages-go/nuages/internal/randtext"
 	"math"
 	"runtime"
 	"slices"
@@ -254,7 +254,7 @@ func (hs *Hashers) release() { <-hs.slots }
 // must not log in with a password (single sign-on, disabled accounts); it
 // differs per user so that the stored values tell nothing.
 func Unusable() string {
-	return UnusablePrefix + randomString(unusableSuffixLength)
+	return UnusablePrefix + randtext.String(unusableSuffixLength, saltChars)
 }
 
 // IsUsable reports whether encoded can match a password: it is not empty
@@ -275,27 +275,10 @@ const saltEntropy = 128
 var saltLength = int(math.Ceil(saltEntropy / math.Log2(float64(len(saltChars)))))
 
 // newSalt returns a salt as Django makes them: 22 characters of saltChars.
-func newSalt() string { return randomString(saltLength) }
+func newSalt() string { return randtext.String(saltLength, saltChars) }
 
 // weakSalt reports whether salt has less than saltEntropy bits, counting
 // each character as one of saltChars, as Django's must_update_salt does.
 func weakSalt(salt string) bool {
 	return float64(len(salt))*math.Log2(float64(len(saltChars))) < saltEntropy
-}
-
-// randomString returns n characters drawn uniformly from saltChars with
-// crypto/rand.
-func randomString(n int) string {
-	const limit = 256 - 256%len(saltChars) // rejection sampling keeps it uniform
-	out := make([]byte, 0, n)
-	buf := make([]byte, n+n/2)
-	for len(out) < n {
-		rand.Read(buf) // never fails (crypto/rand crashes the program rather than return short)
-		for _, b := range buf {
-			if int(b) < limit && len(out) < n {
-				out = append(out, saltChars[int(b)%len(saltChars)])
-			}
-		}
-	}
-	return string(out)
 }
