@@ -53,92 +53,55 @@ func (p *Project) sessionStore() sessions.Store {
 	case SessionsCookies:
 		return sessions.CookieStore{Key: st.SecretKey, FallbackKeys: st.SecretKeyFallbacks, MaxAge: st.Sessions.CookieAge}
 	case SessionsCache:
-		return cacheSessions{p}
+		return lazyStore(func(context.Context) (sessions.Store, error) {
+			c, err := p.Cache(DefaultCache)
+			return sessions.CacheStore{Cache: c}, err
+		})
 	}
-	return dbSessions{p}
+	return lazyStore(func(ctx context.Context) (sessions.Store, error) { return p.dbSessions(ctx) })
 }
 
-// cacheSessions is a CacheStore on the default cache, opened at first
-// use.
-type cacheSessions struct{ p *Project }
-
-func (s cacheSessions) store() (sessions.CacheStore, error) {
-	c, err := s.p.Cache(DefaultCache)
-	return sessions.CacheStore{Cache: c}, err
+// dbSessions is the DBStore on the default database.
+func (p *Project) dbSessions(ctx context.Context) (sessions.DBStore, error) {
+	db, err := p.DB(ctx, database.DefaultAlias)
+	return sessions.DBStore{DB: db, Key: p.settings.SecretKey, FallbackKeys: p.settings.SecretKeyFallbacks}, err
 }
 
-func (s cacheSessions) Load(ctx context.Context, key string) ([]byte, error) {
-	store, err := s.store()
+// lazyStore opens its store at each use, as the project opens databases
+// and caches on first use (and keeps them): a store that cannot open
+// fails the request, not the start.
+type lazyStore func(ctx context.Context) (sessions.Store, error)
+
+func (open lazyStore) Load(ctx context.Context, key string) ([]byte, error) {
+	s, err := open(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return store.Load(ctx, key)
+	return s.Load(ctx, key)
 }
 
-func (s cacheSessions) Create(ctx context.Context, data []byte, expiry time.Time) (string, error) {
-	store, err := s.store()
+func (open lazyStore) Create(ctx context.Context, data []byte, expiry time.Time) (string, error) {
+	s, err := open(ctx)
 	if err != nil {
 		return "", err
 	}
-	return store.Create(ctx, data, expiry)
+	return s.Create(ctx, data, expiry)
 }
 
-func (s cacheSessions) Save(ctx context.Context, key string, data []byte, expiry time.Time) (string, error) {
-	store, err := s.store()
+func (open lazyStore) Save(ctx context.Context, key string, data []byte, expiry time.Time) (string, error) {
+	s, err := open(ctx)
 	if err != nil {
 		return "", err
 	}
-	return store.Save(ctx, key, data, expiry)
+	return s.Save(ctx, key, data, expiry)
 }
 
-func (s cacheSessions) Delete(ctx context.Context, key string) error {
-	store, err := s.store()
+func (open lazyStore) Delete(ctx context.Context, key string) error {
+	s, err := open(ctx)
 	if err != nil {
 		return err
 	}
-	return store.Delete(ctx, key)
-}
-
-// dbSessions is a DBStore on the default database, opened at first use
-// like every database of the project.
-type dbSessions struct{ p *Project }
-
-func (s dbSessions) store(ctx context.Context) (sessions.DBStore, error) {
-	db, err := s.p.DB(ctx, database.DefaultAlias)
-	st := s.p.settings
-	return sessions.DBStore{DB: db, Key: st.SecretKey, FallbackKeys: st.SecretKeyFallbacks}, err
-}
-
-func (s dbSessions) Load(ctx context.Context, key string) ([]byte, error) {
-	store, err := s.store(ctx)
-	if err != nil {
-		return nil, err
-	}
-	return store.Load(ctx, key)
-}
-
-func (s dbSessions) Create(ctx context.Context, data []byte, expiry time.Time) (string, error) {
-	store, err := s.store(ctx)
-	if err != nil {
-		return "", err
-	}
-	return store.Create(ctx, data, expiry)
-}
-
-func (s dbSessions) Save(ctx context.Context, key string, data []byte, expiry time.Time) (string, error) {
-	store, err := s.store(ctx)
-	if err != nil {
-		return "", err
-	}
-	return store.Save(ctx, key, data, expiry)
-}
-
-func (s dbSessions) Delete(ctx context.Context, key string) error {
-	store, err := s.store(ctx)
-	if err != nil {
-		return err
-	}
-	return store.Delete(ctx, key)
+	return s.Delete(ctx, key)
 }
 
 // sessionMiddleware is the session middleware of the settings, or nil
@@ -170,7 +133,7 @@ func clearsessionsCommand() *Command {
 				fmt.Fprintf(inv.Out, "Nothing to clear: the %q session engine keeps no expired sessions.\n", e)
 				return nil
 			}
-			store, err := dbSessions{p}.store(ctx)
+			store, err := p.dbSessions(ctx)
 			if err != nil {
 				return err
 			}
