@@ -58,6 +58,16 @@ func (p *Project) Render(w io.Writer, r *http.Request, name string, data templat
 	return s.engine.Render(w, r, name, data)
 }
 
+// RenderText renders the plain-text template name (an e-mail's subject or
+// body), as templates.Engine.RenderText: found like pages, not escaped.
+func (p *Project) RenderText(w io.Writer, name string, data templates.Data) error {
+	s, err := p.site()
+	if err != nil {
+		return err
+	}
+	return s.engine.RenderText(w, name, data)
+}
+
 // Reverse returns the path of the route named name, as web.Router.Reverse.
 func (p *Project) Reverse(name string, args ...any) (string, error) {
 	s, err := p.site()

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	texttemplate "text/template"
 	"text/template/parse"
 )
 
@@ -158,6 +159,29 @@ func (e *Engine) Render(w io.Writer, r *http.Request, name string, data Data) er
 		if h := rw.Header(); h.Get("Content-Type") == "" {
 			h.Set("Content-Type", "text/html; charset=utf-8")
 		}
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// RenderText executes the plain-text template name with data and writes
+// the result to w, without HTML escaping: for e-mail subjects and bodies
+// and other text that is not a page ("registration/password_reset_email.txt").
+// The file is found in Dirs as Render finds pages, so a project overrides
+// an app's; it is one file (no extends or includes) run by text/template
+// with the same functions. Never send its output as HTML.
+func (e *Engine) RenderText(w io.Writer, name string, data Data) error {
+	src, err := e.read(name)
+	if err != nil {
+		return err
+	}
+	t, err := texttemplate.New(name).Funcs(texttemplate.FuncMap(e.funcs)).Parse(src.text)
+	if err != nil {
+		return &Error{Name: name, File: name, Dir: e.labels[src.dir], Err: err}
+	}
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, e.data(nil, data)); err != nil {
+		return &Error{Name: name, File: name, Dir: e.labels[src.dir], Err: err}
 	}
 	_, err = w.Write(buf.Bytes())
 	return err

@@ -504,3 +504,29 @@ func TestExtendsSameNameBelow(t *testing.T) {
 		t.Errorf("a file extending itself with nothing below: %v", err)
 	}
 }
+
+// RenderText writes plain text as it is (an e-mail body), finds the file
+// as Render does (the first dir wins) and names what failed.
+func TestRenderText(t *testing.T) {
+	app := files("mail/body.txt", `Hello {{.name}} & welcome to {{.site}}: {{truncatechars 2 .site}}`, "mail/subject.txt", "app subject")
+	project := files("mail/subject.txt", `Project subject for {{.name}}`, "mail/bad.txt", `{{.name`, "mail/fails.txt", `{{index .list 3}}`)
+	e := templates.New(templates.Options{Dirs: []fs.FS{project, app}})
+	cases := []struct {
+		name    string
+		want    string
+		wantErr string
+	}{
+		{"mail/body.txt", `Hello <O'Brien> & welcome to a&b: a…`, ""},
+		{"mail/subject.txt", `Project subject for <O'Brien>`, ""},
+		{"mail/missing.txt", "", `no template "mail/missing.txt"`},
+		{"mail/bad.txt", "", "mail/bad.txt"},
+		{"mail/fails.txt", "", "index out of range"},
+	}
+	for _, c := range cases {
+		var out strings.Builder
+		err := e.RenderText(&out, c.name, templates.Data{"name": "<O'Brien>", "site": "a&b", "list": []int{1}})
+		if c.wantErr == "" && (err != nil || out.String() != c.want) || c.wantErr != "" && (err == nil || !strings.Contains(err.Error(), c.wantErr)) {
+			t.Errorf("RenderText(%s) = %q, %v; want %q, error %q", c.name, out.String(), err, c.want, c.wantErr)
+		}
+	}
+}
