@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
+	"slices"
 	"strings"
 
 	"github.com/nuages-go/nuages"
@@ -42,6 +44,10 @@ type App struct {
 	// AUTHENTICATION_BACKENDS: the model backend alone when empty. Put
 	// app.ModelBackend() in the list to keep it beside others.
 	Backends []Backend
+	// UserModel replaces User with a custom model, Django's
+	// AUTH_USER_MODEL: auth.CustomUser[accounts.Account](). Set it before
+	// the first migrate; User when nil.
+	UserModel *UserModel
 
 	project *nuages.Project
 }
@@ -49,11 +55,60 @@ type App struct {
 // Name is the app's label, Django's.
 func (*App) Name() string { return "auth" }
 
-// Models are the app's models, for makemigrations.
-func (*App) Models() []any { return []any{Permission{}, Group{}, User{}} }
+// Models are the app's models, for makemigrations: User is not one when
+// a custom user model replaces it.
+func (a *App) Models() []any {
+	if a.swapped() {
+		return []any{Permission{}, Group{}}
+	}
+	return []any{Permission{}, Group{}, User{}}
+}
 
-// Migrations create Django's auth tables.
-func (*App) Migrations() []*migrate.Migration { return migrations.All }
+// Migrations create Django's auth tables: without auth_user and its
+// tables when a custom user model replaces User, as Django's swappable
+// models.
+func (a *App) Migrations() []*migrate.Migration {
+	if !a.swapped() {
+		return migrations.All
+	}
+	out := make([]*migrate.Migration, len(migrations.All))
+	for i, m := range migrations.All {
+		copied := *m
+		copied.Operations = slices.DeleteFunc(slices.Clone(m.Operations), onUserModel)
+		out[i] = &copied
+	}
+	return out
+}
+
+// swapped reports whether a custom model replaces User.
+func (a *App) swapped() bool {
+	if a.UserModel == nil {
+		return false
+	}
+	_, std := a.UserModel.New().(*User)
+	return !std
+}
+
+// onUserModel reports whether op changes User or its many-to-many tables
+// (User_Groups): the operations left out when User is swapped. Operations
+// name their model in a field Model, or Name (CreateModel, DeleteModel),
+// or Old (RenameModel).
+func onUserModel(op migrate.Operation) bool {
+	v := reflect.ValueOf(op)
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
+	}
+	if v.Kind() != reflect.Struct {
+		return false
+	}
+	for _, field := range []string{"Model", "Name", "Old"} {
+		if f := v.FieldByName(field); f.IsValid() && f.Kind() == reflect.String {
+			name := f.String()
+			return name == "User" || strings.HasPrefix(name, "User_")
+		}
+	}
+	return false
+}
 
 // Ready completes the configuration.
 func (a *App) Ready(_ context.Context, p *nuages.Project) error {
@@ -61,6 +116,17 @@ func (a *App) Ready(_ context.Context, p *nuages.Project) error {
 		return errors.New(`auth keeps logins in sessions: set SessionEngine to "db" or "cookies"`)
 	}
 	a.project = p
+	if a.UserModel == nil {
+		a.UserModel = CustomUser[User]()
+	}
+	if err := a.UserModel.bind(); err != nil {
+		return err
+	}
+	if a.swapped() {
+		if err := modelInstalled(p, a.UserModel.Meta()); err != nil {
+			return err
+		}
+	}
 	if a.Hashers == nil {
 		h, err := passwords.New(passwords.Options{})
 		if err != nil {
@@ -148,6 +214,23 @@ func (a *App) PostMigrate(ctx context.Context, p *nuages.Project, db *database.D
 		return nil
 	}
 	return orm.BulkCreate(ctx, db, missing)
+}
+
+// modelInstalled reports an error unless an installed app lists the user
+// model m: its app migrates it.
+func modelInstalled(p *nuages.Project, m *orm.Meta) error {
+	apps, err := p.AppModels()
+	if err != nil {
+		return err
+	}
+	for _, am := range apps {
+		for _, model := range am.Models {
+			if model.Table == m.Table && model.Name == m.Name {
+				return nil
+			}
+		}
+	}
+	return fmt.Errorf("auth: the user model %s is in no installed app: list %s{} in its app's Models(), and run makemigrations for it", m.Name, m.Name)
 }
 
 // AppOf returns the auth app installed in p, or nil: for URL functions

@@ -90,7 +90,7 @@ func urls(app *auth.App) []web.Pattern {
 				return err
 			}
 			db, _ := app.DB(r.Context())
-			if _, err := orm.Query[auth.User](db).Filter("pk", u.ID).Update(r.Context(), orm.Set{"password": u.Password}); err != nil {
+			if _, err := orm.Query[auth.User](db).Filter("pk", u.AuthUser().ID).Update(r.Context(), orm.Set{"password": u.AuthUser().Password}); err != nil {
 				return err
 			}
 			return auth.UpdateSessionAuthHash(r, u)
@@ -108,7 +108,7 @@ func run(t *testing.T, p *nuages.Project, input string, args ...string) (string,
 
 func createUser(t *testing.T, app *auth.App, username, password string, edit func(*auth.User)) *auth.User {
 	t.Helper()
-	u := &auth.User{Username: username, IsActive: true}
+	u := &auth.User{Username: username, BaseUser: auth.BaseUser{IsActive: true}}
 	if edit != nil {
 		edit(u)
 	}
@@ -172,7 +172,7 @@ func TestAuthenticate(t *testing.T) {
 	}
 	for _, c := range cases {
 		u, err := app.Authenticate(t.Context(), c.username, c.password)
-		if c.ok != (err == nil) || !c.ok && !errors.Is(err, auth.ErrInvalidCredentials) || c.ok && u.Username != c.username {
+		if c.ok != (err == nil) || !c.ok && !errors.Is(err, auth.ErrInvalidCredentials) || c.ok && u.(*auth.User).Username != c.username {
 			t.Errorf("Authenticate(%q, %q) = %v, %v", c.username, c.password, u, err)
 		}
 	}
@@ -183,7 +183,7 @@ func TestAuthenticate(t *testing.T) {
 func TestHashUpgradedOnLogin(t *testing.T) {
 	_, app, _ := project(t, nuagestest.SQLite)
 	old := fastHashers(t, 500)
-	u := &auth.User{Username: "carol", IsActive: true}
+	u := &auth.User{Username: "carol", BaseUser: auth.BaseUser{IsActive: true}}
 	var err error
 	if u.Password, err = old.Make(t.Context(), "s3cret-pass"); err != nil {
 		t.Fatal(err)
@@ -285,7 +285,8 @@ func TestCreateSuperuserAndChangePassword(t *testing.T) {
 	if out, code := run(t, p, "", "createsuperuser", "-noinput", "-username", "admin", "-email", "admin@example.com"); code != 0 || !strings.Contains(out, "Superuser created successfully.") {
 		t.Fatalf("createsuperuser: %d %s", code, out)
 	}
-	u, err := app.Authenticate(t.Context(), "admin", "a long enough passphrase")
+	found, err := app.Authenticate(t.Context(), "admin", "a long enough passphrase")
+	u, _ := found.(*auth.User)
 	if err != nil || !u.IsSuperuser || !u.IsStaff || u.Email != "admin@example.com" {
 		t.Fatalf("%+v, %v", u, err)
 	}

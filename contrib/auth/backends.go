@@ -3,6 +3,7 @@ package auth
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 
 	"github.com/nuages-go/nuages/orm"
@@ -16,14 +17,14 @@ type Backend interface {
 	// does: a session logged in through a backend no longer configured
 	// is logged out.
 	Name() string
-	// Authenticate returns the user with these credentials (a row of
-	// auth_user: a backend for another directory creates or updates it),
+	// Authenticate returns the user with these credentials (a row of the
+	// user model: a backend for another directory creates or updates it),
 	// or ErrInvalidCredentials when it does not know them, and the next
 	// backend is asked; another error stops.
-	Authenticate(ctx context.Context, username, password string) (*User, error)
+	Authenticate(ctx context.Context, username, password string) (AnyUser, error)
 	// HasPerm reports whether the backend grants u perm, on obj when obj
 	// is not nil (object permissions). Any backend granting it is enough.
-	HasPerm(ctx context.Context, u *User, perm string, obj any) (bool, error)
+	HasPerm(ctx context.Context, u AnyUser, perm string, obj any) (bool, error)
 }
 
 // ModelBackendName is the model backend's Name: Django's, so that
@@ -31,23 +32,23 @@ type Backend interface {
 const ModelBackendName = "django.contrib.auth.backends.ModelBackend"
 
 // ModelBackend returns the backend of the auth tables, Django's
-// ModelBackend: usernames and password hashes, users' and groups'
-// permissions; no object permissions.
-func (a *App) ModelBackend() Backend { return modelBackend{a, "username"} }
+// ModelBackend: login names (the user model's UsernameField) and password
+// hashes, users' and groups' permissions; no object permissions.
+func (a *App) ModelBackend() Backend { return modelBackend{a, false} }
 
 // EmailBackend is the model backend with the e-mail address as the login
 // name (compared without case): for sites that log in by e-mail. Use it
 // instead of the model backend, or beside it to accept both.
-func (a *App) EmailBackend() Backend { return modelBackend{a, "email__iexact"} }
+func (a *App) EmailBackend() Backend { return modelBackend{a, true} }
 
-// modelBackend finds users by lookup: "username", or "email__iexact".
+// modelBackend finds users by login name, or by e-mail address.
 type modelBackend struct {
-	a      *App
-	lookup string
+	a     *App
+	email bool
 }
 
 func (b modelBackend) Name() string {
-	if b.lookup == "username" {
+	if !b.email {
 		return ModelBackendName
 	}
 	return "nuages.contrib.auth.EmailBackend"
@@ -57,16 +58,24 @@ func (b modelBackend) Name() string {
 // unknown user costs one hash too, so that the time of the answer does not
 // tell whether the account exists. A password hashed with an outdated
 // hasher or iteration count is rehashed and saved.
-func (b modelBackend) Authenticate(ctx context.Context, username, password string) (*User, error) {
+func (b modelBackend) Authenticate(ctx context.Context, username, password string) (AnyUser, error) {
 	db, err := b.a.DB(ctx)
 	if err != nil {
 		return nil, err
 	}
-	user, err := orm.Query[User](db).Filter(b.lookup, username).Get(ctx)
+	um := b.a.UserModel
+	where := orm.Q{um.username.Name: username}
+	if b.email {
+		if um.email == nil {
+			return nil, fmt.Errorf("auth: EmailBackend: the user model %s has no e-mail field (define EmailField() to name it)", um.Meta().Name)
+		}
+		where = orm.Q{um.email.Name + "__iexact": username}
+	}
+	user, err := um.table.get(ctx, db, where)
 	if errors.Is(err, orm.ErrMultipleObjectsReturned) {
 		err = orm.ErrDoesNotExist // two accounts share the address: neither logs in by it
 	}
-	if errors.Is(err, orm.ErrDoesNotExist) || b.lookup != "username" && username == "" {
+	if errors.Is(err, orm.ErrDoesNotExist) || b.email && username == "" {
 		if err := b.a.Hashers.SimulateCheck(ctx, password); err != nil {
 			return nil, err
 		}
@@ -75,18 +84,18 @@ func (b modelBackend) Authenticate(ctx context.Context, username, password strin
 	if err != nil {
 		return nil, err
 	}
-	ok, err := b.a.CheckPassword(ctx, &user, password)
+	ok, err := b.a.CheckPassword(ctx, user, password)
 	if err != nil {
 		return nil, err
 	}
-	if !ok || !user.IsActive {
+	if !ok || !user.AuthUser().IsActive {
 		return nil, ErrInvalidCredentials
 	}
-	return &user, nil
+	return user, nil
 }
 
-func (b modelBackend) HasPerm(ctx context.Context, u *User, perm string, obj any) (bool, error) {
-	if obj != nil || !u.IsActive {
+func (b modelBackend) HasPerm(ctx context.Context, u AnyUser, perm string, obj any) (bool, error) {
+	if obj != nil || !u.AuthUser().IsActive {
 		return false, nil
 	}
 	perms, err := b.a.Permissions(ctx, u)
@@ -97,7 +106,7 @@ func (b modelBackend) HasPerm(ctx context.Context, u *User, perm string, obj any
 // password, Django's authenticate(): ErrInvalidCredentials when none
 // knows them, alike for an unknown user, a wrong password or an inactive
 // account, so that a form cannot tell which.
-func (a *App) Authenticate(ctx context.Context, username, password string) (*User, error) {
+func (a *App) Authenticate(ctx context.Context, username, password string) (AnyUser, error) {
 	for _, b := range a.Backends {
 		u, err := b.Authenticate(ctx, username, password)
 		if errors.Is(err, ErrInvalidCredentials) {
@@ -106,7 +115,7 @@ func (a *App) Authenticate(ctx context.Context, username, password string) (*Use
 		if err != nil {
 			return nil, err
 		}
-		u.backend = b.Name()
+		u.AuthUser().backend = b.Name()
 		return u, nil
 	}
 	return nil, ErrInvalidCredentials
@@ -120,11 +129,11 @@ func (a *App) backendNamed(name string) bool {
 // HasPerm reports whether u has perm ("polls.change_question"), on obj
 // when not nil: active superusers have every permission, inactive users
 // none; otherwise any backend may grant it.
-func (a *App) HasPerm(ctx context.Context, u *User, perm string, obj any) (bool, error) {
-	if !u.IsAuthenticated() || !u.IsActive {
+func (a *App) HasPerm(ctx context.Context, u AnyUser, perm string, obj any) (bool, error) {
+	if b := u.AuthUser(); !b.IsAuthenticated() || !b.IsActive {
 		return false, nil
 	}
-	if u.IsSuperuser {
+	if u.AuthUser().IsSuperuser {
 		return true, nil
 	}
 	for _, b := range a.Backends {

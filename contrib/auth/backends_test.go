@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/nuages-go/nuages/contrib/auth"
@@ -20,7 +21,7 @@ type directory struct{ app *auth.App }
 
 func (directory) Name() string { return "example.DirectoryBackend" }
 
-func (d directory) Authenticate(ctx context.Context, username, password string) (*auth.User, error) {
+func (d directory) Authenticate(ctx context.Context, username, password string) (auth.AnyUser, error) {
 	if len(username) < 4 || username[:4] != "dir-" || password != "from the directory" {
 		return nil, auth.ErrInvalidCredentials
 	}
@@ -28,15 +29,19 @@ func (d directory) Authenticate(ctx context.Context, username, password string) 
 	if err != nil {
 		return nil, err
 	}
-	u, _, err := orm.Query[auth.User](db).Filter("username", username).GetOrCreate(ctx, auth.User{Username: username, IsActive: true, Password: "!"})
+	u, _, err := orm.Query[auth.User](db).Filter("username", username).GetOrCreate(ctx, auth.User{Username: username, BaseUser: auth.BaseUser{IsActive: true, Password: "!"}})
 	return &u, err
 }
 
-func (directory) HasPerm(_ context.Context, u *auth.User, perm string, obj any) (bool, error) {
+func (directory) HasPerm(_ context.Context, user auth.AnyUser, perm string, obj any) (bool, error) {
+	u, ok := user.(*auth.User)
+	if !ok {
+		return false, nil
+	}
 	if obj != nil {
 		return obj == u.Username, nil
 	}
-	return u.Username[:4] == "dir-" && perm == "auth.view_group", nil
+	return strings.HasPrefix(u.Username, "dir-") && perm == "auth.view_group", nil
 }
 
 func TestBackends(t *testing.T) {
@@ -109,7 +114,7 @@ func TestEmailBackend(t *testing.T) {
 	}
 	for _, c := range cases {
 		u, err := app.Authenticate(t.Context(), c.login, "correct horse")
-		if c.ok != (err == nil) || c.ok && u.Username != "ada" {
+		if c.ok != (err == nil) || c.ok && u.(*auth.User).Username != "ada" {
 			t.Errorf("Authenticate(%q) = %v, %v", c.login, u, err)
 		}
 	}

@@ -7,12 +7,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"net/mail"
 	"os"
 	"os/user"
 	"regexp"
 	"strings"
-	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"golang.org/x/term"
 
@@ -50,8 +50,9 @@ func (a *App) Commands() []*nuages.Command {
 			Name:    "createsuperuser",
 			Summary: "Create a user with every permission, who can log into the admin.",
 			Flags: func(fs *flag.FlagSet) {
-				fs.String("username", "", "the username")
-				fs.String("email", "", "the e-mail address")
+				for _, f := range a.superuserFields() {
+					fs.String(f.Name, "", "the "+f.VerboseName)
+				}
 				fs.Bool("noinput", false, "ask nothing: the password comes from NUAGES_SUPERUSER_PASSWORD (or DJANGO_SUPERUSER_PASSWORD); without it, the user has no usable password")
 			},
 			Run: a.runCreateSuperuser,
@@ -63,6 +64,19 @@ func (a *App) Commands() []*nuages.Command {
 			Run:     a.runChangePassword,
 		},
 	}
+}
+
+// superuserFields are the fields createsuperuser asks for besides the
+// password: the login name and the model's RequiredFields.
+func (a *App) superuserFields() []*orm.Field {
+	um := a.UserModel
+	if um == nil { // before Ready: the flags are declared when the command line is read
+		um = CustomUser[User]()
+	}
+	if um.username == nil && um.bind() != nil {
+		return nil // Ready reports the model's problem
+	}
+	return append([]*orm.Field{um.username}, um.required...)
 }
 
 // prompter asks questions on the terminal, without echo for passwords, or
@@ -102,7 +116,7 @@ func (p *prompter) password(question string) (string, error) {
 
 // newPassword asks for a password twice until both agree and it passes
 // the validators (or the user bypasses them), at most attempts times.
-func (a *App) newPassword(p *prompter, u *User, attempts int) (string, error) {
+func (a *App) newPassword(p *prompter, u AnyUser, attempts int) (string, error) {
 	for range attempts {
 		pw, err := p.password("Password: ")
 		if err != nil {
@@ -146,35 +160,53 @@ func (a *App) runCreateSuperuser(ctx context.Context, inv *nuages.Invocation) er
 	if err != nil {
 		return err
 	}
-	u := &User{IsSuperuser: true, IsStaff: true, IsActive: true, DateJoined: time.Now().UTC()}
-	u.Username, u.Email = inv.String("username"), inv.String("email")
-	taken := func(name string) (bool, error) {
-		return orm.Query[User](db).Filter("username", name).Exists(ctx)
-	}
-	checkEmail := func(email string) error {
-		if email == "" {
-			return nil
+	u := a.UserModel.New()
+	b := u.AuthUser()
+	b.IsSuperuser, b.IsStaff, b.IsActive = true, true, true
+	// check sets f to value and says what is wrong with it, in Django's
+	// words: the model's own validation (blank, format, length, taken).
+	check := func(f *orm.Field, value string) error {
+		if f == a.UserModel.username {
+			if value == "" {
+				return Invalid("This field cannot be blank.")
+			}
+			if _, std := u.(*User); std {
+				if err := CheckUsername(value); err != nil {
+					return err
+				}
+			}
+			taken, err := a.UserModel.table.exists(ctx, db, orm.Q{f.Name: value})
+			if err != nil {
+				return err
+			}
+			if taken {
+				return Invalid("That " + f.VerboseName + " is already taken.")
+			}
 		}
-		if addr, err := mail.ParseAddress(email); err != nil || addr.Address != email {
-			return Invalid("Enter a valid email address.")
+		f.Value(u).SetString(value)
+		var verr *orm.ValidationError
+		if err := a.UserModel.table.clean(ctx, db, u); errors.As(err, &verr) {
+			if msgs := verr.Fields[f.Name]; len(msgs) > 0 {
+				return Invalid(strings.Join(msgs, " "))
+			}
+		} else if err != nil {
+			return err
 		}
 		return nil
 	}
 	if inv.Bool("noinput") {
-		if u.Username == "" {
-			u.Username, _ = firstEnv("NUAGES_SUPERUSER_USERNAME", "DJANGO_SUPERUSER_USERNAME")
-		}
-		if u.Email == "" {
-			u.Email, _ = firstEnv("NUAGES_SUPERUSER_EMAIL", "DJANGO_SUPERUSER_EMAIL")
-		}
-		if err := CheckUsername(u.Username); err != nil {
-			return nuages.Usagef("createsuperuser -noinput: username: %v (use -username or NUAGES_SUPERUSER_USERNAME)", err)
-		}
-		if t, err := taken(u.Username); err != nil || t {
-			return errors.Join(err, fmt.Errorf("createsuperuser: the username %q is already taken", u.Username))
-		}
-		if err := checkEmail(u.Email); err != nil {
-			return fmt.Errorf("createsuperuser: email %q: %v", u.Email, err)
+		for _, f := range a.superuserFields() {
+			env := "NUAGES_SUPERUSER_" + strings.ToUpper(f.Name)
+			value := inv.String(f.Name)
+			if value == "" {
+				value, _ = firstEnv(env, "DJANGO_SUPERUSER_"+strings.ToUpper(f.Name))
+			}
+			var invalid Invalid
+			if err := check(f, value); errors.As(err, &invalid) {
+				return nuages.Usagef("createsuperuser -noinput: %s %q: %v (use -%s or %s)", f.Name, value, err, f.Name, env)
+			} else if err != nil {
+				return err
+			}
 		}
 		if pw, ok := firstEnv("NUAGES_SUPERUSER_PASSWORD", "DJANGO_SUPERUSER_PASSWORD"); ok {
 			if err := a.ValidatePassword(pw, u); err != nil {
@@ -184,54 +216,43 @@ func (a *App) runCreateSuperuser(ctx context.Context, inv *nuages.Invocation) er
 				return err
 			}
 		} else {
-			u.Password = passwords.Unusable()
+			b.Password = passwords.Unusable()
 		}
 	} else {
 		p := newPrompter(inv)
-		def := ""
-		if cur, err := user.Current(); err == nil && CheckUsername(cur.Username) == nil {
-			if t, err := taken(cur.Username); err == nil && !t {
-				def = cur.Username
-			}
-		}
-		for u.Username == "" {
-			q := "Username: "
-			if def != "" {
-				q = fmt.Sprintf("Username (leave blank to use %q): ", def)
-			}
-			name, err := p.ask(q)
-			if err != nil {
-				return err
-			}
-			if name == "" {
-				name = def
-			}
-			if err := CheckUsername(name); err != nil {
+		for i, f := range a.superuserFields() {
+			if value := inv.String(f.Name); value != "" {
+				err := check(f, value)
+				if err == nil {
+					continue
+				}
 				fmt.Fprintln(inv.Out, "Error:", err)
-				continue
 			}
-			if t, err := taken(name); err != nil {
-				return err
-			} else if t {
-				fmt.Fprintln(inv.Out, "Error: That username is already taken.")
-				continue
+			def := ""
+			if cur, err := user.Current(); err == nil && i == 0 && check(f, cur.Username) == nil {
+				def = cur.Username // the login name defaults to the system user's, as Django's
 			}
-			u.Username = name
-		}
-		for {
-			if err := checkEmail(u.Email); err == nil && inv.String("email") != "" {
+			for {
+				q := capitalize(f.VerboseName) + ": "
+				if def != "" {
+					q = fmt.Sprintf("%s (leave blank to use %q): ", capitalize(f.VerboseName), def)
+				}
+				value, err := p.ask(q)
+				if err != nil {
+					return err
+				}
+				if value == "" {
+					value = def
+				}
+				var invalid Invalid
+				if err := check(f, value); errors.As(err, &invalid) {
+					fmt.Fprintln(inv.Out, "Error:", err)
+					continue
+				} else if err != nil {
+					return err
+				}
 				break
 			}
-			email, err := p.ask("Email address: ")
-			if err != nil {
-				return err
-			}
-			if err := checkEmail(email); err != nil {
-				fmt.Fprintln(inv.Out, "Error:", err)
-				continue
-			}
-			u.Email = email
-			break
 		}
 		pw, err := a.newPassword(p, u, 3)
 		if err != nil {
@@ -241,11 +262,17 @@ func (a *App) runCreateSuperuser(ctx context.Context, inv *nuages.Invocation) er
 			return err
 		}
 	}
-	if err := orm.Insert(ctx, db, u); err != nil {
+	if err := a.UserModel.table.insert(ctx, db, u); err != nil {
 		return fmt.Errorf("createsuperuser: %w", err)
 	}
 	fmt.Fprintln(inv.Out, "Superuser created successfully.")
 	return nil
+}
+
+// capitalize upper-cases the first letter, as Django's capfirst.
+func capitalize(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToUpper(r)) + s[size:]
 }
 
 func (a *App) runChangePassword(ctx context.Context, inv *nuages.Invocation) error {
@@ -262,24 +289,24 @@ func (a *App) runChangePassword(ctx context.Context, inv *nuages.Invocation) err
 	if err != nil {
 		return err
 	}
-	u, err := orm.Query[User](db).Filter("username", name).Get(ctx)
+	u, err := a.UserModel.table.get(ctx, db, orm.Q{a.UserModel.username.Name: name})
 	if errors.Is(err, orm.ErrDoesNotExist) {
 		return fmt.Errorf("changepassword: user %q does not exist", name)
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.Out, "Changing password for user %q\n", u.Username)
-	pw, err := a.newPassword(newPrompter(inv), &u, 3)
+	fmt.Fprintf(inv.Out, "Changing password for user %q\n", name)
+	pw, err := a.newPassword(newPrompter(inv), u, 3)
 	if err != nil {
-		return fmt.Errorf("changepassword: aborting the password change for user %q: %w", u.Username, err)
+		return fmt.Errorf("changepassword: aborting the password change for user %q: %w", name, err)
 	}
-	if err := a.SetPassword(ctx, &u, pw); err != nil {
+	if err := a.SetPassword(ctx, u, pw); err != nil {
 		return err
 	}
-	if err := a.save(ctx, &u, "password"); err != nil {
+	if err := a.save(ctx, u, "password"); err != nil {
 		return err
 	}
-	fmt.Fprintf(inv.Out, "Password changed successfully for user %q\n", u.Username)
+	fmt.Fprintf(inv.Out, "Password changed successfully for user %q\n", name)
 	return nil
 }

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/contrib/auth/passwords"
+	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/sessions"
 	"github.com/nuages-go/nuages/web"
@@ -36,8 +37,8 @@ const (
 // CheckPassword reports whether password is u's, and saves a new hash
 // when the stored one is outdated (Django's check_password with its
 // setter).
-func (a *App) CheckPassword(ctx context.Context, u *User, password string) (bool, error) {
-	ok, mustUpdate, err := a.Hashers.Check(ctx, password, u.Password)
+func (a *App) CheckPassword(ctx context.Context, u AnyUser, password string) (bool, error) {
+	ok, mustUpdate, err := a.Hashers.Check(ctx, password, u.AuthUser().Password)
 	if errors.Is(err, passwords.ErrUnknownAlgorithm) || errors.Is(err, passwords.ErrMalformedHash) {
 		return false, nil // an unusable or foreign hash matches nothing
 	}
@@ -57,31 +58,61 @@ func (a *App) CheckPassword(ctx context.Context, u *User, password string) (bool
 
 // SetPassword hashes password into u.Password with the preferred hasher;
 // save u to keep it. Validate the password first (ValidatePassword).
-func (a *App) SetPassword(ctx context.Context, u *User, password string) error {
+func (a *App) SetPassword(ctx context.Context, u AnyUser, password string) error {
 	encoded, err := a.Hashers.Make(ctx, password)
 	if err != nil {
 		return err
 	}
-	u.Password = encoded
+	u.AuthUser().Password = encoded
 	return nil
 }
 
+// CreateUser saves u, a new user of the user model with its fields set
+// (a *User with its Username, say), as an active user with password,
+// Django's create_user: an empty password makes it unusable (the user
+// logs in by other means only). It does not validate the password (see
+// ValidatePassword).
+func (a *App) CreateUser(ctx context.Context, u AnyUser, password string) error {
+	db, err := a.DB(ctx)
+	if err != nil {
+		return err
+	}
+	u.AuthUser().IsActive = true
+	if password == "" {
+		u.AuthUser().Password = passwords.Unusable()
+	} else if err := a.SetPassword(ctx, u, password); err != nil {
+		return err
+	}
+	return a.UserModel.table.insert(ctx, db, u)
+}
+
 // ValidatePassword checks password against the app's validators, with
-// u's username, names and e-mail for the similarity check.
-func (a *App) ValidatePassword(password string, u *User) error {
+// u's login name, names and e-mail address for the similarity check (the
+// ones its model has, as Django's UserAttributeSimilarityValidator); u may
+// be nil.
+func (a *App) ValidatePassword(password string, u AnyUser) error {
 	var attrs []passwords.Attribute
-	if u != nil {
-		attrs = []passwords.Attribute{
-			{Name: "username", Value: u.Username},
-			{Name: "first_name", Value: u.FirstName},
-			{Name: "last_name", Value: u.LastName},
-			{Name: "email", VerboseName: "email address", Value: u.Email},
+	if u != nil && a.UserModel != nil {
+		m := a.UserModel.Meta()
+		names := []string{a.UserModel.username.Name, "username", "first_name", "last_name", "email"}
+		if a.UserModel.email != nil {
+			names = append(names, a.UserModel.email.Name)
+		}
+		seen := map[string]bool{}
+		for _, name := range names {
+			f, ok := m.Field(name)
+			if !ok || seen[name] || f.IsRelation() || (f.Kind != dialect.KindChar && f.Kind != dialect.KindText) {
+				continue
+			}
+			seen[name] = true
+			attrs = append(attrs, passwords.Attribute{Name: name, VerboseName: f.VerboseName, Value: f.Value(u).String()})
 		}
 	}
 	return passwords.Validate(password, attrs, a.Validators...)
 }
 
-func (a *App) save(ctx context.Context, u *User, fields ...string) error {
+func (a *App) save(ctx context.Context, u AnyUser, fields ...string) error {
+	b := u.AuthUser()
 	db, err := a.DB(ctx)
 	if err != nil {
 		return err
@@ -90,13 +121,12 @@ func (a *App) save(ctx context.Context, u *User, fields ...string) error {
 	for _, f := range fields {
 		switch f {
 		case "password":
-			set[f] = u.Password
+			set[f] = b.Password
 		case "last_login":
-			set[f] = u.LastLogin
+			set[f] = b.LastLogin
 		}
 	}
-	_, err = orm.Query[User](db).Filter("pk", u.ID).Update(ctx, set)
-	return err
+	return a.UserModel.table.update(ctx, db, b.ID, set)
 }
 
 // sessionAuthHash is Django's get_session_auth_hash: an HMAC of the
@@ -115,7 +145,7 @@ type requestAuth struct {
 	r      *http.Request
 	once   sync.Mutex
 	loaded bool
-	user   *User
+	user   AnyUser
 	err    error
 	// perms are the answers given so far; modelPerms the model
 	// backend's permissions, read once.
@@ -138,7 +168,7 @@ func (a *App) middleware(next http.Handler) http.Handler {
 		ra := &requestAuth{app: a}
 		r = r.WithContext(context.WithValue(r.Context(), authKey{}, ra))
 		ra.r = r
-		if u, ok := r.Context().Value(forcedKey{}).(*User); ok {
+		if u, ok := r.Context().Value(forcedKey{}).(AnyUser); ok {
 			if err := Login(r, u); err != nil {
 				web.ServeError(w, r, err)
 				return
@@ -154,15 +184,17 @@ type forcedKey struct{}
 // before the handler runs, without a password: for tests (nuagestest's
 // Client.ForceLogin), as Django's test client force_login. Only code in
 // the same process can mark a request.
-func ForceLogin(r *http.Request, user *User) *http.Request {
+func ForceLogin(r *http.Request, user AnyUser) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), forcedKey{}, user))
 }
 
 // UserOf returns the user logged in on r's session, or an anonymous user
-// (ID 0, IsAuthenticated false): Django's request.user. The session is read
-// on first use; a session whose password hash no longer matches (the
-// password changed elsewhere) is flushed.
-func UserOf(r *http.Request) (*User, error) {
+// (a zero value of the user model: ID 0, IsAuthenticated false): Django's
+// request.user. It is a *User unless App.UserModel names a custom model
+// (UserAs asserts the type). The session is read on first use; a session
+// whose password hash no longer matches (the password changed elsewhere)
+// is flushed.
+func UserOf(r *http.Request) (AnyUser, error) {
 	ra, err := authOf(r)
 	if err != nil {
 		return &User{}, err
@@ -176,65 +208,68 @@ func UserOf(r *http.Request) (*User, error) {
 	return ra.user, ra.err
 }
 
-func (a *App) userFromSession(r *http.Request) (*User, error) {
+func (a *App) userFromSession(r *http.Request) (AnyUser, error) {
+	anonymous := a.UserModel.New()
 	s := sessions.From(r)
 	var id, backend, hash string
 	if ok, err := s.Get(sessionUserID, &id); err != nil || !ok {
-		return &User{}, err
+		return anonymous, err
 	}
 	s.Get(sessionBackend, &backend)
 	s.Get(sessionHash, &hash)
 	pk, err := strconv.ParseInt(id, 10, 64)
 	if err != nil || !a.backendNamed(backend) {
-		return &User{}, s.Flush()
+		return anonymous, s.Flush()
 	}
 	db, err := a.DB(r.Context())
 	if err != nil {
-		return &User{}, err
+		return anonymous, err
 	}
-	user, err := orm.Query[User](db).Filter("pk", pk).Get(r.Context())
+	user, err := a.UserModel.table.get(r.Context(), db, orm.Q{"pk": pk})
 	if errors.Is(err, orm.ErrDoesNotExist) {
-		return &User{}, s.Flush()
+		return anonymous, s.Flush()
 	}
 	if err != nil {
-		return &User{}, err
+		return anonymous, err
 	}
+	b := user.AuthUser()
 	st := a.project.Settings()
 	for i, key := range append([]string{st.SecretKey}, st.SecretKeyFallbacks...) {
-		if subtle.ConstantTimeCompare([]byte(hash), []byte(sessionAuthHash(user.Password, key))) == 1 {
+		if subtle.ConstantTimeCompare([]byte(hash), []byte(sessionAuthHash(b.Password, key))) == 1 {
 			if i > 0 { // signed with an old key: move it to the new one
-				err = s.Set(sessionHash, sessionAuthHash(user.Password, st.SecretKey))
+				err = s.Set(sessionHash, sessionAuthHash(b.Password, st.SecretKey))
 			}
-			if !user.IsActive {
-				return &User{}, s.Flush()
+			if !b.IsActive {
+				return anonymous, s.Flush()
 			}
-			return &user, err
+			return user, err
 		}
 	}
-	return &User{}, s.Flush() // the password changed since: log out
+	return anonymous, s.Flush() // the password changed since: log out
 }
 
 // Login logs user in on r's session: the session gets a new key (or is
 // emptied if another user was logged in), against session fixation, and
 // the CSRF secret is rotated; user's last login is saved. Django's login.
-func Login(r *http.Request, user *User) error {
+func Login(r *http.Request, user AnyUser) error {
 	ra, err := authOf(r)
 	if err != nil {
 		return err
 	}
-	if !user.IsAuthenticated() {
+	if missing(user) || !user.IsAuthenticated() {
 		return errors.New("auth: Login needs a saved user")
 	}
 	a := ra.app
+	b := user.AuthUser()
 	s := sessions.From(r)
-	hash := sessionAuthHash(user.Password, a.project.Settings().SecretKey)
+	hash := sessionAuthHash(b.Password, a.project.Settings().SecretKey)
 	var id, old string
 	if ok, err := s.Get(sessionUserID, &id); err != nil {
 		return err
 	} else if ok {
 		s.Get(sessionHash, &old)
 	}
-	if id != "" && (id != strconv.FormatInt(user.ID, 10) || subtle.ConstantTimeCompare([]byte(old), []byte(hash)) != 1) {
+	if id != "" && (id != strconv.FormatInt(b.ID, 10) || subtle.ConstantTimeCompare([]byte(old), []byte(hash)) != 1) {
 		err = s.Flush() // someone else's session: start afresh
 	} else {
 		err = s.CycleKey()
@@ -242,21 +277,21 @@ func Login(r *http.Request, user *User) error {
 	if err != nil {
 		return err
 	}
-	backend := user.backend
+	backend := b.backend
 	if backend == "" { // a user not from Authenticate: the only backend, or the model one
 		backend = ModelBackendName
 		if len(a.Backends) == 1 {
 			backend = a.Backends[0].Name()
 		}
 	}
-	for k, v := range map[string]string{sessionUserID: strconv.FormatInt(user.ID, 10), sessionBackend: backend, sessionHash: hash} {
+	for k, v := range map[string]string{sessionUserID: strconv.FormatInt(b.ID, 10), sessionBackend: backend, sessionHash: hash} {
 		if err := s.Set(k, v); err != nil {
 			return err
 		}
 	}
 	csrf.Rotate(r)
 	now := time.Now().UTC()
-	user.LastLogin = &now
+	b.LastLogin = &now
 	if err := a.save(r.Context(), user, "last_login"); err != nil {
 		return fmt.Errorf("auth: saving the last login: %w", err)
 	}
@@ -277,7 +312,7 @@ func Logout(r *http.Request) error {
 		return err
 	}
 	ra.once.Lock()
-	ra.loaded, ra.user, ra.err, ra.perms, ra.modelPerms = true, &User{}, nil, nil, nil
+	ra.loaded, ra.user, ra.err, ra.perms, ra.modelPerms = true, ra.app.UserModel.New(), nil, nil, nil
 	ra.once.Unlock()
 	return nil
 }
@@ -285,7 +320,7 @@ func Logout(r *http.Request) error {
 // UpdateSessionAuthHash keeps r's session logged in after user changed
 // their password (which logs out every other session): Django's
 // update_session_auth_hash. The session key is rotated too.
-func UpdateSessionAuthHash(r *http.Request, user *User) error {
+func UpdateSessionAuthHash(r *http.Request, user AnyUser) error {
 	ra, err := authOf(r)
 	if err != nil {
 		return err
@@ -295,8 +330,8 @@ func UpdateSessionAuthHash(r *http.Request, user *User) error {
 		return err
 	}
 	current, err := UserOf(r)
-	if err != nil || current.ID != user.ID {
+	if err != nil || current.AuthUser().ID != user.AuthUser().ID {
 		return err
 	}
-	return s.Set(sessionHash, sessionAuthHash(user.Password, ra.app.project.Settings().SecretKey))
+	return s.Set(sessionHash, sessionAuthHash(user.AuthUser().Password, ra.app.project.Settings().SecretKey))
 }

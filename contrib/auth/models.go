@@ -7,38 +7,48 @@ import (
 	"github.com/nuages-go/nuages/orm"
 )
 
-// User is a person who can log in: Django's auth.User, in its table and
-// columns.
-type User struct {
+// BaseUser is what every user model has and the auth app works on:
+// Django's AbstractBaseUser and PermissionsMixin, with is_staff and
+// is_active. User embeds it; so does a custom user model (CustomUser).
+type BaseUser struct {
 	orm.Model
 	Password    string     `orm:"max_length=128"`
 	LastLogin   *time.Time `orm:"null,blank,verbose_name=last login"`
 	IsSuperuser bool       `orm:"default=false,verbose_name=superuser status,help_text=Designates that this user has all permissions without explicitly assigning them."`
-	Username    string     `orm:"max_length=150,unique"`
-	FirstName   string     `orm:"max_length=150,blank,verbose_name=first name"`
-	LastName    string     `orm:"max_length=150,blank,verbose_name=last name"`
-	Email       string     `orm:"email,blank,verbose_name=email address"`
 	IsStaff     bool       `orm:"default=false,verbose_name=staff status,help_text=Designates whether the user can log into this admin site."`
 	IsActive    bool       `orm:"default=true,verbose_name=active,help_text=Designates whether this user should be treated as active. Unselect this instead of deleting accounts."`
-	DateJoined  time.Time  `orm:"auto_now_add,verbose_name=date joined"`
 
-	Groups          orm.ManyToMany[Group]      `orm:"blank,db_table=auth_user_groups"`
-	UserPermissions orm.ManyToMany[Permission] `orm:"blank,db_table=auth_user_user_permissions,verbose_name=user permissions"`
+	Groups          orm.ManyToMany[Group]      `orm:"blank"`
+	UserPermissions orm.ManyToMany[Permission] `orm:"blank,verbose_name=user permissions"`
 
 	backend string // the Name of the backend that authenticated the user, for Login
+}
+
+// AuthUser returns u: embedding BaseUser makes a model an AnyUser.
+func (u *BaseUser) AuthUser() *BaseUser { return u }
+
+// IsAuthenticated reports whether u is a user who logged in, not the
+// anonymous user of a visitor (ID 0).
+func (u *BaseUser) IsAuthenticated() bool { return u != nil && u.ID != 0 }
+
+// IsAnonymous is the opposite of IsAuthenticated.
+func (u *BaseUser) IsAnonymous() bool { return !u.IsAuthenticated() }
+
+// User is a person who can log in: Django's auth.User, in its table and
+// columns. App.UserModel replaces it with a custom model.
+type User struct {
+	BaseUser
+	Username   string    `orm:"max_length=150,unique"`
+	FirstName  string    `orm:"max_length=150,blank,verbose_name=first name"`
+	LastName   string    `orm:"max_length=150,blank,verbose_name=last name"`
+	Email      string    `orm:"email,blank,verbose_name=email address"`
+	DateJoined time.Time `orm:"auto_now_add,verbose_name=date joined"`
 }
 
 // Meta names Django's table.
 func (User) Meta() orm.Options {
 	return orm.Options{Table: "auth_user", VerboseName: "user", VerboseNamePlural: "users"}
 }
-
-// IsAuthenticated reports whether u is a user who logged in, not the
-// anonymous user of a visitor (ID 0).
-func (u *User) IsAuthenticated() bool { return u != nil && u.ID != 0 }
-
-// IsAnonymous is the opposite of IsAuthenticated.
-func (u *User) IsAnonymous() bool { return !u.IsAuthenticated() }
 
 // FullName is the first and last names, Django's get_full_name.
 func (u *User) FullName() string { return strings.TrimSpace(u.FirstName + " " + u.LastName) }

@@ -72,7 +72,7 @@ func (a *App) passwordChange(w http.ResponseWriter, r *http.Request) error {
 
 // setNewPassword checks a new password typed twice, Django's
 // SetPasswordForm.clean_new_password2: the errors go to new_password2.
-func (a *App) setNewPassword(f interface{ AddError(string, error) }, u *User, pw1, pw2 string) bool {
+func (a *App) setNewPassword(f interface{ AddError(string, error) }, u AnyUser, pw1, pw2 string) bool {
 	if pw1 != pw2 {
 		f.AddError("new_password2", Invalid("The two password fields didn’t match."))
 		return false

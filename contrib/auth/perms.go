@@ -13,9 +13,9 @@ import (
 // own and its groups', as Django's ModelBackend.get_all_permissions: none
 // for an inactive or anonymous user; a superuser has every permission
 // without this list (HasPerm knows).
-func (a *App) Permissions(ctx context.Context, u *User) (map[string]bool, error) {
+func (a *App) Permissions(ctx context.Context, u AnyUser) (map[string]bool, error) {
 	perms := map[string]bool{}
-	if !u.IsAuthenticated() || !u.IsActive {
+	if b := u.AuthUser(); !b.IsAuthenticated() || !b.IsActive {
 		return perms, nil
 	}
 	db, err := a.DB(ctx)
@@ -23,7 +23,7 @@ func (a *App) Permissions(ctx context.Context, u *User) (map[string]bool, error)
 		return nil, err
 	}
 	for _, path := range []string{"user_permissions__", "groups__permissions__"} {
-		rows, err := orm.Query[User](db).Filter("pk", u.ID).Filter(path+"id__isnull", false).Values(path+"app", path+"codename").List(ctx)
+		rows, err := a.UserModel.table.values(ctx, db, orm.Q{"pk": u.AuthUser().ID, path + "id__isnull": false}, path+"app", path+"codename")
 		if err != nil {
 			return nil, err
 		}
@@ -32,6 +32,16 @@ func (a *App) Permissions(ctx context.Context, u *User) (map[string]bool, error)
 		}
 	}
 	return perms, nil
+}
+
+// GrantPermissions gives u, a saved user of the user model, perms of its
+// own (its user_permissions): Django's user.user_permissions.add.
+func (a *App) GrantPermissions(ctx context.Context, u AnyUser, perms ...Permission) error {
+	db, err := a.DB(ctx)
+	if err != nil {
+		return err
+	}
+	return a.UserModel.table.grant(ctx, db, u, perms)
 }
 
 // HasPerm reports whether r's user has perm; the permissions are read once
@@ -49,7 +59,7 @@ func HasPerms(r *http.Request, perms ...string) (bool, error) {
 	if err != nil || u == nil {
 		return false, err
 	}
-	if u.IsSuperuser {
+	if u.AuthUser().IsSuperuser {
 		return true, nil
 	}
 	for _, p := range perms {
@@ -68,7 +78,7 @@ func HasModulePerms(r *http.Request, app string) (bool, error) {
 	if err != nil || u == nil {
 		return false, err
 	}
-	if u.IsSuperuser {
+	if u.AuthUser().IsSuperuser {
 		return true, nil
 	}
 	ra.once.Lock()
@@ -85,20 +95,20 @@ func HasModulePerms(r *http.Request, app string) (bool, error) {
 }
 
 // activeUser is r's user when logged in and active, else nil.
-func activeUser(r *http.Request) (*requestAuth, *User, error) {
+func activeUser(r *http.Request) (*requestAuth, AnyUser, error) {
 	ra, err := authOf(r)
 	if err != nil {
 		return nil, nil, err
 	}
 	u, err := UserOf(r)
-	if err != nil || !u.IsAuthenticated() || !u.IsActive {
+	if err != nil || !u.IsAuthenticated() || !u.AuthUser().IsActive {
 		return nil, nil, err
 	}
 	return ra, u, nil
 }
 
 // has answers one permission for the request's user, once.
-func (ra *requestAuth) has(ctx context.Context, u *User, perm string) (bool, error) {
+func (ra *requestAuth) has(ctx context.Context, u AnyUser, perm string) (bool, error) {
 	ra.once.Lock()
 	defer ra.once.Unlock()
 	if ok, seen := ra.perms[perm]; seen {
@@ -126,7 +136,7 @@ func (ra *requestAuth) has(ctx context.Context, u *User, perm string) (bool, err
 
 // loadModelPerms reads the model backend's permissions of u, once; the
 // caller holds ra.once.
-func (ra *requestAuth) loadModelPerms(ctx context.Context, u *User) error {
+func (ra *requestAuth) loadModelPerms(ctx context.Context, u AnyUser) error {
 	if ra.modelPerms != nil {
 		return nil
 	}

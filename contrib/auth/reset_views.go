@@ -1,8 +1,10 @@
 package auth
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/nuages-go/nuages/contrib/auth/passwords"
 	"github.com/nuages-go/nuages/forms"
@@ -59,35 +61,49 @@ func (a *App) passwordReset(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *App) sendResetLinks(r *http.Request, email string) error {
+	um := a.UserModel
+	if um.email == nil {
+		return fmt.Errorf("auth: password reset: the user model %s has no e-mail field (define EmailField() to name it)", um.Meta().Name)
+	}
 	db, err := a.DB(r.Context())
 	if err != nil {
 		return err
 	}
-	users, err := orm.Query[User](db).Filter("email__iexact", email).Filter("is_active", true).All(r.Context())
+	users, err := um.table.all(r.Context(), db, orm.Q{um.email.Name + "__iexact": email, "is_active": true})
 	if err != nil {
 		return err
 	}
-	scheme := "http"
+	protocol := "http"
 	if a.project.Settings().Security.Secure(r) {
-		scheme = "https"
+		protocol = "https"
 	}
 	tokens := a.ResetTokens()
-	for i := range users {
-		u := &users[i]
-		if !passwords.IsUsable(u.Password) {
+	for _, u := range users {
+		if !passwords.IsUsable(u.AuthUser().Password) {
 			continue
 		}
-		path, err := web.Reverse(r, "password_reset_confirm", EncodeUID(u.ID), tokens.Make(u))
+		uid, token := EncodeUID(u.AuthUser().ID), tokens.Make(u)
+		path, err := web.Reverse(r, "password_reset_confirm", uid, token)
 		if err != nil {
 			return err
 		}
+		data := templates.Data{
+			"email": um.Email(u), "domain": r.Host, "site_name": r.Host, "protocol": protocol,
+			"uid": uid, "token": token, "user": u, "username": um.Username(u),
+			"url": protocol + "://" + r.Host + path,
+		}
+		var subject, body strings.Builder
+		if err := a.project.RenderText(&subject, "registration/password_reset_subject.txt", data); err != nil {
+			return err
+		}
+		if err := a.project.RenderText(&body, "registration/password_reset_email.txt", data); err != nil {
+			return err
+		}
 		msg := &mail.Message{
-			To:      []string{u.Email},
-			Subject: "Password reset on " + r.Host,
-			Body: fmt.Sprintf("You're receiving this email because you requested a password reset for your user account at %s.\n\n"+
-				"Please go to the following page and choose a new password:\n\n%s://%s%s\n\n"+
-				"Your username, in case you’ve forgotten: %s\n\nThanks for using our site!\n\nThe %s team\n",
-				r.Host, scheme, r.Host, path, u.Username, r.Host),
+			To: []string{um.Email(u)},
+			// A subject is one line, whatever the template's line ends.
+			Subject: strings.Join(strings.Fields(subject.String()), " "),
+			Body:    body.String(),
 		}
 		if err := a.project.Mail().Send(r.Context(), msg); err != nil {
 			return fmt.Errorf("auth: sending the password reset e-mail: %w", err)
@@ -110,14 +126,17 @@ func (a *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	user, err := orm.Query[User](db).Filter("pk", id).Get(r.Context())
-	if err != nil {
+	user, err := a.UserModel.table.get(r.Context(), db, orm.Q{"pk": id})
+	if errors.Is(err, orm.ErrDoesNotExist) {
 		return invalid()
+	}
+	if err != nil {
+		return err
 	}
 	s := sessions.From(r)
 	tokens := a.ResetTokens()
 	if token := r.PathValue("token"); token != resetURLToken {
-		if !tokens.Check(&user, token) {
+		if !tokens.Check(user, token) {
 			return invalid()
 		}
 		if err := s.Set(resetSessionKey, token); err != nil {
@@ -126,7 +145,7 @@ func (a *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) error
 		return web.Redirect(w, r, "password_reset_confirm", r.PathValue("uidb64"), resetURLToken)
 	}
 	var token string
-	if found, err := s.Get(resetSessionKey, &token); err != nil || !found || !tokens.Check(&user, token) {
+	if found, err := s.Get(resetSessionKey, &token); err != nil || !found || !tokens.Check(user, token) {
 		return invalid()
 	}
 	f := forms.New[SetPasswordForm]()
@@ -139,11 +158,11 @@ func (a *App) passwordResetConfirm(w http.ResponseWriter, r *http.Request) error
 		if err != nil {
 			return err
 		}
-		if valid && a.setNewPassword(f, &user, f.Value.NewPassword1, f.Value.NewPassword2) {
-			if err := a.SetPassword(r.Context(), &user, f.Value.NewPassword1); err != nil {
+		if valid && a.setNewPassword(f, user, f.Value.NewPassword1, f.Value.NewPassword2) {
+			if err := a.SetPassword(r.Context(), user, f.Value.NewPassword1); err != nil {
 				return err
 			}
-			if err := a.save(r.Context(), &user, "password"); err != nil {
+			if err := a.save(r.Context(), user, "password"); err != nil {
 				return err
 			}
 			if err := s.Delete(resetSessionKey); err != nil {

@@ -6,9 +6,13 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/orm"
 )
 
 // ResetTokens makes and checks the tokens of password reset links, as
@@ -44,13 +48,13 @@ func (t ResetTokens) now() int64 {
 }
 
 // Make returns a token for u, valid from now.
-func (t ResetTokens) Make(u *User) string {
+func (t ResetTokens) Make(u AnyUser) string {
 	return t.token(u, t.now(), t.Key)
 }
 
 // Check reports whether token is a valid, unexpired token for u.
-func (t ResetTokens) Check(u *User, token string) bool {
-	if u == nil || token == "" || t.Key == "" {
+func (t ResetTokens) Check(u AnyUser, token string) bool {
+	if missing(u) || token == "" || t.Key == "" {
 		return false
 	}
 	tsText, _, ok := strings.Cut(token, "-")
@@ -77,12 +81,13 @@ func (t ResetTokens) Check(u *User, token string) bool {
 // token is Django's _make_token_with_timestamp: the base-36 time, and
 // every other hex digit of an HMAC of the user's key, password hash, last
 // login, the time and e-mail.
-func (t ResetTokens) token(u *User, ts int64, key string) string {
+func (t ResetTokens) token(user AnyUser, ts int64, key string) string {
+	u := user.AuthUser()
 	login := ""
 	if u.LastLogin != nil {
 		login = u.LastLogin.UTC().Truncate(time.Second).Format(time.DateTime)
 	}
-	value := strconv.FormatInt(u.ID, 10) + u.Password + login + strconv.FormatInt(ts, 10) + u.Email
+	value := strconv.FormatInt(u.ID, 10) + u.Password + login + strconv.FormatInt(ts, 10) + emailOf(user)
 	k := sha256.Sum256([]byte("django.contrib.auth.tokens.PasswordResetTokenGenerator" + key))
 	mac := hmac.New(sha256.New, k[:])
 	mac.Write([]byte(value))
@@ -108,4 +113,21 @@ func DecodeUID(uid string) (int64, bool) {
 	}
 	id, err := strconv.ParseInt(string(b), 10, 64)
 	return id, err == nil && id > 0
+}
+
+// emailOf is u's e-mail address, from the field its model's EmailField
+// names ("email"), or "" when the model has none.
+func emailOf(u AnyUser) string {
+	name := "email"
+	if f, ok := u.(emailFielder); ok {
+		name = f.EmailField()
+	}
+	m, err := orm.MetaOfType(reflect.TypeOf(u).Elem())
+	if err != nil {
+		return ""
+	}
+	if f, ok := m.Field(name); ok && f.Kind == dialect.KindChar {
+		return f.Value(u).String()
+	}
+	return ""
 }

@@ -21,8 +21,8 @@ func TestResetTokensLikeDjango(t *testing.T) {
 		user  auth.User
 		token string
 	}{
-		{auth.User{Password: "pbkdf2_sha256$1000$salt$hash", LastLogin: &login, Email: "alice@example.com"}, "dhtpmo-390bdbf6dec010e93cd7370a324fdd44"},
-		{auth.User{Password: "pbkdf2_sha256$1000$salt$hash"}, "dhtpmo-587b2e15d6a180fcf3934e805f36f7e4"},
+		{auth.User{BaseUser: auth.BaseUser{Password: "pbkdf2_sha256$1000$salt$hash", LastLogin: &login}, Email: "alice@example.com"}, "dhtpmo-390bdbf6dec010e93cd7370a324fdd44"},
+		{auth.User{BaseUser: auth.BaseUser{Password: "pbkdf2_sha256$1000$salt$hash"}}, "dhtpmo-587b2e15d6a180fcf3934e805f36f7e4"},
 	}
 	for _, c := range cases {
 		c.user.ID = 7
@@ -43,7 +43,7 @@ func TestResetTokensRefuse(t *testing.T) {
 	now := epoch.Add(800000000 * time.Second)
 	clock := func() time.Time { return now }
 	tokens := auth.ResetTokens{Key: "secret", Now: clock}
-	u := &auth.User{Username: "alice", Password: "hash-1", Email: "a@example.com"}
+	u := &auth.User{Username: "alice", BaseUser: auth.BaseUser{Password: "hash-1"}, Email: "a@example.com"}
 	u.ID = 3
 	token := tokens.Make(u)
 	cases := map[string]func() (auth.ResetTokens, *auth.User, string){

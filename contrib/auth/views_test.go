@@ -30,7 +30,7 @@ func viewsSite(t *testing.T, engine string) (*auth.App, http.Handler) {
 func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*nuages.Project, *auth.App, http.Handler) {
 	t.Helper()
 	private := auth.LoginRequired(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, _ := auth.UserOf(r)
+		u, _ := auth.UserAs[*auth.User](r)
 		w.Write([]byte("hello " + u.Username))
 	}))
 	p, h := migratedSite(t, engine, app, []web.Pattern{
@@ -237,7 +237,7 @@ func TestLoginRequiredByDefault(t *testing.T) {
 func TestCachedPageWithTwoUsers(t *testing.T) {
 	app := &auth.App{Hashers: fastHashers(t, 1000)}
 	whoami := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		u, _ := auth.UserOf(r)
+		u, _ := auth.UserAs[*auth.User](r)
 		w.Write([]byte("hello " + u.String()))
 	})
 	page := httpcache.Page(httpcache.Options{Cache: cache.NewMemory(cache.MemoryOptions{})}, time.Minute)(whoami)

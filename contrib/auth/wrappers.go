@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 
@@ -11,7 +12,7 @@ import (
 // the login page with the page they wanted in "next": Django's
 // @login_required.
 func LoginRequired(h http.Handler) http.Handler {
-	return gate(h, func(*http.Request, *User) (bool, error) { return true, nil })
+	return gate(h, func(*http.Request, AnyUser) (bool, error) { return true, nil })
 }
 
 // PermissionRequired lets through users with every one of perms; it sends
@@ -19,19 +20,28 @@ func LoginRequired(h http.Handler) http.Handler {
 // them: Django's @permission_required(..., raise_exception=True) for
 // users who are logged in.
 func PermissionRequired(h http.Handler, perms ...string) http.Handler {
-	return gate(h, func(r *http.Request, _ *User) (bool, error) { return HasPerms(r, perms...) })
+	return gate(h, func(r *http.Request, _ AnyUser) (bool, error) { return HasPerms(r, perms...) })
 }
 
 // UserPassesTest lets through logged-in users for whom test is true,
 // answers 403 to other logged-in users, and sends anonymous visitors to
 // the login page: Django's @user_passes_test for views that need a user.
-func UserPassesTest(test func(*User) bool, h http.Handler) http.Handler {
-	return gate(h, func(_ *http.Request, u *User) (bool, error) { return test(u), nil })
+// T is the user model's type, *User unless App.UserModel names another
+// (the test's parameter tells it: func(u *auth.User) bool { ... }).
+func UserPassesTest[T AnyUser](test func(T) bool, h http.Handler) http.Handler {
+	return gate(h, func(_ *http.Request, u AnyUser) (bool, error) {
+		t, ok := u.(T)
+		if !ok {
+			var want T
+			return false, fmt.Errorf("auth: UserPassesTest's test takes a %T, but the user model is %T", want, u)
+		}
+		return test(t), nil
+	})
 }
 
 // gate sends anonymous visitors to the login page, and logged-in users
 // to h when allow says so, to a 403 otherwise.
-func gate(h http.Handler, allow func(*http.Request, *User) (bool, error)) http.Handler {
+func gate(h http.Handler, allow func(*http.Request, AnyUser) (bool, error)) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := UserOf(r)
 		if err != nil {

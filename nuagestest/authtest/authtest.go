@@ -14,21 +14,28 @@ import (
 	"github.com/nuages-go/nuages/orm"
 )
 
-// CreateUser saves an active user with password and the given permissions
-// ("polls.add_question"), failing the test on any error.
+// CreateUser saves an active User with password and the given permissions
+// ("polls.add_question"), failing the test on any error. With a custom
+// user model, use CreateUserOf.
 func CreateUser(t testing.TB, app *auth.App, username, password string, perms ...string) *auth.User {
 	t.Helper()
+	u := &auth.User{Username: username}
+	CreateUserOf(t, app, u, password, perms...)
+	return u
+}
+
+// CreateUserOf saves u, a new user of the app's user model with its fields
+// set, as an active user with password and the given permissions, failing
+// the test on any error.
+func CreateUserOf(t testing.TB, app *auth.App, u auth.AnyUser, password string, perms ...string) {
+	t.Helper()
 	ctx := t.Context()
-	u := &auth.User{Username: username, IsActive: true}
-	if err := app.SetPassword(ctx, u, password); err != nil {
-		t.Fatalf("authtest: %v", err)
+	if err := app.CreateUser(ctx, u, password); err != nil {
+		t.Fatalf("authtest: creating a user: %v", err)
 	}
 	db, err := app.DB(ctx)
 	if err != nil {
 		t.Fatalf("authtest: %v", err)
-	}
-	if err := orm.Insert(ctx, db, u); err != nil {
-		t.Fatalf("authtest: creating user %q: %v", username, err)
 	}
 	for _, perm := range perms {
 		appLabel, codename, ok := strings.Cut(perm, ".")
@@ -36,16 +43,15 @@ func CreateUser(t testing.TB, app *auth.App, username, password string, perms ..
 		if !ok || err != nil {
 			t.Fatalf("authtest: permission %q: %v (run migrate first: it creates the permissions)", perm, err)
 		}
-		if err := orm.Links(db, u, &u.UserPermissions).Add(ctx, p); err != nil {
+		if err := app.GrantPermissions(ctx, u, p); err != nil {
 			t.Fatalf("authtest: %v", err)
 		}
 	}
-	return u
 }
 
 // ForceLogin logs u in on c's session without a password, as Django's
 // client.force_login, by requesting path ("/" when empty) for the cookie.
-func ForceLogin(c *nuagestest.Client, t testing.TB, u *auth.User, path string) {
+func ForceLogin(c *nuagestest.Client, t testing.TB, u auth.AnyUser, path string) {
 	t.Helper()
 	if path == "" {
 		path = "/"
