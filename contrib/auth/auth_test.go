@@ -41,11 +41,23 @@ func project(t *testing.T, engine string) (*nuages.Project, *auth.App, http.Hand
 // serving patterns.
 func migratedSite(t *testing.T, engine string, app *auth.App, patterns []web.Pattern) (*nuages.Project, http.Handler) {
 	t.Helper()
+	s := testSettings(t, engine)
+	s.URLs = func(*nuages.Project) ([]web.Pattern, error) { return patterns, nil }
+	return migratedProject(t, s, app)
+}
+
+// testSettings are a project's settings for tests on engine.
+func testSettings(t *testing.T, engine string) nuages.Settings {
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
-	s.URLs = func(*nuages.Project) ([]web.Pattern, error) { return patterns, nil }
-	p, err := nuages.New(t.Context(), s, app)
+	return s
+}
+
+// migratedProject is a project of s and apps, migrated, and its handler.
+func migratedProject(t *testing.T, s nuages.Settings, apps ...nuages.App) (*nuages.Project, http.Handler) {
+	t.Helper()
+	p, err := nuages.New(t.Context(), s, apps...)
 	if err != nil {
 		t.Fatal(err)
 	}

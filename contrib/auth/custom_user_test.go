@@ -66,9 +66,7 @@ func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App, http.H
 		}
 		w.Write([]byte("hello " + u.FullName + " <" + u.Email + ">"))
 	})
-	s := nuages.DefaultSettings()
-	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
+	s := testSettings(t, engine)
 	// The project overrides the reset mail's subject, as a site would.
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "registration"), 0o755); err != nil {
@@ -85,18 +83,7 @@ func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App, http.H
 			web.Path("phone/", auth.UserPassesTest(func(a *Account) bool { return a.Phone != "" }, whoami), "phone"),
 		}, nil
 	}
-	p, err := nuages.New(t.Context(), s, app, accountsApp{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	if out, code := run(t, p, "", "migrate"); code != 0 {
-		t.Fatalf("migrate: %s", out)
-	}
-	h, err := p.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, h := migratedProject(t, s, app, accountsApp{})
 	return p, app, h
 }
 
@@ -188,18 +175,15 @@ func TestCustomUserModel(t *testing.T) {
 func TestCustomUserModelErrors(t *testing.T) {
 	cases := []struct {
 		model *auth.UserModel
-		apps  []nuages.App
 		want  string
 	}{
-		{auth.CustomUser[Account](), nil, "the user model Account is in no installed app: list Account{} in its app's Models()"},
-		{auth.CustomUser[noLogin](), nil, `auth: user model noLogin has no field "username": add it, or define UsernameField() to name another`},
-		{auth.CustomUser[notUnique](), nil, `auth: user model notUnique: its login field "username" must be unique`},
+		{auth.CustomUser[Account](), "the user model Account is in no installed app: list Account{} in its app's Models()"},
+		{auth.CustomUser[noLogin](), `auth: user model noLogin has no field "username": add it, or define UsernameField() to name another`},
+		{auth.CustomUser[notUnique](), `auth: user model notUnique: its login field "username" must be unique`},
+		{auth.CustomUser[badEmail](), `auth: user model badEmail: field "email" (EmailField() names it) must be a string field`},
 	}
 	for _, c := range cases {
-		s := nuages.DefaultSettings()
-		s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
-		s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, nuagestest.SQLite)}}
-		_, err := nuages.New(t.Context(), s, append([]nuages.App{&auth.App{UserModel: c.model}}, c.apps...)...)
+		_, err := nuages.New(t.Context(), testSettings(t, nuagestest.SQLite), &auth.App{UserModel: c.model})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.want, err, c.want)
 		}
@@ -214,4 +198,10 @@ type noLogin struct {
 type notUnique struct {
 	auth.BaseUser
 	Username string `orm:"max_length=20"`
+}
+
+type badEmail struct {
+	auth.BaseUser
+	Username string `orm:"max_length=20,unique"`
+	Email    int
 }
