@@ -93,7 +93,14 @@ func main() {
 }
 `
 	program := strings.Replace(string(src), "import (", "import (\n\t\"fmt\"\n\t\"os\"\n\t\"reflect\"\n", 1) + check
-	goMod := "module inspected\n\ngo 1.26\n\nrequire github.com/nuages-go/nuages v0.0.0\n\nreplace github.com/nuages-go/nuages => " + root + "\n"
+	// The module requires what the project's go.mod does, so that Go
+	// needs no module the project's own build did not fetch (GOPROXY=off).
+	rootMod, err := os.ReadFile(filepath.Join(root, "go.mod"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	goMod := strings.Replace(string(rootMod), "module github.com/nuages-go/nuages", "module inspected", 1) +
+		"\nrequire github.com/nuages-go/nuages v0.0.0\n\nreplace github.com/nuages-go/nuages => " + root + "\n"
 	sum, err := os.ReadFile(filepath.Join(root, "go.sum"))
 	if err != nil {
 		t.Fatal(err)
