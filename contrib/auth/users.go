@@ -63,8 +63,10 @@ func CustomUser[T any, PT interface {
 	return &UserModel{table: table[T, PT]{}}
 }
 
-// bind reads the model's metadata and finds its special fields.
+// bind reads the model's metadata and finds its special fields; it may
+// run more than once (the command-line flags may need it before Ready).
 func (um *UserModel) bind() error {
+	um.username, um.email, um.required = nil, nil, nil
 	m, err := um.table.meta()
 	if err != nil {
 		return fmt.Errorf("auth: the user model: %w", err)
