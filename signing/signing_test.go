@@ -3,8 +3,11 @@ package signing_test
 import (
 	"bytes"
 	"compress/zlib"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -280,4 +283,67 @@ func TestSignedCookies(t *testing.T) {
 	if err := s.SetCookie(httptest.NewRecorder(), &http.Cookie{Name: "c", Value: `a "quoted"; value`}); err == nil {
 		t.Error("SetCookie accepted a value net/http would mangle")
 	}
+}
+
+// An empty fallback key is skipped, not used as an HMAC key: anyone can
+// compute a signature made with it (its derived key is sha256(salt +
+// "signer")). This holds for plain, timestamp and cookie signers.
+func TestEmptyFallbackKeyIsSkipped(t *testing.T) {
+	const salt = "myapp.invite"
+	cases := []struct {
+		name   string
+		unsign func(fallbacks []string, signed string) (string, error)
+		forged string
+	}{
+		{"Signer", func(fb []string, signed string) (string, error) {
+			return signing.Signer{Key: "real-secret", FallbackKeys: fb, Salt: salt}.Unsign(signed)
+		}, "user=1;admin=true:" + publicSignature(salt, "user=1;admin=true")},
+		{"TimestampSigner", func(fb []string, signed string) (string, error) {
+			return signing.TimestampSigner{Signer: signing.Signer{Key: "real-secret", FallbackKeys: fb, Salt: salt}}.Unsign(signed, time.Hour)
+		}, timestamped(salt, "user=1")},
+		{"CookieSigner", func(fb []string, signed string) (string, error) {
+			return signing.CookieSigner("real-secret", fb, salt).Unsign(signed, time.Hour)
+		}, timestampedWithKey(salt, "django.http.cookies", "user=1")},
+	}
+	for _, c := range cases {
+		for _, fb := range [][]string{{""}, {"old-secret", ""}, {"", "old-secret"}} {
+			t.Run(fmt.Sprintf("%s %q", c.name, fb), func(t *testing.T) {
+				if v, err := c.unsign(fb, c.forged); !errors.Is(err, signing.ErrBadSignature) {
+					t.Errorf("fallbacks %q: a value signed with an empty key verified: %q, %v", fb, v, err)
+				}
+			})
+		}
+	}
+	// The real keys still work alongside an empty one.
+	s := signing.Signer{Key: "real-secret", FallbackKeys: []string{"", "old-secret"}, Salt: salt}
+	for _, key := range []string{"real-secret", "old-secret"} {
+		signed := signing.Signer{Key: key, Salt: salt}.Sign("v")
+		if v, err := s.Unsign(signed); err != nil || v != "v" {
+			t.Errorf("a value signed with %q: %q, %v", key, v, err)
+		}
+	}
+}
+
+// publicSignature is what a stranger computes for key "": base64url of
+// HMAC-SHA256(sha256(salt+"signer"), value).
+func publicSignature(salt, value string) string {
+	return publicSignatureWithKey(salt, "", value)
+}
+
+func publicSignatureWithKey(salt, key, value string) string {
+	d := sha256.Sum256([]byte(salt + "signer" + key))
+	m := hmac.New(sha256.New, d[:])
+	m.Write([]byte(value))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// timestamped is value with a current timestamp, signed with the key "".
+func timestamped(salt, value string) string {
+	return timestampedWithKey(salt, "", value)
+}
+
+func timestampedWithKey(salt, key, value string) string {
+	inner := signing.TimestampSigner{Signer: signing.Signer{Key: "x"}}.Sign(value) // value:timestamp:sig
+	inner = inner[:strings.LastIndex(inner, ":")]
+	return inner + ":" + publicSignatureWithKey(salt, key, inner)
 }
