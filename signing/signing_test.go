@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -346,4 +347,70 @@ func timestampedWithKey(salt, key, value string) string {
 	inner := signing.TimestampSigner{Signer: signing.Signer{Key: "x"}}.Sign(value) // value:timestamp:sig
 	inner = inner[:strings.LastIndex(inner, ":")]
 	return inner + ":" + publicSignatureWithKey(salt, key, inner)
+}
+
+// SignObject writes JSON as Python's json.dumps(obj, separators=(",",
+// ":")) does, ASCII only: Django decodes the payload as Latin-1, so raw
+// UTF-8 would reach it as mojibake ("ZoÃ«"). The expected values were
+// made by Django's Signer.sign_object algorithm in Python (key "secret").
+func TestSignObjectEscapesNonASCII(t *testing.T) {
+	cases := []struct {
+		name   string
+		v      any
+		json   string // the signed JSON
+		signed string // Django's sign_object output
+	}{
+		{"Latin-1", map[string]string{"name": "Zoë"}, `{"name":"Zo\u00eb"}`,
+			"eyJuYW1lIjoiWm9cdTAwZWIifQ:dycBQj_wbKipqe1B3-uYAVT3NfI7zBX_jxwlkhHt_NE"},
+		{"emoji: a surrogate pair", map[string]string{"emoji": "😀"}, `{"emoji":"\ud83d\ude00"}`,
+			"eyJlbW9qaSI6Ilx1ZDgzZFx1ZGUwMCJ9:IgXXCXeneG8ec8to4kQsS7flZ_hrCEolIdOCKFKZDUo"},
+		{"keys, CJK, separators and control characters", map[string]string{"Clé": "日本\u2028\x7f\x01\b\f\n\"\\<>&"},
+			`{"Cl\u00e9":"\u65e5\u672c\u2028\u007f\u0001\b\f\n\"\\<>&"}`,
+			"eyJDbFx1MDBlOSI6Ilx1NjVlNVx1NjcyY1x1MjAyOFx1MDA3Zlx1MDAwMVxiXGZcblwiXFw8PiYifQ:It-DWizhhRm-lNlN5tMoVsy-mAOh2VEzP_uyhJSZNrk"},
+		{"ASCII is unchanged", map[string]string{"a": "plain ascii"}, `{"a":"plain ascii"}`,
+			"eyJhIjoicGxhaW4gYXNjaWkifQ:WG2DSHQk3xqI5LR_vNssQMyCpuvvP_n6aPuCCz34KhE"},
+		{"raw JSON is escaped too", json.RawMessage(`{"name": "Zoë"}`), `{"name":"Zo\u00eb"}`,
+			"eyJuYW1lIjoiWm9cdTAwZWIifQ:dycBQj_wbKipqe1B3-uYAVT3NfI7zBX_jxwlkhHt_NE"},
+	}
+	s := signing.Signer{Key: "secret"}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			signed, err := s.SignObject(c.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			payload, _ := base64.RawURLEncoding.DecodeString(signed[:strings.LastIndex(signed, ":")])
+			if string(payload) != c.json {
+				t.Errorf("JSON %s, want %s", payload, c.json)
+			}
+			if signed != c.signed {
+				t.Errorf("SignObject = %q, want Django's %q", signed, c.signed)
+			}
+			var back, want any
+			if err := s.UnsignObject(signed, &back); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := json.Marshal(c.v)
+			json.Unmarshal(raw, &want)
+			if !reflect.DeepEqual(back, want) {
+				t.Errorf("round trip: %#v, want %#v", back, want)
+			}
+		})
+	}
+	// Compressed, the JSON inside is the same ASCII text.
+	long := map[string]string{"name": strings.Repeat("Zoë ", 50)}
+	signed, err := (signing.Signer{Key: "secret", Compress: true}).SignObject(long)
+	if err != nil || !strings.HasPrefix(signed, ".") {
+		t.Fatalf("compressed: %q, %v", signed, err)
+	}
+	z, _ := base64.RawURLEncoding.DecodeString(signed[1:strings.LastIndex(signed, ":")])
+	r, err := zlib.NewReader(bytes.NewReader(z))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inflated bytes.Buffer
+	inflated.ReadFrom(r)
+	if want := `{"name":"` + strings.Repeat(`Zo\u00eb `, 50) + `"}`; inflated.String() != want {
+		t.Errorf("compressed JSON %s, want %s", inflated.String(), want)
+	}
 }
