@@ -444,3 +444,43 @@ func TestCookieStoreAge(t *testing.T) {
 		})
 	}
 }
+
+// Stored data that is valid JSON but not an object - null above all,
+// which decodes to a nil map - is corrupt: the visitor gets a fresh
+// session, and setting a value works (it used to panic on a nil map).
+func TestNonObjectData(t *testing.T) {
+	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
+		h := sessions.Middleware(sessions.Config{Store: store})(app())
+		for _, data := range []string{"null", "[]", "1", `"x"`, "true"} {
+			t.Run(data, func(t *testing.T) {
+				key, err := store.Create(t.Context(), []byte(data), time.Now().Add(time.Hour))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, body, _ := visit(t, h, "/get?k=a", key); body != "false  done" {
+					t.Errorf("reading: %q", body)
+				}
+				var res *http.Response
+				var body string
+				var set *http.Cookie
+				func() {
+					defer func() {
+						if p := recover(); p != nil {
+							t.Fatalf("setting a value panicked: %v", p)
+						}
+					}()
+					res, body, set = visit(t, h, "/set?k=a&v=b", key)
+				}()
+				if res.StatusCode != 200 || body != " done" || set == nil {
+					t.Fatalf("setting a value: %d %q, cookie %+v", res.StatusCode, body, set)
+				}
+				if server && set.Value == key {
+					t.Errorf("the corrupt session's key was kept: %q", key)
+				}
+				if _, body, _ := visit(t, h, "/get?k=a", set.Value); body != "true b done" {
+					t.Errorf("reading back: %q", body)
+				}
+			})
+		}
+	})
+}
