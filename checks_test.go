@@ -112,6 +112,9 @@ func TestDeploySecurityChecks(t *testing.T) {
 		{"bad referrer policy", func(s *Settings) { s.Security.ReferrerPolicy = "same-origin, nope" }, false, []string{"security.E023"}},
 		{"good referrer policies", func(s *Settings) { s.Security.ReferrerPolicy = "no-referrer, strict-origin-when-cross-origin" }, false, nil},
 		{"bad COOP", func(s *Settings) { s.Security.CrossOriginOpenerPolicy = "same-site" }, false, []string{"security.E024"}},
+		// An empty fallback key is weak (signing skips it, but code that
+		// loops over the keys itself may not).
+		{"empty fallback key", func(s *Settings) { s.SecretKeyFallbacks = []string{strings.Repeat("klmnopqrst", 6), ""} }, true, []string{"security.W025"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -3,6 +3,7 @@ package nuages
 import (
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/sessions"
+	"github.com/nuages-go/nuages/signing"
 	"github.com/nuages-go/nuages/web"
 )
 
@@ -131,5 +133,48 @@ func TestSessionCookieAgeKeptWithoutVariable(t *testing.T) {
 	s.Sessions.CookieAge = 1500 * time.Millisecond
 	if err := s.LoadEnv(nil); err != nil || s.Sessions.CookieAge != 1500*time.Millisecond {
 		t.Errorf("CookieAge %v, %v", s.Sessions.CookieAge, err)
+	}
+}
+
+// With the default settings (no SESSION_COOKIE_AGE), a cookie session
+// expires after Django's two weeks: the store must not load an older
+// cookie, whose age is the only limit on it.
+func TestCookieSessionsExpireByDefault(t *testing.T) {
+	const day = 24 * time.Hour
+	cases := []struct {
+		name   string
+		signed time.Duration // how long ago
+		want   string        // the body of /visit/
+	}{
+		{"fresh", time.Minute, "6"},
+		{"13 days", 13 * day, "6"},
+		{"15 days", 15 * day, "1"}, // expired: a new, empty session
+		{"a year", 365 * day, "1"},
+	}
+	s := devSettings(t)
+	s.SecretKey, s.SessionEngine, s.URLs = "a-secret-key-for-cookies-0123456789", SessionsCookies, counterURLs
+	if s.Sessions.CookieAge != 0 {
+		t.Fatalf("the default CookieAge is %v, not zero", s.Sessions.CookieAge)
+	}
+	h, err := newProject(t, s).Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			then := func() time.Time { return time.Now().Add(-c.signed) }
+			ts := signing.TimestampSigner{Signer: signing.Signer{Key: s.SecretKey, Salt: sessions.CookieSalt, Compress: true}, Now: then}
+			cookie, err := ts.SignObject(map[string]int{"visits": 5})
+			if err != nil {
+				t.Fatal(err)
+			}
+			r := httptest.NewRequest("GET", "http://localhost/visit/", nil)
+			r.AddCookie(&http.Cookie{Name: "sessionid", Value: cookie})
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, r)
+			if rec.Code != 200 || rec.Body.String() != c.want {
+				t.Errorf("GET /visit/: %d %q, want %q", rec.Code, rec.Body.String(), c.want)
+			}
+		})
 	}
 }

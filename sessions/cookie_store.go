@@ -24,8 +24,19 @@ type CookieStore struct {
 	// Key and FallbackKeys are the project's secret keys.
 	Key          string
 	FallbackKeys []string
-	// MaxAge is how old a cookie may be: the session cookie's age.
+	// MaxAge is how old a cookie may be: the session cookie's age. Zero
+	// (or less) means two weeks, Config.CookieAge's default and Django's
+	// SESSION_COOKIE_AGE: a cookie session cannot be revoked, so its age
+	// is the only limit on it, and it never goes unchecked.
 	MaxAge time.Duration
+}
+
+// maxAge is MaxAge, or the default session age when it is not positive.
+func (c CookieStore) maxAge() time.Duration {
+	if c.MaxAge <= 0 {
+		return defaultCookieAge
+	}
+	return c.MaxAge
 }
 
 func (c CookieStore) signer() signing.TimestampSigner {
@@ -35,7 +46,7 @@ func (c CookieStore) signer() signing.TimestampSigner {
 // Load verifies the cookie's value and returns its data.
 func (c CookieStore) Load(_ context.Context, key string) ([]byte, error) {
 	var data json.RawMessage
-	if c.Key == "" || c.signer().UnsignObject(key, &data, c.MaxAge) != nil {
+	if c.Key == "" || c.signer().UnsignObject(key, &data, c.maxAge()) != nil {
 		return nil, ErrNotFound
 	}
 	return data, nil

@@ -56,6 +56,9 @@ func (s DBStore) Load(ctx context.Context, key string) ([]byte, error) {
 		return nil, err
 	}
 	var data json.RawMessage
+	// No maximum age on the signature (0): the row's expire_date, filtered
+	// above, is the session's expiry, as in Django's db backend, whose
+	// decode calls signing.loads without max_age.
 	if s.Key == "" || s.signer().UnsignObject(row.Data, &data, 0) != nil {
 		return nil, ErrNotFound // Django logs "Session data corrupted" and starts afresh
 	}

@@ -45,9 +45,13 @@ type Config struct {
 	Logger *slog.Logger
 }
 
+// defaultCookieAge is the session age when none is set: two weeks,
+// Django's SESSION_COOKIE_AGE.
+const defaultCookieAge = 14 * 24 * time.Hour
+
 func (c *Config) cookieAge() time.Duration {
 	if c.CookieAge <= 0 {
-		return 14 * 24 * time.Hour
+		return defaultCookieAge
 	}
 	return c.CookieAge
 }

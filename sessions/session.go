@@ -86,7 +86,9 @@ func (s *Session) load() error {
 		s.loadErr = fmt.Errorf("sessions: loading the session: %w", err)
 		return s.loadErr
 	}
-	if json.Unmarshal(raw, &s.data) != nil || s.expiredByDate(time.Now()) {
+	// Data that is not a JSON object - malformed, or null, which leaves the
+	// map nil - is corrupt: a fresh session, as for a bad signature.
+	if json.Unmarshal(raw, &s.data) != nil || s.data == nil || s.expiredByDate(time.Now()) {
 		s.data, s.key = map[string]json.RawMessage{}, ""
 	}
 	return nil

@@ -3,6 +3,7 @@ package sessions_test
 import (
 	"context"
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -20,6 +21,7 @@ import (
 	"github.com/nuages-go/nuages/internal/testenv"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/sessions"
+	"github.com/nuages-go/nuages/signing"
 )
 
 const secret = "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -343,9 +345,10 @@ func TestStoreFailures(t *testing.T) {
 
 // Values written by Django's signed_cookies backend
 // (signing.dumps({"a": "1", "n": 2}, salt=..., compress=True) with this
-// secret) load.
+// secret) load. The value was signed long ago: MaxAge covers it (the
+// default two weeks would refuse it).
 func TestDjangoCookie(t *testing.T) {
-	store := sessions.CookieStore{Key: secret}
+	store := sessions.CookieStore{Key: secret, MaxAge: 100 * 365 * 24 * time.Hour}
 	data, err := store.Load(context.Background(), djangoCookie)
 	if err != nil || string(data) != `{"a":"1","n":2}` {
 		t.Fatalf("Django's session cookie: %s, %v", data, err)
@@ -401,4 +404,83 @@ func TestPageCacheNeverSharesASessionPage(t *testing.T) {
 			t.Errorf("got %q, want %q", body, v.want)
 		}
 	}
+}
+
+// A CookieStore refuses cookies older than its MaxAge, and a zero MaxAge
+// means the default two weeks, never "no limit": a cookie session cannot
+// be revoked, so its age is the only bound on a stolen cookie.
+func TestCookieStoreAge(t *testing.T) {
+	const day = 24 * time.Hour
+	cases := []struct {
+		name   string
+		maxAge time.Duration
+		signed time.Duration // how long ago
+		ok     bool
+	}{
+		{"zero MaxAge, fresh", 0, time.Minute, true},
+		{"zero MaxAge, 13 days", 0, 13 * day, true},
+		{"zero MaxAge, 15 days", 0, 15 * day, false},
+		{"zero MaxAge, a year", 0, 365 * day, false},
+		{"negative MaxAge, 15 days", -time.Second, 15 * day, false},
+		{"one hour, 30 minutes", time.Hour, 30 * time.Minute, true},
+		{"one hour, two hours", time.Hour, 2 * time.Hour, false},
+		{"thirty days, 15 days", 30 * day, 15 * day, true},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			then := func() time.Time { return time.Now().Add(-c.signed) }
+			ts := signing.TimestampSigner{Signer: signing.Signer{Key: secret, Salt: sessions.CookieSalt, Compress: true}, Now: then}
+			cookie, err := ts.SignObject(json.RawMessage(`{"_auth_user_id":"1"}`))
+			if err != nil {
+				t.Fatal(err)
+			}
+			data, err := sessions.CookieStore{Key: secret, MaxAge: c.maxAge}.Load(t.Context(), cookie)
+			if c.ok && (err != nil || string(data) != `{"_auth_user_id":"1"}`) {
+				t.Errorf("Load: %s, %v; want the data", data, err)
+			}
+			if !c.ok && !errors.Is(err, sessions.ErrNotFound) {
+				t.Errorf("Load: %s, %v; want ErrNotFound", data, err)
+			}
+		})
+	}
+}
+
+// Stored data that is valid JSON but not an object - null above all,
+// which decodes to a nil map - is corrupt: the visitor gets a fresh
+// session, and setting a value works (it used to panic on a nil map).
+func TestNonObjectData(t *testing.T) {
+	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
+		h := sessions.Middleware(sessions.Config{Store: store})(app())
+		for _, data := range []string{"null", "[]", "1", `"x"`, "true"} {
+			t.Run(data, func(t *testing.T) {
+				key, err := store.Create(t.Context(), []byte(data), time.Now().Add(time.Hour))
+				if err != nil {
+					t.Fatal(err)
+				}
+				if _, body, _ := visit(t, h, "/get?k=a", key); body != "false  done" {
+					t.Errorf("reading: %q", body)
+				}
+				var res *http.Response
+				var body string
+				var set *http.Cookie
+				func() {
+					defer func() {
+						if p := recover(); p != nil {
+							t.Fatalf("setting a value panicked: %v", p)
+						}
+					}()
+					res, body, set = visit(t, h, "/set?k=a&v=b", key)
+				}()
+				if res.StatusCode != 200 || body != " done" || set == nil {
+					t.Fatalf("setting a value: %d %q, cookie %+v", res.StatusCode, body, set)
+				}
+				if server && set.Value == key {
+					t.Errorf("the corrupt session's key was kept: %q", key)
+				}
+				if _, body, _ := visit(t, h, "/get?k=a", set.Value); body != "true b done" {
+					t.Errorf("reading back: %q", body)
+				}
+			})
+		}
+	})
 }

@@ -44,7 +44,8 @@ func (s TimestampSigner) cookieSigner(name string) TimestampSigner {
 // get_cookie_signer(salt): its keys are prefixed with
 // "django.http.cookies", so that a cookie's signature is never one made
 // for another use of the key. Django's messages framework, for one, signs
-// its cookie with it.
+// its cookie with it. Empty fallback keys are dropped: prefixed, they
+// would be a key anyone knows.
 func CookieSigner(key string, fallbackKeys []string, salt string) TimestampSigner {
 	const prefix = "django.http.cookies"
 	s := TimestampSigner{Signer: Signer{Salt: salt}}
@@ -52,6 +53,9 @@ func CookieSigner(key string, fallbackKeys []string, salt string) TimestampSigne
 		s.Key = prefix + key
 	}
 	for _, k := range fallbackKeys {
+		if k == "" {
+			continue // prefixed, it would be a public key
+		}
 		s.FallbackKeys = append(s.FallbackKeys, prefix+k)
 	}
 	return s

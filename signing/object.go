@@ -9,6 +9,8 @@ import (
 	"io"
 	"strings"
 	"time"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // maxObject bounds what a compressed object may inflate to, so that a
@@ -17,7 +19,8 @@ import (
 // that leaked.
 const maxObject = 1 << 20
 
-// SignObject signs v's compact JSON, base64url-encoded (zlib-compressed
+// SignObject signs v's compact JSON, ASCII only (other runes escaped as
+// \uXXXX, as Python's json.dumps writes them), base64url-encoded (zlib-compressed
 // first, with a "." prefix, when Compress is set and it is shorter):
 // Django's sign_object, whose values it reads and writes.
 func (s Signer) SignObject(v any) (string, error) {
@@ -64,7 +67,7 @@ func encodeObject(v any, compress bool) (string, error) {
 	if err := enc.Encode(v); err != nil {
 		return "", fmt.Errorf("signing: %w", err)
 	}
-	data := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+	data := asciiJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	if compress {
 		var z bytes.Buffer
 		w := zlib.NewWriter(&z)
@@ -75,6 +78,33 @@ func encodeObject(v any, compress bool) (string, error) {
 		}
 	}
 	return base64.RawURLEncoding.EncodeToString(data), nil
+}
+
+// asciiJSON escapes every rune of JSON text outside printable ASCII as
+// \uXXXX (a surrogate pair above U+FFFF), as Python's json.dumps does by
+// default (ensure_ascii): Django encodes the JSON as Latin-1 and decodes it
+// back as Latin-1, so raw UTF-8 would reach a Django site as mojibake.
+// Non-ASCII runes and DEL only occur inside JSON strings, where the escape
+// means the same rune; text without them is returned unchanged.
+func asciiJSON(data []byte) []byte {
+	i := bytes.IndexFunc(data, func(r rune) bool { return r >= utf8.RuneSelf-1 })
+	if i < 0 {
+		return data
+	}
+	out := make([]byte, 0, len(data)+len(data)/2)
+	out = append(out, data[:i]...)
+	for _, r := range string(data[i:]) { // invalid UTF-8 reads as U+FFFD
+		switch {
+		case r < utf8.RuneSelf-1:
+			out = append(out, byte(r))
+		case r > 0xFFFF:
+			r1, r2 := utf16.EncodeRune(r)
+			out = fmt.Appendf(out, `\u%04x\u%04x`, r1, r2)
+		default:
+			out = fmt.Appendf(out, `\u%04x`, r)
+		}
+	}
+	return out
 }
 
 // decodeObject reads a payload that verified: malformed content then

@@ -25,7 +25,8 @@ type Signer struct {
 	// Key is the secret key (Settings.SecretKey). It must not be empty.
 	Key string
 	// FallbackKeys are previous keys: values they signed still verify
-	// (Settings.SecretKeyFallbacks). Sign always uses Key.
+	// (Settings.SecretKeyFallbacks). Sign always uses Key. Empty ones are
+	// skipped: an empty key would let anyone compute signatures.
 	FallbackKeys []string
 	// Salt separates uses of the same key: a value signed with one salt
 	// never verifies with another. Use a name of your own per purpose.
@@ -98,6 +99,12 @@ func (s Signer) Unsign(signed string) (string, error) {
 	}
 	value, sig := signed[:i], signed[i+len(sep):]
 	for _, key := range append([]string{s.Key}, s.FallbackKeys...) {
+		if key == "" {
+			// An empty key derives a public HMAC key (sha256(salt +
+			// "signer")); Django's signature() uses the main key
+			// instead, which was already tried.
+			continue
+		}
 		if subtle.ConstantTimeCompare([]byte(sig), []byte(s.signature(value, key))) == 1 {
 			return value, nil
 		}

@@ -3,8 +3,12 @@ package signing_test
 import (
 	"bytes"
 	"compress/zlib"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"reflect"
@@ -279,5 +283,134 @@ func TestSignedCookies(t *testing.T) {
 	}
 	if err := s.SetCookie(httptest.NewRecorder(), &http.Cookie{Name: "c", Value: `a "quoted"; value`}); err == nil {
 		t.Error("SetCookie accepted a value net/http would mangle")
+	}
+}
+
+// An empty fallback key is skipped, not used as an HMAC key: anyone can
+// compute a signature made with it (its derived key is sha256(salt +
+// "signer")). This holds for plain, timestamp and cookie signers.
+func TestEmptyFallbackKeyIsSkipped(t *testing.T) {
+	const salt = "myapp.invite"
+	cases := []struct {
+		name   string
+		unsign func(fallbacks []string, signed string) (string, error)
+		forged string
+	}{
+		{"Signer", func(fb []string, signed string) (string, error) {
+			return signing.Signer{Key: "real-secret", FallbackKeys: fb, Salt: salt}.Unsign(signed)
+		}, "user=1;admin=true:" + publicSignature(salt, "user=1;admin=true")},
+		{"TimestampSigner", func(fb []string, signed string) (string, error) {
+			return signing.TimestampSigner{Signer: signing.Signer{Key: "real-secret", FallbackKeys: fb, Salt: salt}}.Unsign(signed, time.Hour)
+		}, timestamped(salt, "user=1")},
+		{"CookieSigner", func(fb []string, signed string) (string, error) {
+			return signing.CookieSigner("real-secret", fb, salt).Unsign(signed, time.Hour)
+		}, timestampedWithKey(salt, "django.http.cookies", "user=1")},
+	}
+	for _, c := range cases {
+		for _, fb := range [][]string{{""}, {"old-secret", ""}, {"", "old-secret"}} {
+			t.Run(fmt.Sprintf("%s %q", c.name, fb), func(t *testing.T) {
+				if v, err := c.unsign(fb, c.forged); !errors.Is(err, signing.ErrBadSignature) {
+					t.Errorf("fallbacks %q: a value signed with an empty key verified: %q, %v", fb, v, err)
+				}
+			})
+		}
+	}
+	// The real keys still work alongside an empty one.
+	s := signing.Signer{Key: "real-secret", FallbackKeys: []string{"", "old-secret"}, Salt: salt}
+	for _, key := range []string{"real-secret", "old-secret"} {
+		signed := signing.Signer{Key: key, Salt: salt}.Sign("v")
+		if v, err := s.Unsign(signed); err != nil || v != "v" {
+			t.Errorf("a value signed with %q: %q, %v", key, v, err)
+		}
+	}
+}
+
+// publicSignature is what a stranger computes for key "": base64url of
+// HMAC-SHA256(sha256(salt+"signer"), value).
+func publicSignature(salt, value string) string {
+	return publicSignatureWithKey(salt, "", value)
+}
+
+func publicSignatureWithKey(salt, key, value string) string {
+	d := sha256.Sum256([]byte(salt + "signer" + key))
+	m := hmac.New(sha256.New, d[:])
+	m.Write([]byte(value))
+	return base64.RawURLEncoding.EncodeToString(m.Sum(nil))
+}
+
+// timestamped is value with a current timestamp, signed with the key "".
+func timestamped(salt, value string) string {
+	return timestampedWithKey(salt, "", value)
+}
+
+func timestampedWithKey(salt, key, value string) string {
+	inner := signing.TimestampSigner{Signer: signing.Signer{Key: "x"}}.Sign(value) // value:timestamp:sig
+	inner = inner[:strings.LastIndex(inner, ":")]
+	return inner + ":" + publicSignatureWithKey(salt, key, inner)
+}
+
+// SignObject writes JSON as Python's json.dumps(obj, separators=(",",
+// ":")) does, ASCII only: Django decodes the payload as Latin-1, so raw
+// UTF-8 would reach it as mojibake ("ZoÃ«"). The expected values were
+// made by Django's Signer.sign_object algorithm in Python (key "secret").
+func TestSignObjectEscapesNonASCII(t *testing.T) {
+	cases := []struct {
+		name   string
+		v      any
+		json   string // the signed JSON
+		signed string // Django's sign_object output
+	}{
+		{"Latin-1", map[string]string{"name": "Zoë"}, `{"name":"Zo\u00eb"}`,
+			"eyJuYW1lIjoiWm9cdTAwZWIifQ:dycBQj_wbKipqe1B3-uYAVT3NfI7zBX_jxwlkhHt_NE"},
+		{"emoji: a surrogate pair", map[string]string{"emoji": "😀"}, `{"emoji":"\ud83d\ude00"}`,
+			"eyJlbW9qaSI6Ilx1ZDgzZFx1ZGUwMCJ9:IgXXCXeneG8ec8to4kQsS7flZ_hrCEolIdOCKFKZDUo"},
+		{"keys, CJK, separators and control characters", map[string]string{"Clé": "日本\u2028\x7f\x01\b\f\n\"\\<>&"},
+			`{"Cl\u00e9":"\u65e5\u672c\u2028\u007f\u0001\b\f\n\"\\<>&"}`,
+			"eyJDbFx1MDBlOSI6Ilx1NjVlNVx1NjcyY1x1MjAyOFx1MDA3Zlx1MDAwMVxiXGZcblwiXFw8PiYifQ:It-DWizhhRm-lNlN5tMoVsy-mAOh2VEzP_uyhJSZNrk"},
+		{"ASCII is unchanged", map[string]string{"a": "plain ascii"}, `{"a":"plain ascii"}`,
+			"eyJhIjoicGxhaW4gYXNjaWkifQ:WG2DSHQk3xqI5LR_vNssQMyCpuvvP_n6aPuCCz34KhE"},
+		{"raw JSON is escaped too", json.RawMessage(`{"name": "Zoë"}`), `{"name":"Zo\u00eb"}`,
+			"eyJuYW1lIjoiWm9cdTAwZWIifQ:dycBQj_wbKipqe1B3-uYAVT3NfI7zBX_jxwlkhHt_NE"},
+	}
+	s := signing.Signer{Key: "secret"}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			signed, err := s.SignObject(c.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			payload, _ := base64.RawURLEncoding.DecodeString(signed[:strings.LastIndex(signed, ":")])
+			if string(payload) != c.json {
+				t.Errorf("JSON %s, want %s", payload, c.json)
+			}
+			if signed != c.signed {
+				t.Errorf("SignObject = %q, want Django's %q", signed, c.signed)
+			}
+			var back, want any
+			if err := s.UnsignObject(signed, &back); err != nil {
+				t.Fatal(err)
+			}
+			raw, _ := json.Marshal(c.v)
+			json.Unmarshal(raw, &want)
+			if !reflect.DeepEqual(back, want) {
+				t.Errorf("round trip: %#v, want %#v", back, want)
+			}
+		})
+	}
+	// Compressed, the JSON inside is the same ASCII text.
+	long := map[string]string{"name": strings.Repeat("Zoë ", 50)}
+	signed, err := (signing.Signer{Key: "secret", Compress: true}).SignObject(long)
+	if err != nil || !strings.HasPrefix(signed, ".") {
+		t.Fatalf("compressed: %q, %v", signed, err)
+	}
+	z, _ := base64.RawURLEncoding.DecodeString(signed[1:strings.LastIndex(signed, ":")])
+	r, err := zlib.NewReader(bytes.NewReader(z))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var inflated bytes.Buffer
+	inflated.ReadFrom(r)
+	if want := `{"name":"` + strings.Repeat(`Zo\u00eb `, 50) + `"}`; inflated.String() != want {
+		t.Errorf("compressed JSON %s, want %s", inflated.String(), want)
 	}
 }

@@ -41,7 +41,9 @@ type Config struct {
 	HeaderName string
 	// TrustedOrigins are other origins whose unsafe requests are
 	// accepted: "https://example.com", "https://*.example.com" for every
-	// subdomain (Django's CSRF_TRUSTED_ORIGINS).
+	// subdomain (Django's CSRF_TRUSTED_ORIGINS). Entries without a
+	// scheme or a host trust nothing (a project's settings validation
+	// reports them).
 	TrustedOrigins []string
 	// Secure reports whether r came over HTTPS; r.TLS != nil when nil
 	// (behind a proxy, the project's proxy header setting decides).
@@ -210,6 +212,9 @@ func (cfg *Config) check(r *http.Request, origins trusted) *Reason {
 		return nil
 	}
 	secure := cfg.secure(r)
+	// Django checks an Origin header whenever it is present ("HTTP_ORIGIN"
+	// in request.META), so an empty one fails: it is not an absent one.
+	_, hasOrigin := r.Header["Origin"]
 	origin := r.Header.Get("Origin")
 	switch site := r.Header.Get("Sec-Fetch-Site"); site {
 	case "cross-site", "same-site":
@@ -219,7 +224,7 @@ func (cfg *Config) check(r *http.Request, origins trusted) *Reason {
 			return reject("Sec-Fetch-Site checking failed - the request came from another site (%s, Origin %q).", site, origin)
 		}
 	}
-	if origin != "" {
+	if hasOrigin {
 		if !cfg.originVerified(r, origin, secure, origins) {
 			return reject("Origin checking failed - %s does not match any trusted origins.", origin)
 		}
@@ -253,6 +258,12 @@ func (cfg *Config) checkReferer(r *http.Request, origins trusted) *Reason {
 	}
 	if u.Scheme != "https" {
 		return reject("Referer checking failed - Referer is insecure while host is secure.")
+	}
+	if u.User != nil {
+		// url.Parse drops userinfo from Host, so https://evil.com@example.com/
+		// would compare as example.com; Django compares the whole netloc,
+		// which matches no host.
+		return reject("Referer checking failed - %s does not match any trusted origins.", referer)
 	}
 	for _, host := range origins.hosts {
 		if sameDomain(u.Host, host) {
@@ -312,10 +323,13 @@ func parseTrusted(origins []string) trusted {
 	t := trusted{exact: map[string]bool{}, subdomains: map[string][]string{}}
 	for _, o := range origins {
 		scheme, host, ok := strings.Cut(o, "://")
-		if !ok {
-			continue // the project's checks report it
+		if !ok || scheme == "" || host == "" {
+			continue // not an origin: the project's settings validation reports it
 		}
 		if rest, wild := strings.CutPrefix(host, "*"); wild {
+			if rest == "" {
+				continue // "https://*" names no domain
+			}
 			t.subdomains[scheme] = append(t.subdomains[scheme], rest)
 			t.hosts = append(t.hosts, rest)
 			continue
@@ -328,7 +342,7 @@ func parseTrusted(origins []string) trusted {
 
 func (t trusted) subdomain(origin string) bool {
 	u, err := url.Parse(origin)
-	if err != nil {
+	if err != nil || u.User != nil { // an origin has no userinfo
 		return false
 	}
 	for _, pattern := range t.subdomains[u.Scheme] {
@@ -340,8 +354,12 @@ func (t trusted) subdomain(origin string) bool {
 }
 
 // sameDomain is Django's is_same_domain: pattern ".example.com" matches
-// example.com and its subdomains; otherwise the hosts are equal.
+// example.com and its subdomains; otherwise the hosts are equal. An empty
+// pattern matches nothing.
 func sameDomain(host, pattern string) bool {
+	if pattern == "" {
+		return false
+	}
 	host, pattern = strings.ToLower(host), strings.ToLower(pattern)
 	if strings.HasPrefix(pattern, ".") {
 		return strings.HasSuffix(host, pattern) || host == pattern[1:]

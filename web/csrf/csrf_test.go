@@ -226,3 +226,67 @@ func TestPageCacheNeverSharesAToken(t *testing.T) {
 		t.Error("the second visitor got the first one's page and token")
 	}
 }
+
+// Headers Django reads differently from a naive parse: an Origin that is
+// present but empty is checked (and fails), a Referer with userinfo
+// matches no host, and a trusted origin with no scheme or host trusts
+// nothing.
+func TestHeaderEdgeCases(t *testing.T) {
+	secret, token := fetchToken(t)
+	cases := []struct {
+		name    string
+		https   bool
+		headers map[string][]string // set as is: an empty value is sent
+		trusted []string
+		reason  string // "" when accepted
+	}{
+		{"no Origin over http", false, nil, nil, ""},
+		{"empty Origin over http", false, map[string][]string{"Origin": {""}}, nil, "Origin checking failed -  does not match any trusted origins."},
+		{"empty Origin over https", true, map[string][]string{"Origin": {""}, "Referer": {"https://example.com/"}}, nil, "Origin checking failed -  does not match any trusted origins."},
+		{"same Origin over https", true, map[string][]string{"Origin": {"https://example.com"}}, nil, ""},
+		{"Referer of the site", true, map[string][]string{"Referer": {"https://example.com/page"}}, nil, ""},
+		{"Referer with userinfo", true, map[string][]string{"Referer": {"https://evil.com@example.com/"}}, nil,
+			"Referer checking failed - https://evil.com@example.com/ does not match any trusted origins."},
+		{"Referer with userinfo, trusted host", true, map[string][]string{"Referer": {"https://evil.com@pay.example.org/"}}, []string{"https://*.example.org"},
+			"Referer checking failed - https://evil.com@pay.example.org/ does not match any trusted origins."},
+		{"Origin with userinfo, trusted wildcard", false, map[string][]string{"Origin": {"https://evil.com@pay.example.org"}}, []string{"https://*.example.org"},
+			"Origin checking failed - https://evil.com@pay.example.org does not match any trusted origins."},
+		{"null Origin, malformed trusted origin", false, map[string][]string{"Origin": {"null"}}, []string{"://*"},
+			"Origin checking failed - null does not match any trusted origins."},
+		{"empty Origin, malformed trusted origins", false, map[string][]string{"Origin": {""}}, []string{"://*", "https://", "://"},
+			"Origin checking failed -  does not match any trusted origins."},
+		{"https://* trusts no Origin", false, map[string][]string{"Origin": {"https://evil.com"}}, []string{"https://*"},
+			"Origin checking failed - https://evil.com does not match any trusted origins."},
+		{"https://* trusts no Referer", true, map[string][]string{"Referer": {"https://evil.com/"}}, []string{"https://*"},
+			"Referer checking failed - https://evil.com/ does not match any trusted origins."},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			target := "http://example.com/"
+			if c.https {
+				target = "https://example.com/"
+			}
+			r := httptest.NewRequest("POST", target, strings.NewReader(url.Values{csrf.FieldName: {token}}.Encode()))
+			r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			r.Header.Set("Cookie", "csrftoken="+secret)
+			if c.https {
+				r.TLS = &tls.ConnectionState{}
+			}
+			for name, v := range c.headers {
+				r.Header[name] = v
+			}
+			rec := serve(csrf.Config{TrustedOrigins: c.trusted}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				io.WriteString(w, "accepted")
+			}), r)
+			if c.reason == "" {
+				if rec.Code != 200 || rec.Body.String() != "accepted" {
+					t.Errorf("refused: %d %s", rec.Code, excerpt(rec.Body.String()))
+				}
+				return
+			}
+			if rec.Code != 403 || !strings.Contains(rec.Body.String(), htmlEscape(c.reason)) {
+				t.Errorf("%d, want 403 with %q: %s", rec.Code, c.reason, excerpt(rec.Body.String()))
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package csrf
 
-import "testing"
+import (
+	"slices"
+	"testing"
+)
 
 // A token Django masked (_mask_cipher_secret with a fixed mask) unmasks
 // to its secret here, and a token masked here unmasks to the same.
@@ -53,10 +56,54 @@ func TestSameDomain(t *testing.T) {
 		{"example.com.evil", ".example.com", false},
 		{"www.example.com", "example.com", false},
 		{"example.com:8000", ".example.com", false},
+		// An empty pattern matches nothing, as in Django.
+		{"", "", false},
+		{"example.com", "", false},
 	}
 	for _, c := range cases {
 		if got := sameDomain(c.host, c.pattern); got != c.want {
 			t.Errorf("sameDomain(%q, %q) = %v", c.host, c.pattern, got)
+		}
+	}
+}
+
+// Trusted origins without a scheme or a host are ignored: trusting them
+// made an empty pattern that matched an empty host.
+func TestParseTrustedIgnoresNonOrigins(t *testing.T) {
+	cases := []struct {
+		origin string
+		exact  string // the exact origin kept, if any
+		host   string // the Referer host kept, if any
+	}{
+		{"https://example.com", "https://example.com", "example.com"},
+		{"https://*.example.com", "", ".example.com"},
+		{"://*", "", ""},
+		{"://example.com", "", ""},
+		{"https://", "", ""},
+		{"https://*", "", ""},
+		{"example.com", "", ""},
+	}
+	for _, c := range cases {
+		got := parseTrusted([]string{c.origin})
+		var exact []string
+		for o := range got.exact {
+			exact = append(exact, o)
+		}
+		wantExact := []string(nil)
+		if c.exact != "" {
+			wantExact = []string{c.exact}
+		}
+		wantHosts := []string(nil)
+		if c.host != "" {
+			wantHosts = []string{c.host}
+		}
+		if !slices.Equal(exact, wantExact) || !slices.Equal(got.hosts, wantHosts) {
+			t.Errorf("parseTrusted(%q): exact %q, hosts %q; want %q, %q", c.origin, exact, got.hosts, wantExact, wantHosts)
+		}
+		for scheme, patterns := range got.subdomains {
+			if scheme == "" || slices.Contains(patterns, "") {
+				t.Errorf("parseTrusted(%q): subdomains %q", c.origin, got.subdomains)
+			}
 		}
 	}
 }
