@@ -76,7 +76,14 @@ func TestResetTokensRefuse(t *testing.T) {
 		"bad time": func() (auth.ResetTokens, *auth.User, string) {
 			return tokens, u, "zzzzzzzzzzzzzzzz-" + strings.SplitN(token, "-", 2)[1]
 		},
-		"empty":   func() (auth.ResetTokens, *auth.User, string) { return tokens, u, "" },
+		"empty": func() (auth.ResetTokens, *auth.User, string) { return tokens, u, "" },
+		"made with an empty fallback key": func() (auth.ResetTokens, *auth.User, string) {
+			forger := tokens
+			forger.Key = "" // anyone can compute what an empty key signs
+			withEmpty := tokens
+			withEmpty.FallbackKeys = []string{""}
+			return withEmpty, u, forger.Make(u)
+		},
 		"no user": func() (auth.ResetTokens, *auth.User, string) { return tokens, nil, token },
 	}
 	for name, c := range cases {
