@@ -257,8 +257,12 @@ func (s Settings) Validate() error {
 		errs = append(errs, fmt.Errorf("nuages: SESSION_ENGINE %q is not a session engine: use %q, %q, %q or %q", s.SessionEngine, SessionsDB, SessionsCookies, SessionsCache, SessionsNone))
 	}
 	for _, o := range s.CSRF.TrustedOrigins {
-		if u, err := url.Parse(o); err != nil || u.Scheme == "" || u.Host == "" || strings.Trim(u.Path, "/") != "" {
+		u, err := url.Parse(o)
+		switch {
+		case err != nil || u.Scheme == "" || u.Host == "" || u.User != nil || strings.Trim(u.Path, "/") != "":
 			errs = append(errs, fmt.Errorf("nuages: CSRF_TRUSTED_ORIGINS: %q is not an origin: write a scheme and a host, such as https://example.com or https://*.example.com", o))
+		case u.Hostname() == "*" || u.Hostname() == "*.":
+			errs = append(errs, fmt.Errorf("nuages: CSRF_TRUSTED_ORIGINS: %q trusts every site, which turns CSRF protection off: name your domains, such as https://*.example.com", o))
 		}
 	}
 	if _, ok := s.Databases[database.DefaultAlias]; !ok {

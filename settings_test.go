@@ -103,6 +103,18 @@ func TestValidate(t *testing.T) {
 			s.Debug = true
 			s.Databases = map[string]database.Config{"default": {URL: "postgres://u:hunter2@h:port/db"}}
 		}, []string{`database "default"`, "postgres://u:xxxxx@h:port/db"}},
+		{"trusted_origin_without_scheme", func(s *Settings) {
+			s.Debug, s.SecretKey, s.CSRF.TrustedOrigins = true, "k", []string{"example.com"}
+		}, []string{`CSRF_TRUSTED_ORIGINS: "example.com" is not an origin`}},
+		{"trusted_origin_with_user", func(s *Settings) {
+			s.Debug, s.SecretKey, s.CSRF.TrustedOrigins = true, "k", []string{"https://evil.com@example.com"}
+		}, []string{`"https://evil.com@example.com" is not an origin`}},
+		{"trusted_origin_everything", func(s *Settings) {
+			s.Debug, s.SecretKey, s.CSRF.TrustedOrigins = true, "k", []string{"https://*"}
+		}, []string{`"https://*" trusts every site`}},
+		{"trusted_origins_fine", func(s *Settings) {
+			s.Debug, s.SecretKey, s.CSRF.TrustedOrigins = true, "k", []string{"https://*.example.com", "http://localhost:8000"}
+		}, nil},
 		{"every_problem_at_once", func(s *Settings) { s.TimeZone = "Nowhere" }, []string{"SECRET_KEY is not set", `TIME_ZONE "Nowhere"`}},
 	}
 	for _, tt := range tests {
