@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf16"
 	"unicode/utf8"
@@ -70,9 +71,11 @@ func encodeObject(v any, compress bool) (string, error) {
 	data := asciiJSON(bytes.TrimSuffix(buf.Bytes(), []byte("\n")))
 	if compress {
 		var z bytes.Buffer
-		w := zlib.NewWriter(&z)
+		w := deflaters.Get().(*zlib.Writer)
+		w.Reset(&z)
 		w.Write(data) // writes to a bytes.Buffer do not fail
 		w.Close()
+		deflaters.Put(w)
 		if z.Len() < len(data)-1 {
 			return "." + base64.RawURLEncoding.EncodeToString(z.Bytes()), nil
 		}
@@ -109,6 +112,33 @@ func asciiJSON(data []byte) []byte {
 
 // decodeObject reads a payload that verified: malformed content then
 // means a bug or a leaked key, and is still an error, not a panic.
+// A zlib writer holds about 800 KB and a reader 40 KB of state: made
+// afresh, they were most of the cost of signing and reading a session.
+var (
+	deflaters = sync.Pool{New: func() any { return zlib.NewWriter(nil) }}
+	inflaters sync.Pool // of zlib readers, which cannot be made without input
+)
+
+// inflate decompresses zlib data, at most maxObject+1 bytes of it.
+func inflate(data []byte) ([]byte, error) {
+	src := bytes.NewReader(data)
+	var r io.ReadCloser
+	if pooled, ok := inflaters.Get().(io.ReadCloser); ok {
+		if err := pooled.(zlib.Resetter).Reset(src, nil); err != nil {
+			inflaters.Put(pooled)
+			return nil, err
+		}
+		r = pooled
+	} else {
+		var err error
+		if r, err = zlib.NewReader(src); err != nil {
+			return nil, err
+		}
+	}
+	defer inflaters.Put(r)
+	return io.ReadAll(io.LimitReader(r, maxObject+1))
+}
+
 func decodeObject(payload string, v any) error {
 	compressed := strings.HasPrefix(payload, ".")
 	data, err := base64.RawURLEncoding.DecodeString(strings.TrimPrefix(payload, "."))
@@ -116,11 +146,7 @@ func decodeObject(payload string, v any) error {
 		return fmt.Errorf("%w: the object is not base64: %v", ErrBadSignature, err)
 	}
 	if compressed {
-		r, err := zlib.NewReader(bytes.NewReader(data))
-		if err != nil {
-			return fmt.Errorf("%w: the object does not decompress: %v", ErrBadSignature, err)
-		}
-		data, err = io.ReadAll(io.LimitReader(r, maxObject+1))
+		data, err = inflate(data)
 		if err != nil {
 			return fmt.Errorf("%w: the object does not decompress: %v", ErrBadSignature, err)
 		}
