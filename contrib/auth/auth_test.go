@@ -20,7 +20,7 @@ import (
 )
 
 // fastHashers keep the tests quick: few PBKDF2 iterations.
-func fastHashers(t *testing.T, iterations int) *passwords.Hashers {
+func fastHashers(t testing.TB, iterations int) *passwords.Hashers {
 	h, err := passwords.New(passwords.Options{Hashers: []passwords.Hasher{passwords.PBKDF2SHA256{Iterations: iterations}}})
 	if err != nil {
 		t.Fatal(err)
@@ -111,7 +111,7 @@ func urls(app *auth.App) []web.Pattern {
 }
 
 // run runs a command of p with input on stdin.
-func run(t *testing.T, p *nuages.Project, input string, args ...string) (string, int) {
+func run(t testing.TB, p *nuages.Project, input string, args ...string) (string, int) {
 	t.Helper()
 	var out bytes.Buffer
 	code := p.Run(t.Context(), append([]string{"mysite"}, args...), nuages.IO{In: strings.NewReader(input), Out: &out, Err: &out})
