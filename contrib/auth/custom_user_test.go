@@ -139,8 +139,15 @@ func TestCustomUserModel(t *testing.T) {
 			t.Errorf("permissions of accounts.account: %v, %v", perms, err)
 		}
 
-		// The password reset mails the account's address, with its login name.
+		// The login page asks for the login field, by its name.
 		anon := nuagestest.NewClient(t, h)
+		anon.Get("/accounts/login/").AssertContains(`<label for="id_username">Email address:</label>`, `maxlength="254"`)
+		anon.Post("/accounts/login/", url.Values{"username": {"ada@example.com"}, "password": {"wrong"}}).
+			AssertContains("Please enter a correct email address and password.")
+		anon.Post("/accounts/login/", url.Values{"username": {"ada@example.com"}, "password": {"analytical engine"}}).AssertRedirects("/accounts/profile/")
+
+		// The password reset mails the account's address, with its login name.
+		anon = nuagestest.NewClient(t, h)
 		anon.Get("/accounts/password_reset/")
 		if res := anon.Post("/accounts/password_reset/", url.Values{"email": {"ADA@example.com"}}); res.Status != 302 {
 			t.Fatalf("password reset: %d %s", res.Status, res.Body)

@@ -25,10 +25,27 @@ func (*App) Templates() fs.FS {
 	return sub
 }
 
-// LoginForm is Django's AuthenticationForm.
+// LoginForm is Django's AuthenticationForm. The login view labels
+// Username with the user model's login field ("Email address" for a model
+// that logs in by e-mail) and bounds it by that field's length.
 type LoginForm struct {
-	Username string `form:"max_length=254" label:"Username"` // an e-mail address with EmailBackend
-	Password string `form:"widget=password" label:"Password"`
+	Username string `form:"max_length=254" label:"Username"`           // an e-mail address with EmailBackend
+	Password string `form:"widget=password,no_strip" label:"Password"` // spaces are part of a password, as set by the other forms
+}
+
+// loginNameField is the login form's username field for the user model,
+// as Django's AuthenticationForm sets it: the login field's verbose name
+// and maximum length (254 when it has none), autofocused.
+func (a *App) loginNameField() forms.Field {
+	f := a.UserModel.username
+	limit := f.MaxLength
+	if limit == 0 {
+		limit = 254
+	}
+	return forms.Field{
+		Name: "username", Label: capitalize(f.VerboseName), Type: forms.Char{MaxLength: limit},
+		Attrs: forms.Attrs{{Name: "autofocus"}, {Name: "autocomplete", Value: "username"}},
+	}
 }
 
 // URLs are the routes of Django's django.contrib.auth.urls: include them
@@ -62,7 +79,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 	if !web.IsSafeRedirect(next, r.Host) || next == "" {
 		next = a.LoginRedirectURL
 	}
-	f := forms.New[LoginForm]()
+	f := forms.New[LoginForm](a.loginNameField())
 	f.Renderer = a.project
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
@@ -84,7 +101,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 			switch {
 			case errors.Is(err, ErrInvalidCredentials):
 				a.loginFailed(r, f.Value.Username)
-				f.AddError(forms.NonField, Invalid("Please enter a correct username and password. Note that both fields may be case-sensitive."))
+				f.AddError(forms.NonField, Invalid(fmt.Sprintf("Please enter a correct %s and password. Note that both fields may be case-sensitive.", a.UserModel.username.VerboseName)))
 			case err != nil:
 				return err
 			default:

@@ -56,6 +56,12 @@ func TestLoginAndLogoutViews(t *testing.T) {
 		c.Get("/private/").AssertContains("hello alice") // a GET logged nobody out
 		c.Post("/accounts/logout/", nil).AssertContains("Logged out")
 		c.Get("/private/").AssertRedirects("/accounts/login/?next=%2Fprivate%2F")
+
+		// The login field as the model has it; spaces in a password count.
+		c.Get("/accounts/login/").AssertContains(`<label for="id_username">Username:</label>`, `maxlength="150"`, `autofocus`)
+		authtest.CreateUser(t, app, "bob", " spaced out ")
+		c.Post("/accounts/login/", url.Values{"username": {"bob"}, "password": {"spaced out"}}).AssertContains("Please enter a correct username")
+		c.Post("/accounts/login/", url.Values{"username": {"bob"}, "password": {" spaced out "}}).AssertRedirects("/accounts/profile/")
 	})
 }
 
