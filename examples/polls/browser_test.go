@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -10,18 +12,21 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/examples/polls/polls"
 	"github.com/nuages-go/nuages/internal/testenv"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
+	"github.com/nuages-go/nuages/orm"
 )
 
 // A real browser logs in and votes over plain HTTP on 127.0.0.1: it must
 // accept the Secure session and CSRF cookies there and send the forms'
-// tokens back, or the login or the vote is a 403. NUAGES_TEST_BROWSER
+// tokens back, or the login or the vote is a 403. Then another site makes
+// the logged-in browser post a vote, which is refused. NUAGES_TEST_BROWSER
 // names the Chromium binary.
 func TestBrowserVotes(t *testing.T) {
 	chromium := testenv.Lookup(t, "NUAGES_TEST_BROWSER")
-	p, _, q := project(t, nuagestest.SQLite)
+	p, db, q := project(t, nuagestest.SQLite)
 	authtest.CreateUser(t, auth.AppOf(p), "ada", "correct horse")
 	h, err := p.Handler()
 	if err != nil {
@@ -90,5 +95,41 @@ func TestBrowserVotes(t *testing.T) {
 	}
 	if !strings.HasSuffix(loc, "/polls/"+itoa(q.ID)+"/results/") || !strings.Contains(body, "Not much -- 1 vote") {
 		t.Errorf("after voting, at %s:\n%s", loc, body)
+	}
+
+	// Another site (localhost is another site than 127.0.0.1) makes the
+	// logged-in browser post a vote: the forgery is refused and counts for
+	// nothing.
+	choice, err := orm.Query[polls.Choice](db).Filter("question", q.ID).Filter("text", "The sky").Get(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	attacker := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		fmt.Fprintf(w, `<!DOCTYPE html><form id="f" method="post" action="%s/polls/%d/vote/"><input name="choice" value="%d"></form><script>document.getElementById("f").submit()</script>`, srv.URL, q.ID, choice.ID)
+	}))
+	defer attacker.Close()
+	evil := strings.Replace(attacker.URL, "127.0.0.1", "localhost", 1)
+	if _, err := chromedp.Run(ctx, chromedp.Navigate(evil)); err != nil {
+		t.Fatal(err)
+	}
+	var landed string
+	for range 50 { // the form posts itself after the page loads
+		if landed, err = chromedp.Run(ctx, chromedp.Location()); err != nil || strings.HasPrefix(landed, srv.URL) {
+			break
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if !strings.HasSuffix(landed, "/vote/") {
+		t.Fatalf("the forged form did not post: at %s", landed)
+	}
+	forged, err := chromedp.Run(ctx, chromedp.Evaluate[string]("document.documentElement.innerText"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(forged, "403") && !strings.Contains(forged, "Forbidden") {
+		t.Errorf("the forged vote was answered:\n%s", forged)
+	}
+	if after, err := orm.Query[polls.Choice](db).Filter("pk", choice.ID).Get(t.Context()); err != nil || after.Votes != 0 {
+		t.Errorf("the forged vote counted: %+v, %v", after, err)
 	}
 }
