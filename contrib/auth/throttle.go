@@ -8,7 +8,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nuages-go/nuages/cache"
@@ -51,13 +51,15 @@ func (t Throttle) address(r *http.Request) string {
 }
 
 // throttleKeys are the cache keys of r's address and username: hashed,
-// so that any username makes a valid, short key.
+// so that any username makes a valid, short key, and without case, so
+// that ADA@example.com and ada@example.com (one account for EmailBackend)
+// share one count.
 func (a *App) throttleKeys(r *http.Request, username string) (account, address string) {
 	h := func(kind, v string) string {
 		sum := sha256.Sum256([]byte(v))
 		return "auth.throttle." + kind + "." + hex.EncodeToString(sum[:16])
 	}
-	return h("account", username), h("address", a.Throttle.address(r))
+	return h("account", strings.ToLower(username)), h("address", a.Throttle.address(r))
 }
 
 func (a *App) throttleCache() (cache.Cache, error) {
@@ -68,17 +70,20 @@ func (a *App) throttleCache() (cache.Cache, error) {
 	return a.project.Cache(name)
 }
 
-// throttled reports whether logins for username from r are refused for
-// now. A cache that fails lets the login through, with the error logged:
-// an outage of the cache must not lock everyone out.
-func (a *App) throttled(r *http.Request, username string) bool {
+// admit counts a login attempt for username from r before its password is
+// checked, and reports whether it may be checked: counted first, parallel
+// attempts cannot all slip under the limit while the hashes run. A cache
+// that fails lets the login through, with the error logged: an outage of
+// the cache must not lock everyone out. loginSucceeded takes a right
+// password's attempt back.
+func (a *App) admit(r *http.Request, username string) bool {
 	if a.Throttle.Off {
-		return false
+		return true
 	}
 	c, err := a.throttleCache()
 	if err != nil {
 		a.logThrottle(r.Context(), err)
-		return false
+		return true
 	}
 	account, address := a.throttleKeys(r, username)
 	perAccount, perAddress := a.Throttle.PerAccount, a.Throttle.PerAddress
@@ -88,55 +93,51 @@ func (a *App) throttled(r *http.Request, username string) bool {
 	if perAddress <= 0 {
 		perAddress = 20
 	}
-	for key, limit := range map[string]int{account: perAccount, address: perAddress} {
-		v, err := c.Get(r.Context(), key)
-		if errors.Is(err, cache.ErrCacheMiss) {
-			continue
-		}
+	admitted := true
+	for _, k := range []struct {
+		key   string
+		limit int
+	}{{account, perAccount}, {address, perAddress}} {
+		n, err := a.countAttempt(r.Context(), c, k.key)
 		if err != nil {
 			a.logThrottle(r.Context(), err)
-			return false
+			continue
 		}
-		if n, _ := strconv.Atoi(string(v)); n >= limit {
-			return true
+		if n > int64(k.limit) {
+			admitted = false
 		}
 	}
-	return false
+	return admitted
 }
 
-// loginFailed counts a failure for username and r's address.
-func (a *App) loginFailed(r *http.Request, username string) {
-	if a.Throttle.Off {
-		return
-	}
-	c, err := a.throttleCache()
-	if err != nil {
-		a.logThrottle(r.Context(), err)
-		return
-	}
-	account, address := a.throttleKeys(r, username)
-	for _, key := range []string{account, address} {
-		// The window starts at the first failure: Add creates the count
-		// with its expiry, Incr keeps it.
-		added, err := c.Add(r.Context(), key, []byte("1"), a.Throttle.window())
-		if err == nil && !added {
-			_, err = c.Incr(r.Context(), key, 1)
+// countAttempt adds one to the count at key and returns it. The window
+// starts at the first attempt: Add creates the count with its expiry,
+// Incr keeps it.
+func (a *App) countAttempt(ctx context.Context, c cache.Cache, key string) (int64, error) {
+	for range 2 { // a count that expires between Add and Incr starts again
+		added, err := c.Add(ctx, key, []byte("1"), a.Throttle.window())
+		if err != nil || added {
+			return 1, err
 		}
-		if err != nil && !errors.Is(err, cache.ErrCacheMiss) {
-			a.logThrottle(r.Context(), err)
+		n, err := c.Incr(ctx, key, 1)
+		if !errors.Is(err, cache.ErrCacheMiss) {
+			return n, err
 		}
 	}
+	return 1, nil
 }
 
-// loginSucceeded clears the account's failures (not the address's: one
-// right password must not unlock guessing at other accounts).
+// loginSucceeded clears the account's count, and takes the attempt back
+// from the address's (the address keeps its failures: one right password
+// must not unlock guessing at other accounts).
 func (a *App) loginSucceeded(r *http.Request, username string) {
 	if a.Throttle.Off {
 		return
 	}
 	if c, err := a.throttleCache(); err == nil {
-		account, _ := a.throttleKeys(r, username)
+		account, address := a.throttleKeys(r, username)
 		c.Delete(r.Context(), account)
+		c.Decr(r.Context(), address, 1)
 	}
 }
 

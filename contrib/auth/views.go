@@ -91,7 +91,7 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		if ok && a.throttled(r, f.Value.Username) {
+		if ok && !a.admit(r, f.Value.Username) {
 			// The password is not even checked: guessing has to wait.
 			f.AddError(forms.NonField, Invalid(fmt.Sprintf("Too many failed login attempts. Please try again in %d minutes.", int(a.Throttle.window().Minutes()))))
 			w.Header().Set("Content-Type", "text/html; charset=utf-8")
@@ -100,7 +100,6 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 			user, err := a.Authenticate(r.Context(), f.Value.Username, f.Value.Password)
 			switch {
 			case errors.Is(err, ErrInvalidCredentials):
-				a.loginFailed(r, f.Value.Username)
 				f.AddError(forms.NonField, Invalid(fmt.Sprintf("Please enter a correct %s and password. Note that both fields may be case-sensitive.", a.UserModel.username.VerboseName)))
 			case err != nil:
 				return err

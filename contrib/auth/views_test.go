@@ -2,10 +2,12 @@ package auth_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -17,6 +19,7 @@ import (
 	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/csrf"
 )
 
 // viewsSite is a project with the app's login and logout views under
@@ -170,6 +173,48 @@ func TestLoginThrottling(t *testing.T) {
 
 	time.Sleep(1600 * time.Millisecond) // the window ends
 	login(from("10.0.0.3"), "alice", "correct horse").AssertRedirects("/private/")
+}
+
+// The throttle counts an e-mail login without case (one account for the
+// EmailBackend), and counts parallel attempts before their passwords are
+// checked, so that a burst cannot check more than the limit.
+func TestLoginThrottlingCannotBeDodged(t *testing.T) {
+	app := &auth.App{Hashers: fastHashers(t, 20000), Throttle: auth.Throttle{PerAccount: 3, PerAddress: 1000}}
+	app.Backends = []auth.Backend{app.EmailBackend()}
+	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	createUser(t, app, "ada", "correct horse", func(u *auth.User) { u.Email = "ada@example.com" })
+	login := func(user, pw string) *nuagestest.Response {
+		return nuagestest.NewClient(t, h).Post("/accounts/login/", url.Values{"username": {user}, "password": {pw}})
+	}
+	for range 3 {
+		login("ada@example.com", "wrong").AssertStatus(http.StatusOK)
+	}
+	login("ADA@Example.com", "correct horse").AssertStatus(http.StatusTooManyRequests)
+
+	createUser(t, app, "bob", "correct horse", func(u *auth.User) { u.Email = "bob@example.com" })
+	const burst = 20
+	statuses := make(chan int, burst)
+	var wg sync.WaitGroup
+	for range burst {
+		wg.Go(func() {
+			req := httptest.NewRequest(http.MethodPost, "http://testserver/accounts/login/", strings.NewReader("username=bob%40example.com&password=wrong"))
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+			w := httptest.NewRecorder()
+			h.ServeHTTP(w, csrf.SkipChecks(req))
+			statuses <- w.Code
+		})
+	}
+	wg.Wait()
+	close(statuses)
+	checked := 0
+	for code := range statuses {
+		if code == http.StatusOK { // a password was checked and refused
+			checked++
+		}
+	}
+	if checked != 3 {
+		t.Errorf("%d of %d parallel attempts had their password checked, want 3", checked, burst)
+	}
 }
 
 // The whole reset: the form, the mail, the link (which moves its token to
