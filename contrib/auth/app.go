@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth/migrations"
@@ -44,6 +45,9 @@ type App struct {
 	// AUTHENTICATION_BACKENDS: the model backend alone when empty. Put
 	// app.ModelBackend() in the list to keep it beside others.
 	Backends []Backend
+	// PasswordResetTimeout is how long a password reset link works,
+	// Django's PASSWORD_RESET_TIMEOUT: three days when zero.
+	PasswordResetTimeout time.Duration
 	// UserModel replaces User with a custom model, Django's
 	// AUTH_USER_MODEL: auth.CustomUser[accounts.Account](). Set it before
 	// the first migrate; User when nil.

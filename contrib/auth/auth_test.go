@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth"
@@ -50,6 +51,7 @@ func migratedSite(t *testing.T, engine string, app *auth.App, patterns []web.Pat
 func testSettings(t *testing.T, engine string) nuages.Settings {
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+	s.Security.ProxySSLHeader = [2]string{"X-Forwarded-Proto", "https"}
 	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
 	return s
 }
@@ -359,4 +361,32 @@ func TestTestHelpers(t *testing.T) {
 		t.Error("Login refused the right password")
 	}
 	third.Get("/whoami/").AssertContains("user=nobody")
+}
+
+// No user at all (nil, or a nil *User) is an error or a refusal, never a
+// panic; the reset links last PasswordResetTimeout.
+func TestNoUserAndResetTimeout(t *testing.T) {
+	app := &auth.App{Hashers: fastHashers(t, 1000), PasswordResetTimeout: time.Hour}
+	migratedSite(t, nuagestest.SQLite, app, nil)
+	ctx := t.Context()
+	for name, u := range map[string]auth.AnyUser{"nil": nil, "nil *User": (*auth.User)(nil)} {
+		if ok, err := app.HasPerm(ctx, u, "auth.add_group", nil); ok || err != nil {
+			t.Errorf("%s: HasPerm = %v, %v", name, ok, err)
+		}
+		if perms, err := app.Permissions(ctx, u); len(perms) != 0 || err != nil {
+			t.Errorf("%s: Permissions = %v, %v", name, perms, err)
+		}
+		if ok, err := app.CheckPassword(ctx, u, "x"); ok || err == nil {
+			t.Errorf("%s: CheckPassword = %v, %v", name, ok, err)
+		}
+		if err := app.SetPassword(ctx, u, "x"); err == nil {
+			t.Errorf("%s: SetPassword accepted no user", name)
+		}
+		if token := app.ResetTokens().Make(u); token != "" {
+			t.Errorf("%s: Make = %q", name, token)
+		}
+	}
+	if got := app.ResetTokens().Timeout; got != time.Hour {
+		t.Errorf("ResetTokens().Timeout = %v, want the app's hour", got)
+	}
 }

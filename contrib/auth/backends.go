@@ -130,6 +130,9 @@ func (a *App) backendNamed(name string) bool {
 // when not nil: active superusers have every permission, inactive users
 // none; otherwise any backend may grant it.
 func (a *App) HasPerm(ctx context.Context, u AnyUser, perm string, obj any) (bool, error) {
+	if missing(u) {
+		return false, nil
+	}
 	if b := u.AuthUser(); !b.IsAuthenticated() || !b.IsActive {
 		return false, nil
 	}

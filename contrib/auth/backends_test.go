@@ -10,6 +10,7 @@ import (
 
 	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
 )
 
@@ -89,6 +90,20 @@ func TestBackends(t *testing.T) {
 	if res := c.Get("/accounts/password_change/"); res.Status != http.StatusOK {
 		t.Errorf("a directory user's page: %d", res.Status)
 	}
+}
+
+// A user logged in without a password (ForceLogin, or Login with a user
+// not from Authenticate) is kept by the session whatever the backends:
+// the model backend when configured, else the first, as Django's
+// force_login.
+func TestForceLoginWithoutTheModelBackend(t *testing.T) {
+	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	app.Backends = []auth.Backend{app.EmailBackend(), directory{app}}
+	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	ada := createUser(t, app, "ada", "correct horse", nil)
+	c := nuagestest.NewClient(t, h)
+	authtest.ForceLogin(c, t, ada, "/accounts/login/")
+	c.Get("/private/").AssertContains("hello ada")
 }
 
 // Logging in by e-mail: the e-mail backend finds the user by address,

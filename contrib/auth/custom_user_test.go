@@ -139,6 +139,20 @@ func TestCustomUserModel(t *testing.T) {
 			t.Errorf("permissions of accounts.account: %v, %v", perms, err)
 		}
 
+		// A user of another model is refused, never written to the row of
+		// the Account with the same ID.
+		stranger := &auth.User{Username: "stranger"}
+		stranger.ID, stranger.Password = ada.ID, ada.Password
+		if ok, err := app.CheckPassword(t.Context(), stranger, "analytical engine"); ok || err == nil || !strings.Contains(err.Error(), "the user model is *auth_test.Account, not *auth.User") {
+			t.Errorf("CheckPassword with a *auth.User = %v, %v", ok, err)
+		}
+		if err := app.CreateUser(t.Context(), stranger, "x"); err == nil {
+			t.Error("CreateUser saved a *auth.User")
+		}
+		if name := app.UserModel.Username(stranger); name != "" {
+			t.Errorf("Username of a *auth.User = %q", name)
+		}
+
 		// The login page asks for the login field, by its name.
 		anon := nuagestest.NewClient(t, h)
 		anon.Get("/accounts/login/").AssertContains(`<label for="id_username">Email address:</label>`, `maxlength="254"`)

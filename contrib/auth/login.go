@@ -38,6 +38,9 @@ const (
 // when the stored one is outdated (Django's check_password with its
 // setter).
 func (a *App) CheckPassword(ctx context.Context, u AnyUser, password string) (bool, error) {
+	if err := a.UserModel.check(u); err != nil {
+		return false, err
+	}
 	ok, mustUpdate, err := a.Hashers.Check(ctx, password, u.AuthUser().Password)
 	if errors.Is(err, passwords.ErrUnknownAlgorithm) || errors.Is(err, passwords.ErrMalformedHash) {
 		return false, nil // an unusable or foreign hash matches nothing
@@ -59,6 +62,9 @@ func (a *App) CheckPassword(ctx context.Context, u AnyUser, password string) (bo
 // SetPassword hashes password into u.Password with the preferred hasher;
 // save u to keep it. Validate the password first (ValidatePassword).
 func (a *App) SetPassword(ctx context.Context, u AnyUser, password string) error {
+	if missing(u) {
+		return errors.New("auth: SetPassword: no user (nil)")
+	}
 	encoded, err := a.Hashers.Make(ctx, password)
 	if err != nil {
 		return err
@@ -92,7 +98,7 @@ func (a *App) CreateUser(ctx context.Context, u AnyUser, password string) error 
 // be nil.
 func (a *App) ValidatePassword(password string, u AnyUser) error {
 	var attrs []passwords.Attribute
-	if u != nil && a.UserModel != nil {
+	if a.UserModel != nil && a.UserModel.check(u) == nil {
 		m := a.UserModel.Meta()
 		names := []string{a.UserModel.username.Name, "username", "first_name", "last_name", "email"}
 		if a.UserModel.email != nil {
@@ -112,6 +118,9 @@ func (a *App) ValidatePassword(password string, u AnyUser) error {
 }
 
 func (a *App) save(ctx context.Context, u AnyUser, fields ...string) error {
+	if err := a.UserModel.check(u); err != nil {
+		return err
+	}
 	b := u.AuthUser()
 	db, err := a.DB(ctx)
 	if err != nil {
@@ -256,10 +265,13 @@ func Login(r *http.Request, user AnyUser) error {
 	if err != nil {
 		return err
 	}
-	if missing(user) || !user.IsAuthenticated() {
+	a := ra.app
+	if err := a.UserModel.check(user); err != nil {
+		return err
+	}
+	if !user.IsAuthenticated() {
 		return errors.New("auth: Login needs a saved user")
 	}
-	a := ra.app
 	b := user.AuthUser()
 	s := sessions.From(r)
 	hash := sessionAuthHash(b.Password, a.project.Settings().SecretKey)
@@ -278,10 +290,10 @@ func Login(r *http.Request, user AnyUser) error {
 		return err
 	}
 	backend := b.backend
-	if backend == "" { // a user not from Authenticate: the only backend, or the model one
-		backend = ModelBackendName
-		if len(a.Backends) == 1 {
-			backend = a.Backends[0].Name()
+	if backend == "" { // a user not from Authenticate: the model backend if configured, or the first (Django's force_login)
+		backend = a.Backends[0].Name()
+		if a.backendNamed(ModelBackendName) {
+			backend = ModelBackendName
 		}
 	}
 	for k, v := range map[string]string{sessionUserID: strconv.FormatInt(b.ID, 10), sessionBackend: backend, sessionHash: hash} {
@@ -323,6 +335,9 @@ func Logout(r *http.Request) error {
 func UpdateSessionAuthHash(r *http.Request, user AnyUser) error {
 	ra, err := authOf(r)
 	if err != nil {
+		return err
+	}
+	if err := ra.app.UserModel.check(user); err != nil {
 		return err
 	}
 	s := sessions.From(r)

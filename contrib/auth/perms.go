@@ -15,7 +15,7 @@ import (
 // without this list (HasPerm knows).
 func (a *App) Permissions(ctx context.Context, u AnyUser) (map[string]bool, error) {
 	perms := map[string]bool{}
-	if b := u.AuthUser(); !b.IsAuthenticated() || !b.IsActive {
+	if missing(u) || !u.AuthUser().IsAuthenticated() || !u.AuthUser().IsActive {
 		return perms, nil
 	}
 	db, err := a.DB(ctx)

@@ -30,10 +30,11 @@ type ResetTokens struct {
 	Now func() time.Time
 }
 
-// ResetTokens returns the generator with the project's keys.
+// ResetTokens returns the generator with the project's keys and the app's
+// PasswordResetTimeout.
 func (a *App) ResetTokens() ResetTokens {
 	st := a.project.Settings()
-	return ResetTokens{Key: st.SecretKey, FallbackKeys: st.SecretKeyFallbacks}
+	return ResetTokens{Key: st.SecretKey, FallbackKeys: st.SecretKeyFallbacks, Timeout: a.PasswordResetTimeout}
 }
 
 // epoch is Django's: tokens count seconds from 2001-01-01.
@@ -49,6 +50,9 @@ func (t ResetTokens) now() int64 {
 
 // Make returns a token for u, valid from now.
 func (t ResetTokens) Make(u AnyUser) string {
+	if missing(u) {
+		return "" // a token that never checks
+	}
 	return t.token(u, t.now(), t.Key)
 }
 
@@ -126,7 +130,7 @@ func emailOf(u AnyUser) string {
 	if err != nil {
 		return ""
 	}
-	if f, ok := m.Field(name); ok && f.Kind == dialect.KindChar {
+	if f, ok := m.Field(name); ok && (f.Kind == dialect.KindChar || f.Kind == dialect.KindText) {
 		return f.Value(u).String()
 	}
 	return ""

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"reflect"
@@ -123,15 +124,35 @@ func stringField(m *orm.Meta, name, method string) (*orm.Field, error) {
 	return f, nil
 }
 
-// Username is u's login name, Django's get_username.
-func (um *UserModel) Username(u AnyUser) string { return um.username.Value(u).String() }
+// Username is u's login name, Django's get_username ("" for a user of
+// another model).
+func (um *UserModel) Username(u AnyUser) string {
+	if um.check(u) != nil {
+		return ""
+	}
+	return um.username.Value(u).String()
+}
 
-// Email is u's e-mail address, "" when the model has none.
+// Email is u's e-mail address, "" when the model has none (or u is of
+// another model).
 func (um *UserModel) Email(u AnyUser) string {
-	if um.email == nil {
+	if um.email == nil || um.check(u) != nil {
 		return ""
 	}
 	return um.email.Value(u).String()
+}
+
+// check returns an error unless u is a user of the model: a user of
+// another model must never be written to this model's rows (the same ID
+// is someone else there).
+func (um *UserModel) check(u AnyUser) error {
+	if missing(u) {
+		return errors.New("auth: no user (nil)")
+	}
+	if want := reflect.TypeOf(um.table.zero()); reflect.TypeOf(u) != want {
+		return fmt.Errorf("auth: the user model is %s, not %T", want, u)
+	}
+	return nil
 }
 
 // New returns a new, unsaved user of the model.

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io/fs"
 	"net/http"
+	"net/url"
+	"strings"
 
 	"github.com/nuages-go/nuages/forms"
 	"github.com/nuages-go/nuages/templates"
@@ -76,7 +78,7 @@ func (a *App) URLs() []web.Pattern {
 // checked.
 func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 	next := r.FormValue("next")
-	if !web.IsSafeRedirect(next, r.Host) || next == "" {
+	if !a.safeNext(r, next) {
 		next = a.LoginRedirectURL
 	}
 	f := forms.New[LoginForm](a.loginNameField())
@@ -118,6 +120,19 @@ func (a *App) login(w http.ResponseWriter, r *http.Request) error {
 	return a.project.Render(w, r, "registration/login.html", templates.Data{"form": f, "next": next})
 }
 
+// safeNext reports whether next is a page of this site to go to after
+// logging in or out: not another site, and not plain HTTP from an HTTPS
+// page (Django's url_has_allowed_host_and_scheme with require_https).
+func (a *App) safeNext(r *http.Request, next string) bool {
+	if !web.IsSafeRedirect(next, r.Host) {
+		return false
+	}
+	if u, err := url.Parse(strings.TrimSpace(next)); err == nil && u.Scheme != "" && a.project.Settings().Security.Secure(r) {
+		return strings.EqualFold(u.Scheme, "https")
+	}
+	return true
+}
+
 // logout logs out on POST only (a GET must not change anything, and a
 // link could log anyone out): Django's LogoutView.
 func (a *App) logout(w http.ResponseWriter, r *http.Request) error {
@@ -127,7 +142,7 @@ func (a *App) logout(w http.ResponseWriter, r *http.Request) error {
 	if err := Logout(r); err != nil {
 		return err
 	}
-	if next := r.FormValue("next"); next != "" && web.IsSafeRedirect(next, r.Host) {
+	if next := r.FormValue("next"); a.safeNext(r, next) {
 		http.Redirect(w, r, next, http.StatusFound)
 		return nil
 	}

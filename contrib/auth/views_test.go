@@ -60,6 +60,14 @@ func TestLoginAndLogoutViews(t *testing.T) {
 		c.Post("/accounts/logout/", nil).AssertContains("Logged out")
 		c.Get("/private/").AssertRedirects("/accounts/login/?next=%2Fprivate%2F")
 
+		// From an HTTPS page, next may not be plain HTTP (Django's
+		// require_https); behind the test's proxy header the request is
+		// secure.
+		secure := nuagestest.NewClient(t, h)
+		secure.Header.Set("X-Forwarded-Proto", "https")
+		secure.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {"http://testserver/private/"}}).AssertRedirects("/accounts/profile/")
+		c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {"http://testserver/private/"}}).AssertRedirects("/private/")
+
 		// The login field as the model has it; spaces in a password count.
 		c.Get("/accounts/login/").AssertContains(`<label for="id_username">Username:</label>`, `maxlength="150"`, `autofocus`)
 		authtest.CreateUser(t, app, "bob", " spaced out ")
