@@ -45,6 +45,11 @@ func (directory) HasPerm(_ context.Context, user auth.AnyUser, perm string, obj 
 	return strings.HasPrefix(u.Username, "dir-") && perm == "auth.view_group", nil
 }
 
+// HasModulePerms: the directory grants auth.view_group to its users.
+func (d directory) HasModulePerms(ctx context.Context, u auth.AnyUser, app string) (bool, error) {
+	return d.HasPerm(ctx, u, app+".view_group", nil)
+}
+
 func TestBackends(t *testing.T) {
 	app := &auth.App{Hashers: fastHashers(t, 1000)}
 	app.Backends = []auth.Backend{app.ModelBackend(), directory{app}}
@@ -87,6 +92,8 @@ func TestBackends(t *testing.T) {
 	c := nuagestest.NewClient(t, h)
 	c.Post("/accounts/login/", url.Values{"username": {"dir-bob"}, "password": {"from the directory"}, "next": {"/private/"}}).AssertRedirects("/private/")
 	c.Get("/private/").AssertContains("hello dir-bob")
+	c.Get("/modules/auth/").AssertContains("true <nil>") // from the directory's HasModulePerms
+	c.Get("/modules/polls/").AssertContains("false <nil>")
 	if res := c.Get("/accounts/password_change/"); res.Status != http.StatusOK {
 		t.Errorf("a directory user's page: %d", res.Status)
 	}

@@ -70,9 +70,9 @@ func HasPerms(r *http.Request, perms ...string) (bool, error) {
 	return true, nil
 }
 
-// HasModulePerms reports whether r's user has any permission in app from
-// the model backend, Django's has_module_perms (the admin shows the app
-// when true).
+// HasModulePerms reports whether r's user has any permission in app, from
+// the model backend or any backend that is a ModulePermsBackend: Django's
+// has_module_perms (the admin shows the app when true).
 func HasModulePerms(r *http.Request, app string) (bool, error) {
 	ra, u, err := activeUser(r)
 	if err != nil || u == nil {
@@ -91,7 +91,23 @@ func HasModulePerms(r *http.Request, app string) (bool, error) {
 			return true, nil
 		}
 	}
+	for _, b := range ra.app.Backends {
+		if mb, ok := b.(ModulePermsBackend); ok {
+			if ok, err := mb.HasModulePerms(r.Context(), u, app); err != nil || ok {
+				return ok, err
+			}
+		}
+	}
 	return false, nil
+}
+
+// ModulePermsBackend is a Backend that also answers whether a user has any
+// permission in an app (Django's backend has_module_perms): a backend that
+// grants permissions of its own implements it, so that the admin shows
+// their apps.
+type ModulePermsBackend interface {
+	Backend
+	HasModulePerms(ctx context.Context, u AnyUser, app string) (bool, error)
 }
 
 // activeUser is r's user when logged in and active, else nil.

@@ -1,6 +1,7 @@
 package auth_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -36,9 +37,14 @@ func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*nuages.Project,
 		u, _ := auth.UserAs[*auth.User](r)
 		w.Write([]byte("hello " + u.Username))
 	}))
+	modules := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ok, err := auth.HasModulePerms(r, r.PathValue("app"))
+		fmt.Fprintf(w, "%v %v", ok, err)
+	})
 	p, h := migratedSite(t, engine, app, []web.Pattern{
 		web.Include("accounts/", "", app.URLs()...),
 		web.Path("private/", private, "private"),
+		web.Path("modules/<str:app>/", modules, "modules"),
 	})
 	return p, app, h
 }
