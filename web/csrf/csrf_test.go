@@ -125,18 +125,7 @@ func TestCheck(t *testing.T) {
 					r.Header.Set(name, v)
 				}
 			}
-			rec := serve(csrf.Config{TrustedOrigins: c.trusted}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				io.WriteString(w, "accepted")
-			}), r)
-			if c.reason == "" {
-				if rec.Code != 200 || rec.Body.String() != "accepted" {
-					t.Errorf("refused: %d %s", rec.Code, excerpt(rec.Body.String()))
-				}
-				return
-			}
-			if rec.Code != 403 || !strings.Contains(rec.Body.String(), htmlEscape(c.reason)) {
-				t.Errorf("%d, want 403 with %q: %s", rec.Code, c.reason, excerpt(rec.Body.String()))
-			}
+			checkVerdict(t, csrf.Config{TrustedOrigins: c.trusted}, r, c.reason)
 		})
 	}
 }
@@ -275,18 +264,25 @@ func TestHeaderEdgeCases(t *testing.T) {
 			for name, v := range c.headers {
 				r.Header[name] = v
 			}
-			rec := serve(csrf.Config{TrustedOrigins: c.trusted}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-				io.WriteString(w, "accepted")
-			}), r)
-			if c.reason == "" {
-				if rec.Code != 200 || rec.Body.String() != "accepted" {
-					t.Errorf("refused: %d %s", rec.Code, excerpt(rec.Body.String()))
-				}
-				return
-			}
-			if rec.Code != 403 || !strings.Contains(rec.Body.String(), htmlEscape(c.reason)) {
-				t.Errorf("%d, want 403 with %q: %s", rec.Code, c.reason, excerpt(rec.Body.String()))
-			}
+			checkVerdict(t, csrf.Config{TrustedOrigins: c.trusted}, r, c.reason)
 		})
+	}
+}
+
+// checkVerdict serves r through the middleware with cfg: accepted when
+// reason is empty, else refused with 403 and reason on the page.
+func checkVerdict(t *testing.T, cfg csrf.Config, r *http.Request, reason string) {
+	t.Helper()
+	rec := serve(cfg, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "accepted")
+	}), r)
+	if reason == "" {
+		if rec.Code != 200 || rec.Body.String() != "accepted" {
+			t.Errorf("refused: %d %s", rec.Code, excerpt(rec.Body.String()))
+		}
+		return
+	}
+	if rec.Code != 403 || !strings.Contains(rec.Body.String(), htmlEscape(reason)) {
+		t.Errorf("%d, want 403 with %q: %s", rec.Code, reason, excerpt(rec.Body.String()))
 	}
 }
