@@ -48,6 +48,15 @@ type App struct {
 	// PasswordResetTimeout is how long a password reset link works,
 	// Django's PASSWORD_RESET_TIMEOUT: three days when zero.
 	PasswordResetTimeout time.Duration
+	// OnLogin, OnLogout and OnLoginFailed are called after each login,
+	// logout and failed authentication, Django's user_logged_in,
+	// user_logged_out and user_login_failed signals: for an audit log,
+	// say. OnLogout gets the user who was logged in (anonymous when none
+	// was); OnLoginFailed the login name tried and the request, nil when
+	// Authenticate ran outside one. They must not write to the response.
+	OnLogin       func(r *http.Request, u AnyUser)
+	OnLogout      func(r *http.Request, u AnyUser)
+	OnLoginFailed func(r *http.Request, username string)
 	// UserModel replaces User with a custom model, Django's
 	// AUTH_USER_MODEL: auth.CustomUser[accounts.Account](). Set it before
 	// the first migrate; User when nil.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"slices"
 
 	"github.com/nuages-go/nuages/orm"
@@ -117,6 +118,13 @@ func (a *App) Authenticate(ctx context.Context, username, password string) (AnyU
 		}
 		u.AuthUser().backend = b.Name()
 		return u, nil
+	}
+	if a.OnLoginFailed != nil {
+		var r *http.Request
+		if ra, ok := ctx.Value(authKey{}).(*requestAuth); ok {
+			r = ra.r
+		}
+		a.OnLoginFailed(r, username)
 	}
 	return nil, ErrInvalidCredentials
 }

@@ -310,6 +310,9 @@ func Login(r *http.Request, user AnyUser) error {
 	ra.once.Lock()
 	ra.loaded, ra.user, ra.err, ra.perms, ra.modelPerms = true, user, nil, nil, nil
 	ra.once.Unlock()
+	if a.OnLogin != nil {
+		a.OnLogin(r, user)
+	}
 	return nil
 }
 
@@ -320,12 +323,19 @@ func Logout(r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	var was AnyUser
+	if ra.app.OnLogout != nil {
+		was, _ = UserOf(r) // an error shows as the anonymous user
+	}
 	if err := sessions.From(r).Flush(); err != nil {
 		return err
 	}
 	ra.once.Lock()
 	ra.loaded, ra.user, ra.err, ra.perms, ra.modelPerms = true, ra.app.UserModel.New(), nil, nil, nil
 	ra.once.Unlock()
+	if ra.app.OnLogout != nil {
+		ra.app.OnLogout(r, was)
+	}
 	return nil
 }
 

@@ -1,11 +1,13 @@
 package auth_test
 
 import (
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -316,4 +318,35 @@ func TestCachedPageWithTwoUsers(t *testing.T) {
 		}
 	}
 	nuagestest.NewClient(t, h).Get("/me/").AssertContains("hello AnonymousUser")
+}
+
+// OnLogin, OnLogout and OnLoginFailed see each login, logout and failed
+// attempt, with the request (Django's user_logged_in, user_logged_out and
+// user_login_failed signals).
+func TestLoginHooks(t *testing.T) {
+	var mu sync.Mutex
+	var events []string
+	note := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		events = append(events, fmt.Sprintf(format, args...))
+	}
+	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	app.OnLogin = func(r *http.Request, u auth.AnyUser) { note("in %s %s", u, r.URL.Path) }
+	app.OnLogout = func(r *http.Request, u auth.AnyUser) { note("out %s", u) }
+	app.OnLoginFailed = func(r *http.Request, username string) { note("failed %s %v", username, r != nil) }
+	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	authtest.CreateUser(t, app, "alice", "correct horse")
+	c := nuagestest.NewClient(t, h)
+	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"wrong"}})
+	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}})
+	c.Post("/accounts/logout/", nil)
+	c.Post("/accounts/logout/", nil)
+	if _, err := app.Authenticate(t.Context(), "bob", "x"); !errors.Is(err, auth.ErrInvalidCredentials) {
+		t.Fatal(err)
+	}
+	want := []string{"failed alice true", "in alice /accounts/login/", "out alice", "out AnonymousUser", "failed bob false"}
+	if !slices.Equal(events, want) {
+		t.Errorf("events:\n%q\nwant\n%q", events, want)
+	}
 }
