@@ -135,6 +135,8 @@ func DefaultSettings() Settings {
 //	SESSION_COOKIE_AGE     NUAGES_SESSION_COOKIE_AGE     (seconds)
 //	SESSION_COOKIE_DOMAIN  NUAGES_SESSION_COOKIE_DOMAIN
 //	SESSION_COOKIE_SECURE  NUAGES_SESSION_COOKIE_SECURE  (true by default)
+//	SESSION_COOKIE_NAME, SESSION_COOKIE_PATH, SESSION_COOKIE_SAMESITE (Lax, Strict or None),
+//	SESSION_EXPIRE_AT_BROWSER_CLOSE, SESSION_SAVE_EVERY_REQUEST, and their NUAGES_ names
 //	CSRF_TRUSTED_ORIGINS   NUAGES_CSRF_TRUSTED_ORIGINS   (comma-separated, with schemes)
 //	CSRF_COOKIE_SECURE     NUAGES_CSRF_COOKIE_SECURE     (true by default)
 //	SECURE_HSTS_SECONDS    NUAGES_SECURE_HSTS_SECONDS    (and _INCLUDE_SUBDOMAINS, _PRELOAD)
@@ -185,6 +187,23 @@ func (s *Settings) LoadEnv(environ []string) error {
 		env.Bool(n, &secure)
 		s.Sessions.CookieInsecure = !secure
 	})
+	both("SESSION_COOKIE_NAME", func(n string) { env.String(n, &s.Sessions.CookieName) })
+	both("SESSION_COOKIE_PATH", func(n string) { env.String(n, &s.Sessions.CookiePath) })
+	both("SESSION_COOKIE_SAMESITE", func(n string) {
+		v, ok := lookup(n)
+		if !ok {
+			return
+		}
+		modes := map[string]http.SameSite{"lax": http.SameSiteLaxMode, "strict": http.SameSiteStrictMode, "none": http.SameSiteNoneMode}
+		mode, known := modes[strings.ToLower(strings.TrimSpace(v))]
+		if !known {
+			env.Fail(n, v, "Lax, Strict or None")
+			return
+		}
+		s.Sessions.CookieSameSite = mode
+	})
+	both("SESSION_EXPIRE_AT_BROWSER_CLOSE", func(n string) { env.Bool(n, &s.Sessions.ExpireAtBrowserClose) })
+	both("SESSION_SAVE_EVERY_REQUEST", func(n string) { env.Bool(n, &s.Sessions.SaveEveryRequest) })
 	both("CSRF_TRUSTED_ORIGINS", func(n string) { env.List(n, &s.CSRF.TrustedOrigins) })
 	both("CSRF_COOKIE_SECURE", func(n string) {
 		secure := !s.CSRF.CookieInsecure

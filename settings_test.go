@@ -2,6 +2,7 @@ package nuages
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -47,6 +48,13 @@ func TestLoadEnv(t *testing.T) {
 			}
 			return ""
 		}},
+		{"session_cookie", []string{"SESSION_COOKIE_NAME=sid", "SESSION_COOKIE_PATH=/app/", "SESSION_COOKIE_SAMESITE=Strict", "SESSION_EXPIRE_AT_BROWSER_CLOSE=true", "NUAGES_SESSION_SAVE_EVERY_REQUEST=1"}, func(s Settings) string {
+			c := s.Sessions
+			if c.CookieName != "sid" || c.CookiePath != "/app/" || c.CookieSameSite != http.SameSiteStrictMode || !c.ExpireAtBrowserClose || !c.SaveEveryRequest {
+				return fmt.Sprintf("%+v", c)
+			}
+			return ""
+		}},
 		{"value_with_equals_sign", []string{"SECRET_KEY=a=b=c"}, func(s Settings) string {
 			if s.SecretKey != "a=b=c" {
 				return s.SecretKey
@@ -74,8 +82,8 @@ func TestLoadEnv(t *testing.T) {
 
 func TestLoadEnv_Malformed(t *testing.T) {
 	s := DefaultSettings()
-	err := s.LoadEnv([]string{"DEBUG=maybe", "NUAGES_DEBUG=sometimes"})
-	for _, want := range []string{`conf: DEBUG="maybe" is not a boolean`, `conf: NUAGES_DEBUG="sometimes" is not a boolean`} {
+	err := s.LoadEnv([]string{"DEBUG=maybe", "NUAGES_DEBUG=sometimes", "SESSION_COOKIE_SAMESITE=Loose"})
+	for _, want := range []string{`conf: DEBUG="maybe" is not a boolean`, `conf: NUAGES_DEBUG="sometimes" is not a boolean`, `SESSION_COOKIE_SAMESITE="Loose"`, "Lax, Strict or None"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("error = %v, want it to contain %q", err, want)
 		}
