@@ -164,7 +164,8 @@ func (a *App) runCreateSuperuser(ctx context.Context, inv *nuages.Invocation) er
 	b := u.AuthUser()
 	b.IsSuperuser, b.IsStaff, b.IsActive = true, true, true
 	// check sets f to value and says what is wrong with it, in Django's
-	// words: the model's own validation (blank, format, length, taken).
+	// words: the field's conversion and the model's validation (blank,
+	// format, length, taken), as Django cleans each answer with its field.
 	check := func(f *orm.Field, value string) error {
 		if f == a.UserModel.username {
 			if value == "" {
@@ -183,16 +184,7 @@ func (a *App) runCreateSuperuser(ctx context.Context, inv *nuages.Invocation) er
 				return Invalid("That " + f.VerboseName + " is already taken.")
 			}
 		}
-		f.Value(u).SetString(value)
-		var verr *orm.ValidationError
-		if err := a.UserModel.table.clean(ctx, db, u); errors.As(err, &verr) {
-			if msgs := verr.Fields[f.Name]; len(msgs) > 0 {
-				return Invalid(strings.Join(msgs, " "))
-			}
-		} else if err != nil {
-			return err
-		}
-		return nil
+		return a.UserModel.table.setField(ctx, db, u, f.Name, value)
 	}
 	if inv.Bool("noinput") {
 		for _, f := range a.superuserFields() {

@@ -24,12 +24,13 @@ type Account struct {
 	auth.BaseUser
 	Email    string `orm:"email,unique,verbose_name=email address"`
 	FullName string `orm:"max_length=100,verbose_name=full name"`
+	BornIn   int    `orm:"verbose_name=year of birth"`
 	Phone    string `orm:"max_length=20,blank"`
 }
 
 func (Account) Meta() orm.Options        { return orm.Options{Table: "accounts_account"} }
 func (Account) UsernameField() string    { return "email" }
-func (Account) RequiredFields() []string { return []string{"full_name"} }
+func (Account) RequiredFields() []string { return []string{"full_name", "born_in"} }
 func (a *Account) String() string        { return a.Email }
 func accountModel() (*orm.Meta, *orm.Meta, *orm.Meta) {
 	perm, _ := orm.MetaOf[auth.Permission]()
@@ -177,15 +178,20 @@ func TestCustomUserModel(t *testing.T) {
 			t.Errorf("createsuperuser without the full name: %d %s", code, out)
 		}
 		t.Setenv("NUAGES_SUPERUSER_FULL_NAME", "Root")
+		t.Setenv("NUAGES_SUPERUSER_BORN_IN", "nineteen")
+		if out, code := run(t, p, "", "createsuperuser", "-noinput", "-email", "root@example.com"); code == 0 || !strings.Contains(out, `born_in "nineteen": Enter a whole number.`) {
+			t.Errorf("createsuperuser with a year that is not a number: %d %s", code, out)
+		}
+		t.Setenv("NUAGES_SUPERUSER_BORN_IN", "1970")
 		if out, code := run(t, p, "", "createsuperuser", "-noinput", "-email", "root@example.com"); code != 0 {
 			t.Fatalf("createsuperuser: %d %s", code, out)
 		}
 		root, err := app.Authenticate(t.Context(), "root@example.com", "a long enough passphrase")
-		if acc, ok := root.(*Account); err != nil || !ok || !acc.IsSuperuser || acc.FullName != "Root" {
+		if acc, ok := root.(*Account); err != nil || !ok || !acc.IsSuperuser || acc.FullName != "Root" || acc.BornIn != 1970 {
 			t.Errorf("the superuser: %+v, %v", root, err)
 		}
-		input := "ada@example.com\nbob@example.com\nBob\nbob's passphrase 7\nbob's passphrase 7\n"
-		if out, code := run(t, p, input, "createsuperuser"); code != 0 || !strings.Contains(out, "Error: That email address is already taken.") || !strings.Contains(out, "Full name: ") {
+		input := "ada@example.com\nbob@example.com\nBob\nlast year\n1980\nbob's passphrase 7\nbob's passphrase 7\n"
+		if out, code := run(t, p, input, "createsuperuser"); code != 0 || !strings.Contains(out, "Error: That email address is already taken.") || !strings.Contains(out, "Full name: ") || !strings.Contains(out, "Year of birth: ") || !strings.Contains(out, "Error: Enter a whole number.") {
 			t.Errorf("interactive createsuperuser: %d %s", code, out)
 		}
 	})

@@ -5,11 +5,14 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"reflect"
 	"slices"
+	"strings"
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/forms/modelform"
 	"github.com/nuages-go/nuages/orm"
 )
 
@@ -102,9 +105,9 @@ func (um *UserModel) bind() error {
 		if r == name {
 			return fmt.Errorf("auth: user model %s: RequiredFields must not name the login field %q (createsuperuser always asks for it)", m.Name, r)
 		}
-		f, err := stringField(m, r, "RequiredFields")
-		if err != nil {
-			return err
+		f, ok := m.Field(r)
+		if !ok || !f.Editable {
+			return fmt.Errorf("auth: user model %s has no editable field %q, which RequiredFields names", m.Name, r)
 		}
 		um.required = append(um.required, f)
 	}
@@ -173,7 +176,7 @@ type userTable interface {
 	exists(ctx context.Context, db *database.DB, where orm.Q) (bool, error)
 	update(ctx context.Context, db *database.DB, pk int64, set orm.Set) error
 	insert(ctx context.Context, db *database.DB, u AnyUser) error
-	clean(ctx context.Context, db *database.DB, u AnyUser) error
+	setField(ctx context.Context, db *database.DB, u AnyUser, name, text string) error
 	grant(ctx context.Context, db *database.DB, u AnyUser, perms []Permission) error
 	values(ctx context.Context, db *database.DB, where orm.Q, fields ...string) ([][]any, error)
 }
@@ -233,12 +236,27 @@ func own[T any, PT interface {
 	return (*T)(t), nil
 }
 
-func (table[T, PT]) clean(ctx context.Context, db *database.DB, u AnyUser) error {
+// setField converts text to u's field name and validates it as the
+// model's form would: an Invalid with the field's problems, or nil.
+func (table[T, PT]) setField(ctx context.Context, db *database.DB, u AnyUser, name, text string) error {
 	t, err := own[T, PT](u)
 	if err != nil {
 		return err
 	}
-	return orm.FullClean(ctx, db, t)
+	f, err := modelform.New(ctx, db, t, modelform.Options{Fields: []string{name}})
+	if err != nil {
+		return err
+	}
+	f.BindValues(url.Values{name: {text}}, nil)
+	valid, err := f.IsValid(ctx)
+	if err != nil || valid {
+		return err
+	}
+	var msgs []string
+	for _, e := range f.Errors()[name] {
+		msgs = append(msgs, e.Message)
+	}
+	return Invalid(strings.Join(msgs, " "))
 }
 
 func (table[T, PT]) grant(ctx context.Context, db *database.DB, u AnyUser, perms []Permission) error {
