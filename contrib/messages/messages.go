@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"iter"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 
@@ -96,6 +97,9 @@ func Add(r *http.Request, level Level, text string, extraTags ...string) error {
 	if err != nil {
 		return err
 	}
+	if text == "" {
+		return nil // nothing to say: dropped, as Django's add
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if level >= s.level {
@@ -113,7 +117,9 @@ func AddWarning(r *http.Request, text string) error { return Add(r, Warning, tex
 func AddError(r *http.Request, text string) error   { return Add(r, Error, text) }
 
 // Get returns the pending messages and marks them shown: they are not
-// kept for the next request. Django's get_messages, iterated.
+// kept for the next request (those added after the last Get are). A
+// second Get in the same request returns them again, with any added
+// since, as iterating Django's get_messages twice does.
 func Get(r *http.Request) ([]Message, error) {
 	s, err := from(r)
 	if err != nil {
@@ -128,9 +134,8 @@ func Get(r *http.Request) ([]Message, error) {
 	// before the view writes.
 	web.AddVary(s.header, "Cookie")
 	s.used = true
-	all := append(append([]Message(nil), s.loaded...), s.added...)
-	s.loaded, s.added = nil, nil
-	return all, nil
+	s.loaded, s.added = append(s.loaded, s.added...), nil
+	return slices.Clone(s.loaded), nil
 }
 
 // All is the pending messages as a sequence that marks them shown when
@@ -171,7 +176,8 @@ type Storage interface {
 
 // Config configures the middleware.
 type Config struct {
-	// Storage is where messages wait; FallbackStorage when nil.
+	// Storage is where messages wait (the app sets FallbackStorage with
+	// the project's keys); required.
 	Storage Storage
 	// Level is the lowest level kept, Django's MESSAGE_LEVEL: Info when
 	// zero.
@@ -183,6 +189,9 @@ type Config struct {
 // It must run inside the session middleware when the storage uses
 // sessions.
 func Middleware(cfg Config) func(http.Handler) http.Handler {
+	if cfg.Storage == nil {
+		panic("messages: Middleware needs a Config.Storage, such as messages.FallbackStorage(settings.SecretKey, settings.SecretKeyFallbacks, false); installing messages.App does it")
+	}
 	if cfg.Level == 0 {
 		cfg.Level = Info
 	}

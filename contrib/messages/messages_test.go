@@ -2,6 +2,7 @@ package messages_test
 
 import (
 	"crypto/rand"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"github.com/nuages-go/nuages/contrib/messages"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/sessions"
+	"github.com/nuages-go/nuages/signing"
 )
 
 const secret = "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -158,4 +160,65 @@ func TestShownMessagesVaryOnCookie(t *testing.T) {
 	if res := c.Get("/show"); !strings.Contains(res.Header.Get("Vary"), "Cookie") {
 		t.Errorf("Vary %q on a page showing messages", res.Header.Get("Vary"))
 	}
+}
+
+// Django's FallbackStorage marks a cookie whose older messages went to the
+// session with "__messagesnotfinished__": such a cookie is read, the
+// session read only then, and our overflowing cookies carry the marker.
+func TestNotFinishedMarker(t *testing.T) {
+	s := signing.CookieSigner(secret, nil, "django.contrib.messages")
+	s.Compress = true
+	django, err := s.SignObject(json.RawMessage(`[["__json_message",0,25,"saved"],"__messagesnotfinished__"]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := httptest.NewRequest("GET", "/", nil)
+	r.AddCookie(&http.Cookie{Name: "messages", Value: django})
+	if msgs, err := (messages.CookieStorage{Key: secret}).Load(r); err != nil || len(msgs) != 1 || msgs[0].Text != "saved" {
+		t.Errorf("a Django cookie with the marker: %v, %v", msgs, err)
+	}
+
+	var texts []string
+	for i := range 12 {
+		texts = append(texts, fmt.Sprintf("text=%d-%s", i, randomText(300)))
+	}
+	rec := httptest.NewRecorder()
+	site(messages.FallbackStorage(secret, nil, false)).ServeHTTP(rec, httptest.NewRequest("GET", "/add?"+strings.Join(texts, "&"), nil))
+	var value string
+	for _, ck := range rec.Result().Cookies() {
+		if ck.Name == "messages" {
+			value = ck.Value
+		}
+	}
+	var raw json.RawMessage
+	if err := s.UnsignObject(value, &raw, 0); err != nil || !strings.HasSuffix(string(raw), `"__messagesnotfinished__"]`) {
+		t.Errorf("an overflowing cookie: %.80s…, %v", raw, err)
+	}
+}
+
+// A second Get in the same request returns the messages again (Django's
+// storage iterated twice); empty text is dropped, as Django's add.
+func TestGetTwiceAndEmptyText(t *testing.T) {
+	var first, second []messages.Message
+	h := messages.Middleware(messages.Config{Storage: messages.CookieStorage{Key: secret}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		messages.AddInfo(r, "")
+		messages.AddInfo(r, "hi")
+		first, _ = messages.Get(r)
+		messages.AddInfo(r, "later")
+		second, _ = messages.Get(r)
+	}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/", nil))
+	if len(first) != 1 || first[0].Text != "hi" || len(second) != 2 || second[1].Text != "later" {
+		t.Errorf("first %v, second %v", first, second)
+	}
+}
+
+// A middleware without storage is a mistake in the program, said at once.
+func TestMiddlewareNeedsStorage(t *testing.T) {
+	defer func() {
+		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "needs a Config.Storage") {
+			t.Errorf("panic = %v", p)
+		}
+	}()
+	messages.Middleware(messages.Config{})
 }

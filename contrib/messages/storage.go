@@ -11,25 +11,41 @@ import (
 )
 
 // Django's MessageEncoder writes each message as
-// ["__json_message", is_safedata, level, message, extra_tags].
-const messageKey = "__json_message"
+// ["__json_message", is_safedata, level, message, extra_tags]; its cookie
+// storage ends the list with notFinished when older messages went to the
+// session for want of room.
+const (
+	messageKey  = "__json_message"
+	notFinished = "__messagesnotfinished__"
+)
 
-func encode(msgs []Message) ([]byte, error) {
-	rows := make([][]any, len(msgs))
-	for i, m := range msgs {
-		rows[i] = []any{messageKey, 0, int(m.Level), m.Text, m.ExtraTags}
+// encode writes msgs in Django's format, with the notFinished marker when
+// unfinished.
+func encode(msgs []Message, unfinished bool) ([]byte, error) {
+	rows := make([]any, 0, len(msgs)+1)
+	for _, m := range msgs {
+		rows = append(rows, []any{messageKey, 0, int(m.Level), m.Text, m.ExtraTags})
+	}
+	if unfinished {
+		rows = append(rows, notFinished)
 	}
 	return json.Marshal(rows)
 }
 
 // decode reads Django's format; what is not a message is skipped.
-func decode(data []byte) ([]Message, error) {
-	var rows [][]json.RawMessage
-	if err := json.Unmarshal(data, &rows); err != nil {
-		return nil, err
+// unfinished reports the notFinished marker.
+func decode(data []byte) (msgs []Message, unfinished bool, err error) {
+	var items []json.RawMessage
+	if err := json.Unmarshal(data, &items); err != nil {
+		return nil, false, err
 	}
-	var out []Message
-	for _, row := range rows {
+	for _, item := range items {
+		var row []json.RawMessage
+		if json.Unmarshal(item, &row) != nil {
+			var marker string
+			unfinished = unfinished || json.Unmarshal(item, &marker) == nil && marker == notFinished
+			continue
+		}
 		var key, text, tags string
 		var level int
 		if len(row) < 4 || json.Unmarshal(row[0], &key) != nil || key != messageKey ||
@@ -39,9 +55,9 @@ func decode(data []byte) ([]Message, error) {
 		if len(row) > 4 {
 			json.Unmarshal(row[4], &tags) // null stays ""
 		}
-		out = append(out, Message{Level: Level(level), Text: text, ExtraTags: tags})
+		msgs = append(msgs, Message{Level: Level(level), Text: text, ExtraTags: tags})
 	}
-	return out, nil
+	return msgs, unfinished, nil
 }
 
 // SessionStorage keeps messages in the session, under Django's key
@@ -56,7 +72,7 @@ func (SessionStorage) Load(r *http.Request) ([]Message, error) {
 	if err != nil || !ok {
 		return nil, err
 	}
-	msgs, _ := decode([]byte(raw)) // unreadable: none
+	msgs, _, _ := decode([]byte(raw)) // unreadable: none
 	return msgs, nil
 }
 
@@ -65,7 +81,7 @@ func (SessionStorage) Save(_ http.ResponseWriter, r *http.Request, msgs []Messag
 	if len(msgs) == 0 {
 		return s.Delete(sessionKey)
 	}
-	data, err := encode(msgs)
+	data, err := encode(msgs, false)
 	if err != nil {
 		return err
 	}
@@ -99,20 +115,28 @@ func (c CookieStorage) signer() signing.TimestampSigner {
 }
 
 func (c CookieStorage) Load(r *http.Request) ([]Message, error) {
-	ck, err := r.Cookie(cookieName)
-	if err != nil || c.Key == "" {
-		return nil, nil
-	}
-	var raw json.RawMessage
-	if c.signer().UnsignObject(ck.Value, &raw, 0) != nil {
-		return nil, nil // tampered, or another key: Django drops them too
-	}
-	msgs, _ := decode(raw)
+	msgs, _ := c.load(r)
 	return msgs, nil
 }
 
+// load reads the cookie's messages, and whether it says older ones wait
+// in the overflow storage.
+func (c CookieStorage) load(r *http.Request) (msgs []Message, unfinished bool) {
+	ck, err := r.Cookie(cookieName)
+	if err != nil || c.Key == "" {
+		return nil, false
+	}
+	var raw json.RawMessage
+	if c.signer().UnsignObject(ck.Value, &raw, 0) != nil {
+		return nil, false // tampered, or another key: Django drops them too
+	}
+	msgs, unfinished, _ = decode(raw)
+	return msgs, unfinished
+}
+
 // Save writes the newest messages that fit and gives the rest to
-// Overflow.
+// Overflow, marking the cookie unfinished as Django does, so that either
+// reads the overflow only when there is one.
 func (c CookieStorage) Save(w http.ResponseWriter, r *http.Request, msgs []Message) error {
 	if c.Key == "" {
 		return errors.New("messages: the CookieStorage's Key is empty; set it to the project's SecretKey")
@@ -124,7 +148,7 @@ func (c CookieStorage) Save(w http.ResponseWriter, r *http.Request, msgs []Messa
 	var value string
 	kept := msgs
 	for {
-		data, err := encode(kept)
+		data, err := encode(kept, len(kept) < len(msgs))
 		if err != nil {
 			return err
 		}
@@ -149,7 +173,7 @@ func (c CookieStorage) Save(w http.ResponseWriter, r *http.Request, msgs []Messa
 		}
 	}
 	ck := &http.Cookie{Name: cookieName, Path: "/", HttpOnly: true, Secure: !c.Insecure, SameSite: http.SameSiteLaxMode}
-	if len(kept) == 0 {
+	if len(msgs) == 0 {
 		if _, err := r.Cookie(cookieName); err != nil {
 			return nil // nothing to delete
 		}
@@ -169,10 +193,14 @@ func FallbackStorage(key string, fallbackKeys []string, insecure bool) Storage {
 
 type fallback struct{ cookie CookieStorage }
 
-// Load reads the cookie's messages, then the session's (which are older:
-// they did not fit).
+// Load reads the cookie's messages, and the session's (older: they did
+// not fit) when the cookie says some wait there, as Django's
+// FallbackStorage.
 func (f fallback) Load(r *http.Request) ([]Message, error) {
-	fromCookie, _ := f.cookie.Load(r)
+	fromCookie, unfinished := f.cookie.load(r)
+	if !unfinished {
+		return fromCookie, nil
+	}
 	fromSession, err := SessionStorage{}.Load(r)
 	return append(fromSession, fromCookie...), err
 }
