@@ -6,6 +6,7 @@ import (
 	"io"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Level is the severity of a check message, as in Django.
@@ -188,7 +189,7 @@ func checkSecretKey(_ context.Context, in CheckInput) []Message {
 		for _, r := range key {
 			unique[r] = true
 		}
-		if len(key) >= minSecretKeyLength && len(unique) >= minSecretKeyUniqueChars && !strings.HasPrefix(key, InsecureKeyPrefix) {
+		if utf8.RuneCountInString(key) >= minSecretKeyLength && len(unique) >= minSecretKeyUniqueChars && !strings.HasPrefix(key, InsecureKeyPrefix) {
 			continue
 		}
 		name, id := "SECRET_KEY", "security.W009"

@@ -2,9 +2,12 @@ package nuages
 
 import (
 	"context"
+	"net/http"
+	"reflect"
 	"slices"
 	"strings"
 
+	"github.com/nuages-go/nuages/web/csrf"
 	"github.com/nuages-go/nuages/web/middleware"
 )
 
@@ -18,6 +21,20 @@ func checkDeploySecurity(_ context.Context, in CheckInput) []Message {
 	var msgs []Message
 	warn := func(id, msg, hint string) {
 		msgs = append(msgs, Message{Level: Warning, ID: id, Msg: msg, Hint: hint})
+	}
+	headers, csrfOn := in.Project.protectedStack()
+	if !headers {
+		warn("security.W001", "You do not have middleware.SecurityHeaders in Settings.Middleware so the SECURE_HSTS_SECONDS, SECURE_CONTENT_TYPE_NOSNIFF, SECURE_REFERRER_POLICY, SECURE_CROSS_ORIGIN_OPENER_POLICY, and SECURE_SSL_REDIRECT settings will have no effect.",
+			"Keep middleware.SecurityHeaders in Settings.Middleware, or start from p.DefaultMiddleware().")
+		warn("security.W002", "You do not have middleware.SecurityHeaders in Settings.Middleware, so your pages will not be served with an 'x-frame-options' header. Unless there is a good reason for your site to be served in a frame, you should consider enabling this header to help prevent clickjacking attacks.",
+			"Keep middleware.SecurityHeaders in Settings.Middleware.")
+	}
+	if !csrfOn {
+		warn("security.W003", "You don't appear to be using the built-in cross-site request forgery protection via the middleware (csrf.Middleware is not in Settings.Middleware). Enabling the middleware is the safest approach to ensure you don't leave any holes.",
+			"Keep csrf.Middleware in Settings.Middleware, or start from p.DefaultMiddleware().")
+	}
+	if !headers {
+		return append(msgs, checkCookies(s, csrfOn)...) // the header settings have no effect
 	}
 	if sec.HSTSSeconds <= 0 {
 		warn("security.W004", "You have not set a value for the SECURE_HSTS_SECONDS setting. If your entire site is served only over SSL, you may want to consider setting a value and enabling HTTP Strict Transport Security. Be sure to read the documentation first; enabling HSTS carelessly can cause serious, irreversible problems.",
@@ -40,21 +57,11 @@ func checkDeploySecurity(_ context.Context, in CheckInput) []Message {
 		warn("security.W008", "Your SECURE_SSL_REDIRECT setting is not set to True. Unless your site should be available over both SSL and non-SSL connections, you may want to either set this setting True or configure a load balancer or reverse-proxy server to redirect all connections to HTTPS.",
 			"Set Settings.Security.SSLRedirect (SECURE_SSL_REDIRECT=true), and behind a proxy SECURE_PROXY_SSL_HEADER.")
 	}
-	if s.SessionEngine != SessionsNone {
-		if s.Sessions.CookieInsecure {
-			warn("security.W012", "SESSION_COOKIE_SECURE is not set to True. Using a secure-only session cookie makes it more difficult for network traffic sniffers to hijack user sessions.",
-				"Leave Settings.Sessions.CookieInsecure false (unset SESSION_COOKIE_SECURE).")
-		}
-		if s.Sessions.CookieScriptReadable {
-			warn("security.W013", "SESSION_COOKIE_HTTPONLY is not set to True. Using an HttpOnly session cookie makes it more difficult for cross-site scripting attacks to hijack user sessions.",
-				"Leave Settings.Sessions.CookieScriptReadable false.")
-		}
-	}
-	if s.CSRF.CookieInsecure {
-		warn("security.W016", "You have not set CSRF_COOKIE_SECURE to True. Using a secure-only CSRF cookie makes it more difficult for network traffic sniffers to steal the CSRF token.",
-			"Leave Settings.CSRF.CookieInsecure false (unset CSRF_COOKIE_SECURE).")
-	}
-	if fo := strings.ToUpper(sec.FrameOptions); fo != "" && fo != "DENY" {
+	msgs = append(msgs, checkCookies(s, csrfOn)...)
+	if sec.FrameOptions == middleware.Omit {
+		warn("security.W002", "X_FRAME_OPTIONS is turned off, so your pages will not be served with an 'x-frame-options' header. Unless there is a good reason for your site to be served in a frame, you should consider enabling this header to help prevent clickjacking attacks.",
+			"Leave Settings.Security.FrameOptions empty (DENY), and let the views that must be framed set their own header.")
+	} else if fo := strings.ToUpper(sec.FrameOptions); fo != "" && fo != "DENY" {
 		warn("security.W019", "X_FRAME_OPTIONS is not set to 'DENY'. Unless there is a good reason for your site to serve other parts of itself in a frame, you should change it to 'DENY'.",
 			"Leave Settings.Security.FrameOptions empty, and let the views that must be framed set their own header.")
 	}
@@ -63,6 +70,53 @@ func checkDeploySecurity(_ context.Context, in CheckInput) []Message {
 			"Leave Settings.Security.ReferrerPolicy empty (same-origin).")
 	}
 	return msgs
+}
+
+// checkCookies is Django's W012, W015 and W016: session and CSRF cookies
+// a network sniffer or a script could read.
+func checkCookies(s Settings, csrfOn bool) []Message {
+	var msgs []Message
+	warn := func(id, msg, hint string) {
+		msgs = append(msgs, Message{Level: Warning, ID: id, Msg: msg, Hint: hint})
+	}
+	if s.SessionEngine != SessionsNone {
+		if s.Sessions.CookieInsecure {
+			warn("security.W012", "SESSION_COOKIE_SECURE is not set to True. Using a secure-only session cookie makes it more difficult for network traffic sniffers to hijack user sessions.",
+				"Leave Settings.Sessions.CookieInsecure false (unset SESSION_COOKIE_SECURE).")
+		}
+		if s.Sessions.CookieScriptReadable {
+			warn("security.W015", "SESSION_COOKIE_HTTPONLY is not set to True. Using an HttpOnly session cookie makes it more difficult for cross-site scripting attacks to hijack user sessions.",
+				"Leave Settings.Sessions.CookieScriptReadable false.")
+		}
+	}
+	if csrfOn && s.CSRF.CookieInsecure {
+		warn("security.W016", "You have not set CSRF_COOKIE_SECURE to True. Using a secure-only CSRF cookie makes it more difficult for network traffic sniffers to steal the CSRF token.",
+			"Leave Settings.CSRF.CookieInsecure false (unset CSRF_COOKIE_SECURE).")
+	}
+	return msgs
+}
+
+// protectedStack reports whether the project's middleware has the
+// security headers and the CSRF protection: always with the default
+// stack; in a Settings.Middleware of the project's own, when it lists
+// middleware.SecurityHeaders and csrf.Middleware (found by their code, as
+// Django finds them by their dotted path in MIDDLEWARE).
+func (p *Project) protectedStack() (headers, csrfOn bool) {
+	if p.settings.Middleware == nil {
+		return true, true
+	}
+	code := func(mw func(http.Handler) http.Handler) uintptr { return reflect.ValueOf(mw).Pointer() }
+	headersCode := code(middleware.SecurityHeaders(middleware.SecurityOptions{}))
+	csrfCode := code(csrf.Middleware(csrf.Config{}))
+	for _, mw := range p.settings.Middleware(p) {
+		switch code(mw) {
+		case headersCode:
+			headers = true
+		case csrfCode:
+			csrfOn = true
+		}
+	}
+	return headers, csrfOn
 }
 
 // referrerPolicies are the values of Referrer-Policy.

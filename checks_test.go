@@ -1,11 +1,13 @@
 package nuages
 
 import (
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/web/csrf"
 	"github.com/nuages-go/nuages/web/middleware"
 )
 
@@ -105,9 +107,23 @@ func TestDeploySecurityChecks(t *testing.T) {
 		{"no SSL redirect", func(s *Settings) { s.Security.SSLRedirect = false }, true, []string{"security.W008"}},
 		{"insecure session cookie", func(s *Settings) { s.Sessions.CookieInsecure = true }, true, []string{"security.W012"}},
 		{"insecure session cookie without sessions", func(s *Settings) { s.Sessions.CookieInsecure, s.SessionEngine = true, SessionsNone }, true, nil},
-		{"session cookie for scripts", func(s *Settings) { s.Sessions.CookieScriptReadable = true }, true, []string{"security.W013"}},
+		{"session cookie for scripts", func(s *Settings) { s.Sessions.CookieScriptReadable = true }, true, []string{"security.W015"}},
 		{"insecure CSRF cookie", func(s *Settings) { s.CSRF.CookieInsecure = true }, true, []string{"security.W016"}},
 		{"framing allowed", func(s *Settings) { s.Security.FrameOptions = "SAMEORIGIN" }, true, []string{"security.W019"}},
+		{"framing off", func(s *Settings) { s.Security.FrameOptions = middleware.Omit }, true, []string{"security.W002"}},
+		{"own stack without the protections", func(s *Settings) {
+			s.Middleware = func(p *Project) []func(http.Handler) http.Handler {
+				return []func(http.Handler) http.Handler{middleware.RequestID}
+			}
+			s.Security.HSTSSeconds = 0 // no W004: the headers are not sent at all
+		}, true, []string{"security.W001", "security.W002", "security.W003"}},
+		{"own stack with the protections", func(s *Settings) {
+			s.Middleware = func(p *Project) []func(http.Handler) http.Handler {
+				return []func(http.Handler) http.Handler{middleware.SecurityHeaders(middleware.SecurityOptions{}), csrf.Middleware(csrf.Config{})}
+			}
+		}, true, nil},
+		{"the default stack, listed", func(s *Settings) { s.Middleware = (*Project).DefaultMiddleware }, true, nil},
+		{"a short key in wide characters", func(s *Settings) { s.SecretKey = strings.Repeat("秘密鍵です", 4) }, true, []string{"security.W009"}},
 		{"no referrer policy", func(s *Settings) { s.Security.ReferrerPolicy = middleware.Omit }, true, []string{"security.W022"}},
 		{"bad referrer policy", func(s *Settings) { s.Security.ReferrerPolicy = "same-origin, nope" }, false, []string{"security.E023"}},
 		{"good referrer policies", func(s *Settings) { s.Security.ReferrerPolicy = "no-referrer, strict-origin-when-cross-origin" }, false, nil},
