@@ -83,10 +83,75 @@ func parseAddress(field, s string) (*mail.Address, error) {
 	if err == nil {
 		a.Address, err = asciiDomain(a.Address)
 	}
+	if err == nil {
+		_, err = envelopeAddress(a.Address)
+	}
 	if err != nil {
 		return nil, &AddressError{Field: field, Address: s, Err: err}
 	}
 	return a, nil
+}
+
+// envelopeAddress writes addr, as net/mail gives it (its local part
+// unquoted), for the SMTP envelope (MAIL FROM, RCPT TO): a local part that
+// is not a dot-atom is quoted again as RFC 5321 requires, with '"' and '\'
+// escaped, so that "john doe"@example.com stays one address. A local part
+// holding a control character, '<' or '>' is refused even though quoting
+// would make some of them valid: servers that look for the first '>' to
+// end the path would read the rest as ESMTP parameters (NOTIFY, ORCPT...)
+// chosen by whoever wrote the address.
+func envelopeAddress(addr string) (string, error) {
+	at := strings.LastIndexByte(addr, '@')
+	if at < 0 {
+		return "", fmt.Errorf("the address %q has no @", addr)
+	}
+	local := addr[:at]
+	if isDotAtom(local) {
+		return addr, nil
+	}
+	var b strings.Builder
+	b.Grow(len(addr) + 4)
+	b.WriteByte('"')
+	for i := 0; i < len(local); i++ {
+		switch c := local[i]; {
+		case c < ' ' || c == 0x7f || c == '<' || c == '>':
+			return "", fmt.Errorf("the local part %q holds %q, which an SMTP envelope cannot carry safely", local, c)
+		case c == '"' || c == '\\':
+			b.WriteByte('\\')
+			b.WriteByte(c)
+		default:
+			b.WriteByte(c)
+		}
+	}
+	b.WriteByte('"')
+	b.WriteString(addr[at:])
+	return b.String(), nil
+}
+
+// isDotAtom reports whether local is an RFC 5321 Dot-string: atoms of
+// atext (with UTF-8 allowed, RFC 6531) separated by single dots.
+func isDotAtom(local string) bool {
+	if local == "" {
+		return false
+	}
+	for atom := range strings.SplitSeq(local, ".") {
+		if atom == "" {
+			return false
+		}
+		for i := 0; i < len(atom); i++ {
+			if !isAtext(atom[i]) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// isAtext reports whether c is RFC 5322 atext, or a byte of a UTF-8
+// sequence (RFC 6532).
+func isAtext(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' ||
+		c >= utf8.RuneSelf || strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
 // parseAddresses parses every address of a field.

@@ -75,7 +75,9 @@ func (m *Message) AttachFile(path string) error {
 }
 
 // Recipients returns the envelope recipients, the bare addresses of To,
-// Cc and Bcc without duplicates, or the first invalid address's error.
+// Cc and Bcc without duplicates, or the first invalid address's error. A
+// local part that is not a dot-atom is quoted, as RCPT TO needs it:
+// "john doe"@example.com.
 func (m *Message) Recipients() ([]string, error) {
 	var out []string
 	for _, f := range []struct {
@@ -87,8 +89,12 @@ func (m *Message) Recipients() ([]string, error) {
 			return nil, err
 		}
 		for _, a := range addrs {
-			if !slices.Contains(out, a.Address) {
-				out = append(out, a.Address)
+			addr, err := envelopeAddress(a.Address)
+			if err != nil { // checked by parseAddresses
+				return nil, &AddressError{Field: f.name, Address: a.Address, Err: err}
+			}
+			if !slices.Contains(out, addr) {
+				out = append(out, addr)
 			}
 		}
 	}
@@ -119,8 +125,15 @@ func (m *Message) seal() (envelope, error) {
 	if len(to) == 0 {
 		return envelope{}, errNoRecipients
 	}
-	from, _ := parseAddress("From", m.From) // checked by Bytes
-	return envelope{from: from.Address, to: to, data: data}, nil
+	from, err := parseAddress("From", m.From) // checked by Bytes
+	if err != nil {
+		return envelope{}, err
+	}
+	sender, err := envelopeAddress(from.Address)
+	if err != nil {
+		return envelope{}, &AddressError{Field: "From", Address: m.From, Err: err}
+	}
+	return envelope{from: sender, to: to, data: data}, nil
 }
 
 // overridable are the headers Headers may replace; the MIME headers and

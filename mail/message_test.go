@@ -480,3 +480,47 @@ func FuzzMessage(f *testing.F) {
 
 // base64Reader decodes MIME base64, whose line ends the decoder skips.
 func base64Reader(r io.Reader) io.Reader { return base64.NewDecoder(base64.StdEncoding, r) }
+
+// The envelope keeps the quotes of a quoted local part: without them,
+// "x> NOTIFY=SUCCESS ORCPT=rfc822;y"@example.com went out as
+// RCPT TO:<x> NOTIFY=SUCCESS ORCPT=rfc822;y@example.com>, adding ESMTP
+// parameters, and "john doe"@example.com as a syntax error.
+func TestMessage_EnvelopeQuoting(t *testing.T) {
+	tests := []struct {
+		name, addr string
+		want       string // "" means refused with an *AddressError
+	}{
+		{"space", `"john doe"@example.com`, `"john doe"@example.com`},
+		{"with_name", `John <"john doe"@example.com>`, `"john doe"@example.com`},
+		{"esmtp_parameters", `"x> NOTIFY=SUCCESS ORCPT=rfc822;y"@example.com`, ""},
+		{"open_angle", `"a<b"@example.com`, ""},
+		{"tab", "\"a\tb\"@example.com", ""},
+		{"quote", `"a\"b"@example.com`, `"a\"b"@example.com`},
+		{"backslash", `"a\\b"@example.com`, `"a\\b"@example.com`},
+		{"at_sign", `"a@b"@example.com`, `"a@b"@example.com`},
+		{"double_dot", `"a..b"@example.com`, `"a..b"@example.com`},
+		{"needless_quotes", `"ada"@example.com`, `ada@example.com`},
+		{"dot_atom", `ada.l+x@example.com`, `ada.l+x@example.com`},
+		{"utf8_dot_atom", `jörg@example.com`, `jörg@example.com`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := &mail.Message{From: "a@example.com", To: []string{tt.addr}}
+			got, err := m.Recipients()
+			if tt.want == "" {
+				var ae *mail.AddressError
+				if !errors.As(err, &ae) {
+					t.Errorf("Recipients() = %q, %v; want an *AddressError", got, err)
+				}
+				m.To, m.From = []string{"b@example.com"}, tt.addr
+				if _, err := m.Bytes(); !errors.As(err, &ae) {
+					t.Errorf("Bytes() with From %s: error %v, want an *AddressError", tt.addr, err)
+				}
+				return
+			}
+			if err != nil || len(got) != 1 || got[0] != tt.want {
+				t.Errorf("Recipients() = %q, %v; want [%s]", got, err, tt.want)
+			}
+		})
+	}
+}

@@ -420,3 +420,29 @@ func TestSMTP_Timeouts(t *testing.T) {
 		}
 	})
 }
+
+// The SMTP envelope carries a quoted local part quoted, for the sender as
+// for the recipients.
+func TestSMTP_QuotedEnvelope(t *testing.T) {
+	tests := []struct {
+		name, from, to     string
+		wantFrom, wantRcpt string
+	}{
+		{"quoted_recipient", "noreply@example.com", `"john doe"@example.com`, "noreply@example.com", `"john doe"@example.com`},
+		{"quoted_sender", `Ada <"ada l"@example.com>`, "bob@example.com", `"ada l"@example.com`, "bob@example.com"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := startSMTP(t, &fakeSMTP{})
+			m := testMessage(tt.to)
+			m.From = tt.from
+			if err := srv.backend().Send(t.Context(), m); err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			_, got := srv.got()
+			if len(got) != 1 || got[0].from != tt.wantFrom || strings.Join(got[0].to, ",") != tt.wantRcpt {
+				t.Fatalf("received %+v, want %s -> %s", got, tt.wantFrom, tt.wantRcpt)
+			}
+		})
+	}
+}
