@@ -263,7 +263,9 @@ func (m *Message) Bytes() ([]byte, error) {
 		}
 	}
 	b.WriteString("MIME-Version: 1.0\r\n")
-	body.write(&b)
+	if err := body.write(&b); err != nil {
+		return nil, err
+	}
 	if !bytes.HasSuffix(b.Bytes(), []byte("\r\n")) {
 		b.WriteString("\r\n")
 	}
@@ -383,7 +385,7 @@ func (a Attachment) entity() (*entity, error) {
 	if err != nil {
 		return nil, fmt.Errorf(`mail: attachment content type %q: %w: use a media type such as "application/pdf"`, ctype, err)
 	}
-	e := &entity{header: [][2]string{{"Content-Type", mime.FormatMediaType(mediatype, params)}}}
+	e := &entity{header: [][2]string{{"Content-Type", formatMediaType(mediatype, params)}}}
 	disposition := "attachment"
 	if a.ContentID != "" {
 		disposition = "inline"
@@ -392,7 +394,7 @@ func (a Attachment) entity() (*entity, error) {
 		if err := checkValue("Content-Disposition", a.Filename); err != nil {
 			return nil, err
 		}
-		disposition = mime.FormatMediaType(disposition, map[string]string{"filename": a.Filename})
+		disposition = formatMediaType(disposition, map[string]string{"filename": a.Filename})
 	}
 	e.header = append(e.header, [2]string{"Content-Disposition", disposition})
 	if a.ContentID != "" {
@@ -464,22 +466,91 @@ func (e *entity) chooseBoundaries(seed string, n *int, leaves []string) {
 	}
 }
 
-// write writes e's headers and body.
-func (e *entity) write(b *bytes.Buffer) {
+// write writes e's headers and body, or returns the error of a header
+// that cannot be written (a line that would stay over RFC 5322's limit).
+func (e *entity) write(b *bytes.Buffer) error {
 	if e.multipart == "" {
 		for _, h := range e.header {
-			writeHeader(b, h[0], h[1]) // built values: short and valid
+			if err := writeHeader(b, h[0], h[1]); err != nil {
+				return err
+			}
 		}
 		b.WriteString("\r\n")
 		b.WriteString(e.body)
-		return
+		return nil
 	}
-	writeHeader(b, "Content-Type", "multipart/"+e.multipart+`; boundary="`+e.boundary+`"`)
+	if err := writeHeader(b, "Content-Type", "multipart/"+e.multipart+`; boundary="`+e.boundary+`"`); err != nil {
+		return err
+	}
 	b.WriteString("\r\n")
 	for _, p := range e.parts {
 		b.WriteString("--" + e.boundary + "\r\n")
-		p.write(b)
+		if err := p.write(b); err != nil {
+			return err
+		}
 		b.WriteString("\r\n")
 	}
 	b.WriteString("--" + e.boundary + "--")
+	return nil
+}
+
+// formatMediaType is mime.FormatMediaType, but a parameter too long for a
+// folded header line (a long or non-ASCII filename) is split in RFC 2231
+// continuations (filename*0*=, filename*1*=...; the first starts with
+// the charset, utf-8, and two apostrophes), as Python's email package
+// does: one token of a thousand characters would make a line over
+// RFC 5322's 998, which servers split or refuse.
+func formatMediaType(t string, params map[string]string) string {
+	out := mime.FormatMediaType(t, nil)
+	if out == "" {
+		return ""
+	}
+	names := make([]string, 0, len(params))
+	for name := range params {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		value := params[name]
+		one := mime.FormatMediaType(t, map[string]string{name: value})
+		if one == "" {
+			return ""
+		}
+		if token := one[len(out)+2:]; len(token) <= foldAt-2 { // after "; "
+			out += "; " + token
+			continue
+		}
+		name = strings.ToLower(name)
+		enc := percentEncode(value)
+		for i := 0; enc != ""; i++ {
+			section := name + "*" + strconv.Itoa(i) + "*="
+			if i == 0 {
+				section += "utf-8''"
+			}
+			// Each section on a folded line of its own: " section...;".
+			n := min(max(foldAt-2-len(section), 3), len(enc))
+			// Keep a %XX escape whole.
+			if j := strings.LastIndexByte(enc[:n], '%'); j >= 0 && j > n-3 && n < len(enc) {
+				n = j
+			}
+			out += "; " + section + enc[:n]
+			enc = enc[n:]
+		}
+	}
+	return out
+}
+
+// percentEncode writes s as an RFC 2231 extended value: attribute-chars
+// as they are, every other byte as %XX.
+func percentEncode(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c > ' ' && c < 0x7f && strings.IndexByte(`*'%()<>@,;:\"/[]?=`, c) < 0 {
+			b.WriteByte(c)
+			continue
+		}
+		fmt.Fprintf(&b, "%%%02X", c)
+	}
+	return b.String()
 }

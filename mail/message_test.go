@@ -524,3 +524,36 @@ func TestMessage_EnvelopeQuoting(t *testing.T) {
 		})
 	}
 }
+
+// A long attachment filename is written in RFC 2231 continuations: as one
+// filename*= token, 200 "é" made a line of 1255 characters, over
+// RFC 5322's 998, and the error was ignored.
+func TestMessage_LongFilename(t *testing.T) {
+	tests := []struct{ name, filename, contentType string }{
+		{"non_ascii", strings.Repeat("é", 200) + ".pdf", ""},
+		{"ascii", strings.Repeat("a", 1200) + ".txt", ""},
+		{"quotes_and_spaces", strings.Repeat(`a "b" c;d `, 120) + ".txt", ""},
+		{"percent", strings.Repeat("%é", 150), ""},
+		{"short_non_ascii", "résumé.pdf", ""},
+		{"long_content_type_param", "x.txt", "text/plain; name=" + strings.Repeat("n", 1100)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := fixed(mail.Message{From: "a@example.com", To: []string{"b@example.com"}, Body: "x",
+				Attachments: []mail.Attachment{{Filename: tt.filename, ContentType: tt.contentType, Data: []byte("data")}}})
+			data, err := m.Bytes()
+			if err != nil {
+				t.Fatal(err)
+			}
+			for line := range strings.SplitSeq(string(data), "\r\n") {
+				if len(line) > 78 { // RFC 5322 requires 998, recommends 78
+					t.Errorf("line of %d bytes: %.80s...", len(line), line)
+				}
+			}
+			p := parse(t, data)
+			if len(p.attachments) != 1 || p.attachments[0].Filename != tt.filename || string(p.attachments[0].Data) != "data" {
+				t.Errorf("attachments read back = %+v, want the filename %q", p.attachments, tt.filename)
+			}
+		})
+	}
+}
