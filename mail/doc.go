@@ -13,7 +13,7 @@
 //
 // # Backends
 //
-// [SMTP] talks to a mail server (STARTTLS or implicit TLS, PLAIN
+// [SMTP] talks to a mail server (STARTTLS or implicit TLS, PLAIN or LOGIN
 // authentication only over TLS or to localhost, a timeout). [Console]
 // writes messages to a writer, standard output by default, for development.
 // [File] writes one file per message into a directory. [Outbox] keeps them

@@ -28,8 +28,9 @@ type SMTP struct {
 	Host string // default "localhost"
 	Port int    // default 25
 	// Username and Password, when Username is set, authenticate with
-	// PLAIN, which is only done over TLS or to localhost: the password is
-	// never sent in clear over a network.
+	// PLAIN, or LOGIN when the server does not offer PLAIN, which is only
+	// done over TLS or to localhost: the password is never sent in clear
+	// over a network.
 	Username, Password string
 	// StartTLS upgrades the connection with STARTTLS before anything else
 	// (usually on port 587), and fails when the server does not offer it.
@@ -168,24 +169,74 @@ func (s *SMTP) localName() string {
 	return "localhost"
 }
 
-// auth authenticates with PLAIN, refusing to send the password in clear to
-// another machine (net/smtp refuses too; this says what to do).
+// auth authenticates with PLAIN, or LOGIN when the server does not offer
+// PLAIN (some Exchange and Office 365 servers), as smtplib's login() falls
+// back; either way refusing to send the password in clear to another
+// machine (net/smtp refuses too for PLAIN; this says what to do).
 func (s *SMTP) auth(c *smtp.Client, host string) error {
 	_, isTLS := c.TLSConnectionState()
-	if !isTLS && host != "localhost" && host != "127.0.0.1" && host != "::1" {
+	if !isTLS && !isLocalhost(host) {
 		return errors.New("refusing to send the password in clear: turn on StartTLS (EMAIL_USE_TLS, port 587) or ImplicitTLS (EMAIL_USE_SSL, port 465)")
 	}
 	ok, mechs := c.Extension("AUTH")
 	if !ok {
 		return errors.New("the server offers no authentication (AUTH), and a username (EMAIL_HOST_USER) is set: unset it, or check EMAIL_HOST and EMAIL_PORT")
 	}
-	if !slices.Contains(strings.Fields(strings.ToUpper(mechs)), "PLAIN") {
-		return fmt.Errorf("the server offers authentication by %s, and only PLAIN is supported", mechs)
+	offered := strings.Fields(strings.ToUpper(mechs))
+	var a smtp.Auth
+	switch {
+	case slices.Contains(offered, "PLAIN"):
+		a = smtp.PlainAuth("", s.Username, s.Password, host)
+	case slices.Contains(offered, "LOGIN"):
+		a = &loginAuth{username: s.Username, password: s.Password, host: host}
+	default:
+		return fmt.Errorf("the server offers authentication by %s, and only PLAIN and LOGIN are supported", mechs)
 	}
-	if err := c.Auth(smtp.PlainAuth("", s.Username, s.Password, host)); err != nil {
+	if err := c.Auth(a); err != nil {
 		return fmt.Errorf("authentication as %q: %w", s.Username, err)
 	}
 	return nil
+}
+
+func isLocalhost(host string) bool {
+	return host == "localhost" || host == "127.0.0.1" || host == "::1"
+}
+
+// loginAuth is the LOGIN mechanism (draft-murchison-sasl-login): the
+// username, then the password, each sent when the server asks. net/smtp
+// has none. Like net/smtp's PlainAuth, it sends the password only over TLS
+// or to localhost, and only to the host it was made for.
+type loginAuth struct {
+	username, password, host string
+	step                     int
+}
+
+func (a *loginAuth) Start(server *smtp.ServerInfo) (string, []byte, error) {
+	if !server.TLS && !isLocalhost(server.Name) {
+		return "", nil, errors.New("unencrypted connection")
+	}
+	if server.Name != a.host {
+		return "", nil, errors.New("wrong host name")
+	}
+	a.step = 0
+	return "LOGIN", nil, nil
+}
+
+// Next answers the server's challenges in order: "Username:", then
+// "Password:". Servers word the prompts differently (some send "User
+// Name"), so the order is what counts, as in smtplib.
+func (a *loginAuth) Next(fromServer []byte, more bool) ([]byte, error) {
+	if !more {
+		return nil, nil
+	}
+	a.step++
+	switch a.step {
+	case 1:
+		return []byte(a.username), nil
+	case 2:
+		return []byte(a.password), nil
+	}
+	return nil, fmt.Errorf("unexpected LOGIN challenge %q", fromServer)
 }
 
 // send delivers one message. Recipients the server refuses are skipped, as

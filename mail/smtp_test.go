@@ -13,6 +13,7 @@ import (
 	"math/big"
 	"net"
 	"net/textproto"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -23,11 +24,13 @@ import (
 )
 
 // fakeSMTP is an SMTP server on 127.0.0.1 speaking enough of RFC 5321 for
-// the backend: EHLO, STARTTLS, AUTH PLAIN, MAIL, RCPT, DATA, RSET, QUIT.
+// the backend: EHLO, STARTTLS, AUTH PLAIN and LOGIN, MAIL, RCPT, DATA,
+// RSET, QUIT.
 type fakeSMTP struct {
 	TLS         *tls.Config     // offers STARTTLS with it (or speaks TLS at once with Implicit)
 	Implicit    bool            // TLS from the first byte
-	Auth        bool            // offers AUTH PLAIN
+	Auth        bool            // offers AUTH, with Mechs
+	Mechs       string          // the mechanisms AUTH offers; default "LOGIN PLAIN"
 	User, Pass  string          // the credentials it accepts
 	Refuse      map[string]bool // recipients answered with 550
 	Hang        bool            // accepts connections and never answers
@@ -44,6 +47,7 @@ type received struct {
 	data   string
 	tls    bool
 	authed string // the user authenticated, if any
+	mech   string // the mechanism authenticated with
 }
 
 // startSMTP starts f on addr ("127.0.0.1:0" unless given) until the test
@@ -110,7 +114,11 @@ func (f *fakeSMTP) serve(conn net.Conn) {
 	tp := textproto.NewConn(conn)
 	tp.PrintfLine("220 fake ESMTP")
 	var cur received
-	authed := ""
+	authed, authMech := "", ""
+	mechs := f.Mechs
+	if mechs == "" {
+		mechs = "LOGIN PLAIN"
+	}
 	for {
 		line, err := tp.ReadLine()
 		if err != nil {
@@ -124,7 +132,7 @@ func (f *fakeSMTP) serve(conn net.Conn) {
 				ext = append(ext, "STARTTLS")
 			}
 			if f.Auth {
-				ext = append(ext, "AUTH LOGIN PLAIN")
+				ext = append(ext, "AUTH "+mechs)
 			}
 			for i, e := range ext {
 				sep := "-"
@@ -140,16 +148,35 @@ func (f *fakeSMTP) serve(conn net.Conn) {
 			isTLS = true
 		case "AUTH":
 			mech, resp, _ := strings.Cut(arg, " ")
-			raw, _ := base64.StdEncoding.DecodeString(resp)
-			parts := strings.Split(string(raw), "\x00")
-			if mech != "PLAIN" || len(parts) != 3 || parts[1] != f.User || parts[2] != f.Pass {
+			if !slices.Contains(strings.Fields(mechs), mech) {
+				tp.PrintfLine("504 5.5.4 mechanism not supported")
+				continue
+			}
+			var user, pass string
+			switch mech {
+			case "PLAIN":
+				raw, _ := base64.StdEncoding.DecodeString(resp)
+				if parts := strings.Split(string(raw), "\x00"); len(parts) == 3 {
+					user, pass = parts[1], parts[2]
+				}
+			case "LOGIN":
+				ask := func(prompt string) string {
+					tp.PrintfLine("334 %s", base64.StdEncoding.EncodeToString([]byte(prompt)))
+					line, _ := tp.ReadLine()
+					raw, _ := base64.StdEncoding.DecodeString(line)
+					return string(raw)
+				}
+				user = ask("Username:")
+				pass = ask("Password:")
+			}
+			if user != f.User || pass != f.Pass {
 				tp.PrintfLine("535 5.7.8 authentication failed")
 				continue
 			}
-			authed = parts[1]
+			authed, authMech = user, mech
 			tp.PrintfLine("235 2.7.0 accepted")
 		case "MAIL":
-			cur = received{from: between(arg), tls: isTLS, authed: authed}
+			cur = received{from: between(arg), tls: isTLS, authed: authed, mech: authMech}
 			tp.PrintfLine("250 ok")
 		case "RCPT":
 			to := between(arg)
@@ -442,6 +469,72 @@ func TestSMTP_QuotedEnvelope(t *testing.T) {
 			_, got := srv.got()
 			if len(got) != 1 || got[0].from != tt.wantFrom || strings.Join(got[0].to, ",") != tt.wantRcpt {
 				t.Fatalf("received %+v, want %s -> %s", got, tt.wantFrom, tt.wantRcpt)
+			}
+		})
+	}
+}
+
+// A server that offers LOGIN and not PLAIN (some Exchange and Office 365
+// servers) is authenticated with LOGIN, under the rule of PLAIN: only over
+// TLS or to localhost.
+func TestSMTP_AuthMechanisms(t *testing.T) {
+	serverTLS, clientTLS := selfSigned(t)
+	tests := []struct {
+		name     string
+		mechs    string
+		tls      bool
+		addr     string // where the server listens; default 127.0.0.1:0
+		pass     string
+		wantMech string // "" means Send fails with wantErr
+		wantErr  string
+	}{
+		{"login_only_starttls", "LOGIN", true, "", "s3cret", "LOGIN", ""},
+		{"login_only_localhost", "LOGIN", false, "", "s3cret", "LOGIN", ""},
+		{"login_xoauth2", "LOGIN XOAUTH2", true, "", "s3cret", "LOGIN", ""},
+		{"plain_preferred", "LOGIN PLAIN", true, "", "s3cret", "PLAIN", ""},
+		{"plain_only", "PLAIN", true, "", "s3cret", "PLAIN", ""},
+		{"login_wrong_password", "LOGIN", true, "", "guess", "", `authentication as "ada": 535`},
+		{"login_in_clear_to_another_host", "LOGIN", false, "127.0.0.2:0", "s3cret", "", "refusing to send the password in clear"},
+		{"unsupported", "CRAM-MD5 XOAUTH2", true, "", "s3cret", "", "only PLAIN and LOGIN are supported"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := &fakeSMTP{Auth: true, Mechs: tt.mechs, User: "ada", Pass: "s3cret"}
+			if tt.tls {
+				f.TLS = serverTLS
+			}
+			var srv *fakeSMTP
+			if tt.addr != "" {
+				ln, err := net.Listen("tcp", tt.addr)
+				if err != nil {
+					t.Skipf("cannot listen on %s: %v", tt.addr, err)
+				}
+				ln.Close()
+				srv = startSMTP(t, f, tt.addr)
+			} else {
+				srv = startSMTP(t, f)
+			}
+			b := srv.backend()
+			b.Username, b.Password = "ada", tt.pass
+			if tt.tls {
+				b.StartTLS, b.TLSConfig = true, clientTLS
+			}
+			err := b.Send(t.Context(), testMessage("bob@example.com"))
+			_, got := srv.got()
+			if tt.wantMech == "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Errorf("Send error = %v, want one containing %q", err, tt.wantErr)
+				}
+				if len(got) != 0 {
+					t.Errorf("the server received %d messages, want none", len(got))
+				}
+				return
+			}
+			if err != nil {
+				t.Fatalf("Send: %v", err)
+			}
+			if len(got) != 1 || got[0].authed != "ada" || got[0].mech != tt.wantMech || got[0].tls != tt.tls {
+				t.Errorf("received %+v, want one message authenticated as ada with %s", got, tt.wantMech)
 			}
 		})
 	}
