@@ -10,14 +10,16 @@ import (
 // idna codec: each non-ASCII label lower-cased and Punycode-encoded with
 // the "xn--" prefix (RFC 3490, 3492), so that the address reaches servers
 // without SMTPUTF8. A non-ASCII local part is left as it is (RFC 6531).
-// Unicode normalization (UTS 46 mapping) is beyond the standard library and
-// not done: addresses are expected in NFC, as users type them.
+// The ideographic and full-width full stops separate labels as "." does
+// (RFC 3490 section 3.1). Unicode normalization (UTS 46 mapping) is beyond
+// the standard library and not done: addresses are expected in NFC, as
+// users type them.
 func asciiDomain(addr string) (string, error) {
 	at := strings.LastIndexByte(addr, '@')
 	if at < 0 || isASCII(addr[at+1:]) {
 		return addr, nil
 	}
-	labels := strings.Split(addr[at+1:], ".")
+	labels := strings.Split(labelDots.Replace(addr[at+1:]), ".")
 	for i, label := range labels {
 		if isASCII(label) {
 			continue
@@ -30,6 +32,9 @@ func asciiDomain(addr string) (string, error) {
 	}
 	return addr[:at+1] + strings.Join(labels, "."), nil
 }
+
+// labelDots are RFC 3490's label separators other than ".".
+var labelDots = strings.NewReplacer("\u3002", ".", "\uff0e", ".", "\uff61", ".")
 
 func isASCII(s string) bool {
 	for i := 0; i < len(s); i++ {

@@ -17,6 +17,10 @@ func TestASCIIDomain(t *testing.T) {
 		// RFC 3492 section 7.1, (L) 3<nen>B<gumi><kinpachi><sensei>.
 		{"a@3年b組金八先生", "a@xn--3b-ww4c5e180e575a65lsy2b"},
 		{"jürgen@example.com", "jürgen@example.com"}, // local parts stay
+		// The ideographic and full-width full stops separate labels too.
+		{"ada@例え。テスト", "ada@xn--r8jz45g.xn--zckzah"},
+		{"ada@example．com", "ada@example.com"},
+		{"ada@bücher｡example", "ada@xn--bcher-kva.example"},
 	}
 	for _, tt := range tests {
 		got, err := asciiDomain(tt.in)
