@@ -13,7 +13,8 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
+
+	"github.com/nuages-go/nuages/internal/names"
 )
 
 // decls caches the fields declared by each struct type: tags are read
@@ -93,7 +94,7 @@ func collect(t reflect.Type, index []int, out *[]Field) error {
 // fieldOf reads one struct field's declaration: its Go type chooses the
 // Type, its tags the options.
 func fieldOf(sf reflect.StructField, tag string) (Field, error) {
-	fd := Field{Name: snake(sf.Name), Label: sf.Tag.Get("label"), HelpText: sf.Tag.Get("help")}
+	fd := Field{Name: names.Snake(sf.Name), Label: sf.Tag.Get("label"), HelpText: sf.Tag.Get("help")}
 	opts := map[string]string{}
 	var order []string
 	for part := range strings.SplitSeq(tag, ",") {
@@ -424,23 +425,6 @@ func splitList(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "|")
-}
-
-// snake turns a Go name into the field name: PubDate -> pub_date,
-// ID -> id, HTTPServer -> http_server, as the ORM names columns.
-func snake(s string) string {
-	var b strings.Builder
-	runes := []rune(s)
-	for i, r := range runes {
-		if unicode.IsUpper(r) {
-			if i > 0 && (unicode.IsLower(runes[i-1]) || (i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1]))) {
-				b.WriteByte('_')
-			}
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
 }
 
 // Store writes a cleaned value v into dst (settable), converting it to

@@ -7,6 +7,7 @@ import (
 	"sync"
 
 	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/internal/names"
 )
 
 // ManyToMany is a many-to-many relation to model T, like Django's
@@ -71,7 +72,7 @@ type link struct {
 }
 
 func newManyToManyField(owner *Meta, sf reflect.StructField, tag string, target, through reflect.Type) (*Field, error) {
-	f := &Field{Name: snake(sf.Name), GoName: sf.Name, goType: sf.Type, Editable: true, Blank: false}
+	f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, goType: sf.Type, Editable: true, Blank: false}
 	f.m2m = &m2m{owner: owner, field: f, target: target, through: through}
 	for opt := range strings.SplitSeq(tag, ",") {
 		key, val, _ := strings.Cut(strings.TrimSpace(opt), "=")
@@ -192,7 +193,7 @@ func keyTo(tm, m *Meta, name string, self bool) (*Field, error) {
 // automatic makes up the model of an automatic table, as Django does: an id,
 // a key to each side, and one row per pair.
 func (r *m2m) automatic(target *Meta) *link {
-	from, to := snake(r.owner.Name), snake(target.Name)
+	from, to := names.Snake(r.owner.Name), names.Snake(target.Name)
 	if target == r.owner || r.owner.typ == target.typ {
 		from, to = "from_"+from, "to_"+to
 	}

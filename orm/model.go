@@ -9,9 +9,9 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode"
 
 	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/internal/names"
 )
 
 // Model gives a struct Django's automatic primary key: a 64-bit
@@ -227,7 +227,7 @@ func buildMeta(t reflect.Type) (*Meta, error) {
 	}
 	m.Table = m.Options.Table
 	if m.Table == "" {
-		m.Table = snake(t.Name())
+		m.Table = names.Snake(t.Name())
 	}
 	if err := m.collect(t, nil); err != nil {
 		return nil, err
@@ -365,7 +365,7 @@ func (m *Meta) collect(t reflect.Type, index []int) error {
 			if tag != "annotation" {
 				return fmt.Errorf("orm: model %s, field %s: an annotation field takes no other option", m.Name, sf.Name)
 			}
-			f := &Field{Name: snake(sf.Name), GoName: sf.Name, goType: sf.Type, annotation: true}
+			f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, goType: sf.Type, annotation: true}
 			if err := m.addColumnless(f, path); err != nil {
 				return err
 			}
@@ -440,7 +440,7 @@ func (m *Meta) qualified(d dialect.Dialect, f *Field) string {
 }
 
 func newField(sf reflect.StructField, tag string) (*Field, error) {
-	f := &Field{Name: snake(sf.Name), GoName: sf.Name, Editable: true}
+	f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, Editable: true}
 	typ := sf.Type
 	nullable := false
 	switch {
@@ -701,21 +701,4 @@ func (f *Field) parseTag(tag string) error {
 
 // FieldName is the lookup name the ORM gives a Go field name, its
 // snake_case: PubDate -> pub_date, ID -> id.
-func FieldName(goName string) string { return snake(goName) }
-
-// snake turns a Go name into snake_case: PubDate -> pub_date, ID -> id,
-// HTTPServer -> http_server.
-func snake(s string) string {
-	var b strings.Builder
-	runes := []rune(s)
-	for i, r := range runes {
-		if unicode.IsUpper(r) {
-			if i > 0 && (unicode.IsLower(runes[i-1]) || (i+1 < len(runes) && unicode.IsLower(runes[i+1]) && unicode.IsUpper(runes[i-1]))) {
-				b.WriteByte('_')
-			}
-			r = unicode.ToLower(r)
-		}
-		b.WriteRune(r)
-	}
-	return b.String()
-}
+func FieldName(goName string) string { return names.Snake(goName) }

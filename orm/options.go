@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/internal/names"
 )
 
 // Index is a database index of Options.Indexes, like Django's
@@ -63,7 +64,7 @@ func (m *Meta) VerboseName() string {
 	if m.Options.VerboseName != "" {
 		return m.Options.VerboseName
 	}
-	return strings.ReplaceAll(snake(m.Name), "_", " ")
+	return strings.ReplaceAll(names.Snake(m.Name), "_", " ")
 }
 
 // Permissions returns the model's permissions: Django's default add,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"reflect"
 	"strings"
+
+	"github.com/nuages-go/nuages/internal/names"
 )
 
 // Related declares, on a model, the other side of a ForeignKey or
@@ -43,7 +45,7 @@ type reverser interface{ reverseOf() reflect.Type }
 type filler interface{ fill(items any) }
 
 func newReverseField(sf reflect.StructField, tag string, target reflect.Type) (*Field, error) {
-	f := &Field{Name: snake(sf.Name), GoName: sf.Name, reverse: target, goType: sf.Type}
+	f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, reverse: target, goType: sf.Type}
 	for opt := range strings.SplitSeq(tag, ",") {
 		key, val, _ := strings.Cut(strings.TrimSpace(opt), "=")
 		switch key {
