@@ -98,16 +98,25 @@ func (s Signer) Unsign(signed string) (string, error) {
 		return "", fmt.Errorf("%w: no %q found in the value", ErrBadSignature, sep)
 	}
 	value, sig := signed[:i], signed[i+len(sep):]
-	for _, key := range append([]string{s.Key}, s.FallbackKeys...) {
-		if key == "" {
-			// An empty key derives a public HMAC key (sha256(salt +
-			// "signer")); Django's signature() uses the main key
-			// instead, which was already tried.
-			continue
-		}
+	for _, key := range VerifyingKeys(s.Key, s.FallbackKeys) {
 		if subtle.ConstantTimeCompare([]byte(sig), []byte(s.signature(value, key))) == 1 {
 			return value, nil
 		}
 	}
 	return "", fmt.Errorf("%w: the signature does not match", ErrBadSignature)
+}
+
+// VerifyingKeys are the keys a signature may have been made with: key,
+// then the fallbacks without empty ones (an empty key would make a
+// signature anyone can compute; Django's signature() uses the main key
+// for it, which is tried first anyway). For code that checks HMACs of its
+// own with the project's keys.
+func VerifyingKeys(key string, fallbacks []string) []string {
+	keys := []string{key}
+	for _, k := range fallbacks {
+		if k != "" {
+			keys = append(keys, k)
+		}
+	}
+	return keys
 }

@@ -17,6 +17,7 @@ import (
 	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/sessions"
+	"github.com/nuages-go/nuages/signing"
 	"github.com/nuages-go/nuages/web"
 	"github.com/nuages-go/nuages/web/csrf"
 )
@@ -243,7 +244,7 @@ func (a *App) userFromSession(r *http.Request) (AnyUser, error) {
 	}
 	b := user.AuthUser()
 	st := a.project.Settings()
-	for i, key := range verifyingKeys(st.SecretKey, st.SecretKeyFallbacks) {
+	for i, key := range signing.VerifyingKeys(st.SecretKey, st.SecretKeyFallbacks) {
 		if subtle.ConstantTimeCompare([]byte(hash), []byte(sessionAuthHash(b.Password, key))) == 1 {
 			if i > 0 { // signed with an old key: move it to the new one
 				err = s.Set(sessionHash, sessionAuthHash(b.Password, st.SecretKey))

@@ -13,6 +13,7 @@ import (
 
 	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/orm"
+	"github.com/nuages-go/nuages/signing"
 )
 
 // ResetTokens makes and checks the tokens of password reset links, as
@@ -70,7 +71,7 @@ func (t ResetTokens) Check(u AnyUser, token string) bool {
 		return false
 	}
 	valid := false
-	for _, key := range verifyingKeys(t.Key, t.FallbackKeys) {
+	for _, key := range signing.VerifyingKeys(t.Key, t.FallbackKeys) {
 		if subtle.ConstantTimeCompare([]byte(t.token(u, ts, key)), []byte(token)) == 1 {
 			valid = true
 		}
@@ -134,17 +135,4 @@ func emailOf(u AnyUser) string {
 		return f.Value(u).String()
 	}
 	return ""
-}
-
-// verifyingKeys are the keys a signature may have been made with: key and
-// the fallbacks, without empty ones (an empty key would make a signature
-// anyone can compute; Django reads it as the main key).
-func verifyingKeys(key string, fallbacks []string) []string {
-	keys := []string{key}
-	for _, k := range fallbacks {
-		if k != "" {
-			keys = append(keys, k)
-		}
-	}
-	return keys
 }
