@@ -139,10 +139,10 @@ func (um *UserModel) Username(u AnyUser) string {
 // Email is u's e-mail address, "" when the model has none (or u is of
 // another model).
 func (um *UserModel) Email(u AnyUser) string {
-	if um.email == nil || um.check(u) != nil {
+	if um.check(u) != nil {
 		return ""
 	}
-	return um.email.Value(u).String()
+	return emailOf(u)
 }
 
 // check returns an error unless u is a user of the model: a user of
