@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nuages-go/nuages/internal/autoreload"
 	"github.com/nuages-go/nuages/staticfiles"
 )
 
@@ -57,7 +58,12 @@ func runServer(ctx context.Context, inv *Invocation) error {
 		}
 	}
 	if !inv.Bool("noreload") {
-		if err := autoreload(ctx, inv, addr); !errors.Is(err, errNoReload) {
+		err := autoreload.Run(ctx, autoreload.Options{Args: []string{"runserver", "-noreload", addr}, Addr: addr, Out: inv.Out, Err: inv.Err})
+		var exit *autoreload.ChildExitError
+		switch {
+		case errors.As(err, &exit):
+			return &ExitError{Code: exit.Code}
+		case !errors.Is(err, autoreload.ErrUnavailable):
 			return err
 		}
 	}

@@ -1,6 +1,6 @@
 //go:build !linux
 
-package nuages
+package autoreload
 
 import "syscall"
 

@@ -1,4 +1,9 @@
-package nuages
+// Package autoreload is runserver's parent process, as Django's
+// autoreloader: it runs the site in a child process and, when a Go file, a
+// template or a static file of the project changes, rebuilds the binary
+// with the go command and restarts the child. While the build fails, the
+// compiler's errors are printed and served on the site's address instead.
+package autoreload
 
 import (
 	"bytes"
@@ -6,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"net"
 	"net/http"
@@ -18,36 +24,56 @@ import (
 	"time"
 )
 
-// errNoReload says runserver cannot rebuild the binary and serves without
-// watching, having said why.
-var errNoReload = errors.New("nuages: no autoreload")
+// ErrUnavailable says the binary cannot be rebuilt here (not built from a
+// package, no go command, not run from the project's directory): Run has
+// said why on Options.Err, and the caller serves without reloading.
+var ErrUnavailable = errors.New("autoreload: unavailable")
 
-// reloadPoll is how often the files are looked at.
-const reloadPoll = 400 * time.Millisecond
+// poll is how often the files are looked at.
+const poll = 400 * time.Millisecond
 
-// autoreload is runserver's parent process, as Django's: it runs the site
-// in a child process (runserver -noreload) and, when a Go file, a template
-// or a static file of the project changes, rebuilds the binary with the go
-// command and restarts the child. While the build fails, the errors are
-// printed and served on addr instead of the site.
-func autoreload(ctx context.Context, inv *Invocation, addr string) error {
+// Options say how to run the site's child process.
+type Options struct {
+	// Args are the arguments of the child, the running binary's command
+	// that serves without reloading ("runserver", "-noreload", addr).
+	Args []string
+	// Addr is the site's address, where a failed build's errors are
+	// served.
+	Addr string
+	// Out and Err receive the reloader's messages and the child's output.
+	Out, Err io.Writer
+}
+
+// ChildExitError reports a child that stopped by itself before any reload
+// (the address is in use, the settings are wrong): runserver ends with
+// its exit code, as it would without the reloader.
+type ChildExitError struct{ Code int }
+
+func (e *ChildExitError) Error() string {
+	return fmt.Sprintf("autoreload: the site exited with status %d", e.Code)
+}
+
+// Run runs the site in a child process until ctx ends, rebuilding and
+// restarting it when the project's files change. It returns
+// ErrUnavailable at once when the binary cannot be rebuilt here.
+func Run(ctx context.Context, opts Options) error {
 	src, err := findSource(ctx)
 	if err != nil {
-		fmt.Fprintf(inv.Err, "Not watching for changes: %v. Serving without autoreload (-noreload).\n", err)
-		return errNoReload
+		fmt.Fprintf(opts.Err, "Not watching for changes: %v. Serving without autoreload (-noreload).\n", err)
+		return ErrUnavailable
 	}
 	exe, err := os.Executable()
 	if err != nil {
-		fmt.Fprintf(inv.Err, "Not watching for changes: %v.\n", err)
-		return errNoReload
+		fmt.Fprintf(opts.Err, "Not watching for changes: %v.\n", err)
+		return ErrUnavailable
 	}
 	tmp, err := os.MkdirTemp("", "nuages-runserver-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(tmp)
-	fmt.Fprintf(inv.Out, "Watching for file changes in %s\n", src.root)
-	r := &reloader{inv: inv, addr: addr, src: src, tmp: tmp}
+	fmt.Fprintf(opts.Out, "Watching for file changes in %s\n", src.root)
+	r := &reloader{opts: opts, tmp: tmp}
 	seen := src.snapshot()
 	r.start(exe)
 	defer r.stop()
@@ -63,11 +89,11 @@ func autoreload(ctx context.Context, inv *Invocation, addr string) error {
 			code := r.child.ProcessState.ExitCode()
 			r.child = nil
 			if !reloaded {
-				return &ExitError{Code: max(code, ExitFailure)}
+				return &ChildExitError{Code: max(code, 1)}
 			}
-			fmt.Fprintf(inv.Err, "The site stopped (exit status %d): waiting for a change.\n", code)
+			fmt.Fprintf(opts.Err, "The site stopped (exit status %d): waiting for a change.\n", code)
 			continue
-		case <-time.After(reloadPoll):
+		case <-time.After(poll):
 		}
 		now := src.snapshot()
 		changed := changedFiles(seen, now)
@@ -75,7 +101,7 @@ func autoreload(ctx context.Context, inv *Invocation, addr string) error {
 			continue
 		}
 		seen, reloaded = now, true
-		fmt.Fprintf(inv.Out, "%s changed, reloading.\n", strings.Join(changed, ", "))
+		fmt.Fprintf(opts.Out, "%s changed, reloading.\n", strings.Join(changed, ", "))
 		bin := filepath.Join(tmp, fmt.Sprintf("site-%d", n))
 		out, err := src.build(ctx, bin)
 		if ctx.Err() != nil {
@@ -83,7 +109,7 @@ func autoreload(ctx context.Context, inv *Invocation, addr string) error {
 		}
 		r.stop()
 		if err != nil {
-			fmt.Fprintf(inv.Err, "The build failed:\n%s", out)
+			fmt.Fprintf(opts.Err, "The build failed:\n%s", out)
 			r.serveBuildError(out)
 			continue
 		}
@@ -193,9 +219,7 @@ func changedFiles(before, after map[string]fileStamp) []string {
 
 // reloader runs the child, or the page of a failed build.
 type reloader struct {
-	inv   *Invocation
-	addr  string
-	src   *source
+	opts  Options
 	tmp   string // where the rebuilds go
 	child *exec.Cmd
 	bin   string        // the child's binary
@@ -204,12 +228,12 @@ type reloader struct {
 }
 
 func (r *reloader) start(bin string) {
-	cmd := exec.Command(bin, "runserver", "-noreload", r.addr)
-	cmd.Stdout, cmd.Stderr, cmd.Stdin = r.inv.Out, r.inv.Err, nil
+	cmd := exec.Command(bin, r.opts.Args...)
+	cmd.Stdout, cmd.Stderr, cmd.Stdin = r.opts.Out, r.opts.Err, nil
 	cmd.Env = os.Environ()
 	cmd.SysProcAttr = childAttr()
 	if err := cmd.Start(); err != nil {
-		fmt.Fprintf(r.inv.Err, "Cannot start the site: %v\n", err)
+		fmt.Fprintf(r.opts.Err, "Cannot start the site: %v\n", err)
 		return
 	}
 	r.child, r.bin, r.exit = cmd, bin, make(chan struct{})
@@ -260,7 +284,7 @@ pre{margin:1em 2em;background:#f6f6f6;padding:1em;overflow:auto}</style></head>
 // serveBuildError answers every request with the build's errors, on the
 // site's address, until the next build.
 func (r *reloader) serveBuildError(out []byte) {
-	ln, err := net.Listen("tcp", r.addr)
+	ln, err := net.Listen("tcp", r.opts.Addr)
 	if err != nil {
 		return // the terminal has the errors
 	}

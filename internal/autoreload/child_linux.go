@@ -1,4 +1,4 @@
-package nuages
+package autoreload
 
 import "syscall"
 
