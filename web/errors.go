@@ -78,7 +78,7 @@ func (e *PanicError) Unwrap() error {
 // router's ErrorHandler (an *Error its status, anything else a 500).
 //
 //	func detail(w http.ResponseWriter, r *http.Request) error {
-//		q, err := orm.Query[Question](db).Get(r.Context(), "pk", web.Param[int](r, "id"))
+//		q, err := orm.Query[Question](db).Filter("pk", web.Param[int](r, "id")).Get(r.Context())
 //		if errors.Is(err, orm.ErrDoesNotExist) {
 //			return web.NotFound("No such question.")
 //		}
