@@ -1,7 +1,9 @@
 // Package views has Django's generic views and paginator: TemplateView,
-// RedirectView, ListView and DetailView over the ORM's querysets, each an
-// http.Handler whose errors (a page or an object that does not exist) go
-// to the site's one ErrorHandler, as web.HandlerFunc's do.
+// RedirectView, ListView and DetailView over the ORM's querysets, the
+// editing views FormView, CreateView, UpdateView and DeleteView, and
+// Paginate. Each view is an http.Handler whose errors (a page or an object
+// that does not exist, a form that cannot be read) go to the site's one
+// ErrorHandler, as web.HandlerFunc's do.
 //
 //	web.Path("", views.ListView[Question]{
 //		Renderer: p, Template: "polls/index.html", ContextName: "latest_question_list",
@@ -10,5 +12,6 @@
 //	web.Path("<int:pk>/", views.DetailView[Question]{Renderer: p, Template: "polls/detail.html", Query: ...}, "detail"),
 //
 // A Renderer is what renders templates: the project (nuages.Project) or a
-// templates.Engine.
+// templates.Engine. The package's examples run these views on an
+// in-memory database.
 package views

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/forms/modelform"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/views"
@@ -184,4 +185,42 @@ func ExamplePaginate() {
 	// Question 3? Question 4?
 	// 2 3 [1 2 3] 3 4 true true
 	// true 404
+}
+
+// CreateView is a model form: shown on GET, saved on a valid POST, which
+// redirects; an invalid one shows the form again with its errors.
+func ExampleCreateView() {
+	ctx := context.Background()
+	db := openQuestions(ctx, 1)
+	defer db.Close()
+
+	form := templates.New(templates.Options{Dirs: []fs.FS{fstest.MapFS{
+		"polls/question_form.html": {Data: []byte(`{{range $name, $errs := .form.Errors}}{{$name}}: {{index $errs 0}}{{end}}`)},
+	}}})
+	router, err := web.NewRouter(web.Options{Errors: &web.Errors{Logger: slog.New(slog.DiscardHandler)}},
+		web.Path("polls/new/", views.CreateView[Question]{
+			Renderer: form, Template: "polls/question_form.html",
+			DB:      func(*http.Request) (*database.DB, error) { return db, nil },
+			Options: modelform.Options{Fields: []string{"text", "pub_date"}},
+			Success: "detail", SuccessArgs: func(q *Question) []any { return []any{q.ID} },
+		}, "new"),
+		web.Path("polls/<int:pk>/", http.NotFoundHandler(), "detail"),
+	)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	for _, body := range []string{"text=New%3F&pub_date=2026-02-01+12%3A00", "text=&pub_date=2026-02-01+12%3A00"} {
+		w := httptest.NewRecorder()
+		r := httptest.NewRequest("POST", "/polls/new/", strings.NewReader(body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		router.ServeHTTP(w, r)
+		fmt.Println(w.Code, w.Header().Get("Location")+w.Body.String())
+	}
+	n, err := orm.Query[Question](db).Count(ctx)
+	fmt.Println(n, "questions", err)
+	// Output:
+	// 302 /polls/2/
+	// 200 text: This field is required.
+	// 2 questions <nil>
 }
