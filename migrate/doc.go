@@ -7,10 +7,19 @@
 // deploys at once apply each migration once, and records them in the table
 // nuages_migrations.
 //
+// The project's makemigrations command is built from the parts here:
+// StateOf gives the state of the models, Changes compares it with the
+// state of the migrations (asking a Questioner about renames), and Source
+// writes each new migration as a Go file. Squash and Optimize fold a run
+// of migrations into one (squashmigrations), Inspect writes models for an
+// existing database (inspectdb), and Dump, Load and Flush read and write
+// Django's JSON fixtures (dumpdata, loaddata, flush).
+//
 // SQLite cannot alter a column in place: the operations that need it
 // rebuild the table, copying its rows and keeping its indexes and the
 // foreign keys that point to it.
 //
-// Writing migrations from the models (makemigrations) comes next; for now
-// they are written by hand.
+// The examples apply a history with a data migration (ExampleExecutor_Migrate),
+// show its SQL (ExampleExecutor_SQL) and write one as makemigrations does
+// (ExampleSource).
 package migrate
