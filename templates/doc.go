@@ -3,10 +3,13 @@
 // for htmx, context processors and a library of Django's filters.
 //
 //	e := templates.New(templates.Options{
-//		Dirs:  []fs.FS{os.DirFS("templates"), polls.Templates, admin.Templates},
-//		Debug: settings.Debug,
+//		Dirs:  []fs.FS{os.DirFS("templates"), pollsApp.Templates()}, // the project's, then the apps'
+//		Debug: debug,
 //	})
 //	err := e.Render(w, r, "polls/index.html", templates.Data{"latest": latest})
+//
+// A project builds its engine this way from its settings and apps, and
+// renders with Project.Render; ExampleOptions wires one by hand.
 //
 // # Directories
 //

@@ -2,12 +2,15 @@ package templates_test
 
 import (
 	"fmt"
+	"html/template"
 	"io/fs"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"testing/fstest"
 
 	"github.com/nuages-go/nuages/templates"
+	"github.com/nuages-go/nuages/web"
 )
 
 func ExampleEngine_Render() {
@@ -46,5 +49,35 @@ func ExampleEngine_Render() {
 	// text/html; charset=utf-8
 	// <title>2 questions | My site</title><ul><li id="q1">What&#39;s up?</li><li id="q2">&lt;b&gt;Bold?&lt;/b&gt;</li></ul> <nil>
 	// <li id="q3">New?</li>
+	// <nil>
+}
+
+// An engine outside a project, wired by hand as the project wires its own:
+// url reverses the router's names, static names the static files, and a
+// processor adds to the data of every page.
+func ExampleOptions() {
+	index := func(w http.ResponseWriter, r *http.Request) {}
+	router, err := web.NewRouter(web.Options{},
+		web.Include("polls/", "polls", web.Path("<int:id>/", http.HandlerFunc(index), "detail")))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	static := func(name string) (string, error) { return "/static/" + name, nil } // staticfiles.Storage.URL
+	e := templates.New(templates.Options{
+		Dirs: []fs.FS{fstest.MapFS{"polls/index.html": {Data: []byte(
+			`<link rel="stylesheet" href="{{static "polls/style.css"}}">` +
+				`<a href="{{url "polls:detail" .id}}">{{.site}}</a>`)}}},
+		Funcs: template.FuncMap{"url": router.Reverse, "static": static},
+		Processors: []templates.Processor{func(*http.Request) templates.Data {
+			return templates.Data{"site": "Polls"}
+		}},
+	})
+	r := httptest.NewRequest("GET", "/", nil)
+	err = e.Render(os.Stdout, r, "polls/index.html", templates.Data{"id": 5})
+	fmt.Println()
+	fmt.Println(err)
+	// Output:
+	// <link rel="stylesheet" href="/static/polls/style.css"><a href="/polls/5/">Polls</a>
 	// <nil>
 }
