@@ -9,12 +9,15 @@
 // the logged-in user available to handlers (UserOf) and templates
 // ({{.user}}, {{.perms}}).
 //
-//	user, err := auth.Authenticate(r, "alice", password)
+//	app := auth.AppOf(p) // the project's *auth.App
+//	user, err := app.Authenticate(r.Context(), "alice", password)
 //	if err == nil {
-//		err = auth.Login(r, user)   // a new session key, against fixation
+//		err = auth.Login(r, user) // a new session key, against fixation
 //	}
 //	...
-//	auth.Logout(r)                  // the session is flushed
+//	err = auth.Logout(r) // the session is flushed
 //
 // LoginRequired, PermissionRequired and UserPassesTest wrap handlers.
+// Example_customUserModel installs the app with a user model of the
+// project's own, migrates, creates a user and authenticates it.
 package auth
