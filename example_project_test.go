@@ -10,6 +10,7 @@ import (
 	"os"
 	"strings"
 	"testing/fstest"
+	"time"
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/database"
@@ -162,3 +163,28 @@ type commands []*nuages.Command
 
 func (commands) Name() string                  { return "blog" }
 func (c commands) Commands() []*nuages.Command { return c }
+
+// A signer with the project's keys, for a link that must come back
+// unchanged and not too old.
+func ExampleProject_Signer() {
+	s := nuages.DefaultSettings()
+	s.Debug = true
+	s.SecretKey = nuages.InsecureKeyPrefix + "example"
+	s.Databases = map[string]database.Config{"default": {URL: "sqlite://:memory:"}}
+	p, err := nuages.New(context.Background(), s)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer p.Close()
+
+	signer := p.Signer("newsletter.unsubscribe") // a salt per purpose
+	token := signer.Sign("ada@example.com")
+	email, err := signer.Unsign(token, 30*24*time.Hour)
+	fmt.Println(email, err)
+	_, err = p.Signer("password-reset").Unsign(token, time.Hour)
+	fmt.Println(err != nil) // another purpose refuses it
+	// Output:
+	// ada@example.com <nil>
+	// true
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/forms"
 	"github.com/nuages-go/nuages/forms/modelform"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/templates"
@@ -223,4 +224,37 @@ func ExampleCreateView() {
 	// 302 /polls/2/
 	// 200 text: This field is required.
 	// 2 questions <nil>
+}
+
+// The editing views side by side, as in a urls.go. (Compiled, not run:
+// ExampleCreateView runs one.)
+func Example_editing() {
+	var db *database.DB
+	var p views.Renderer // the project: *nuages.Project
+	type Contact struct {
+		Email   string `form:"type=email"`
+		Message string `form:"widget=textarea"`
+	}
+	published := func(*http.Request) orm.QuerySet[Question] {
+		return orm.Query[Question](db).Filter("pub_date__lte", time.Now())
+	}
+	dbOf := func(*http.Request) (*database.DB, error) { return db, nil }
+	_ = []web.Pattern{
+		web.Path("new/", views.CreateView[Question]{
+			Renderer: p, Template: "polls/question_form.html", DB: dbOf,
+			Options: modelform.Options{Fields: []string{"text", "pub_date"}},
+			Success: "polls:detail", SuccessArgs: func(q *Question) []any { return []any{q.ID} },
+		}, "new"),
+		web.Path("<int:pk>/edit/", views.UpdateView[Question]{
+			Renderer: p, Template: "polls/question_form.html", DB: dbOf, Query: published,
+			Options: modelform.Options{Fields: []string{"text"}}, Success: "polls:index",
+		}, "edit"),
+		web.Path("<int:pk>/delete/", views.DeleteView[Question]{
+			Renderer: p, Template: "polls/question_confirm_delete.html", DB: dbOf, Query: published, Success: "polls:index",
+		}, "delete"),
+		web.Path("contact/", views.FormView[Contact]{
+			Renderer: p, Template: "contact.html", Success: "thanks",
+			Valid: func(w http.ResponseWriter, r *http.Request, f *forms.Form[Contact]) error { return nil }, // send f.Value
+		}, "contact"),
+	}
 }

@@ -50,3 +50,29 @@ func ExampleChain() {
 	// 200 Hello from req-42
 	// DENY max-age=3600
 }
+
+// BeforeHeaders lets a middleware change the headers once the handler has
+// chosen its status, before anything is sent, without buffering the body:
+// here a header that says whether the request failed.
+func ExampleBeforeHeaders() {
+	outcome := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			hw, finish := middleware.BeforeHeaders(w, func(status int) bool {
+				w.Header().Set("X-Outcome", map[bool]string{true: "ok", false: "failed"}[status < 400])
+				return true // false: the hook wrote a response of its own
+			})
+			next.ServeHTTP(hw, r)
+			finish()
+		})
+	}
+	for _, status := range []int{200, 404} {
+		w := httptest.NewRecorder()
+		outcome(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+		})).ServeHTTP(w, httptest.NewRequest("GET", "/", nil))
+		fmt.Println(w.Code, w.Header().Get("X-Outcome"))
+	}
+	// Output:
+	// 200 ok
+	// 404 failed
+}
