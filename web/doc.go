@@ -27,4 +27,8 @@
 // Errors: technical pages with Debug (the routes tried, the error chain, a
 // panic's stack, the request, settings with secrets masked), plain pages
 // without, which leak nothing. Panics in handlers are recovered and logged.
+//
+// The examples run a configuration (ExampleNewRouter), Reverse and
+// Resolve, a custom converter, and an ErrorHandler of one's own that
+// answers in JSON (ExampleDecodeJSON).
 package web
