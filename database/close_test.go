@@ -3,6 +3,9 @@ package database_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -76,5 +79,84 @@ func TestShutdown_GivesUpWithContext(t *testing.T) {
 	defer cancel()
 	if err := db.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
 		t.Errorf("Shutdown with open rows = %v, want DeadlineExceeded", err)
+	}
+}
+
+// TestClose_Stress closes a database while goroutines run every kind of
+// operation on it: each is either refused with ErrClosed or runs to its end
+// on an open pool, and Close returns only once none is in flight. Run it
+// with -race.
+func TestClose_Stress(t *testing.T) {
+	t.Parallel()
+	db, err := database.Open(t.Context(), "default", database.Config{URL: nuagestest.URL(t, nuagestest.SQLite)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	newItems(t, db)
+	ctx := t.Context()
+	var inside atomic.Int64 // Atomic and WithConn blocks running
+	block := func(ctx context.Context) error {
+		inside.Add(1)
+		defer inside.Add(-1)
+		_, err := db.Exec(ctx, "SELECT 1")
+		return err
+	}
+	ops := []func() error{
+		func() error { _, err := db.Exec(ctx, "SELECT 1"); return err },
+		func() error {
+			rows, err := db.Query(ctx, "SELECT name FROM item")
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+			}
+			return rows.Err()
+		},
+		func() error { var n int; return db.QueryRow(ctx, "SELECT 1").Scan(&n) },
+		func() error { return db.Atomic(ctx, block) },
+		func() error { return db.WithConn(ctx, block) },
+		func() error { return db.Ping(ctx) },
+	}
+	const workers = 8
+	var warm, done sync.WaitGroup
+	warm.Add(workers)
+	errs := make(chan error, workers)
+	for w := range workers {
+		done.Go(func() {
+			for i := 0; ; i++ {
+				if i == 20 {
+					warm.Done()
+				}
+				err := ops[(w+i)%len(ops)]()
+				if errors.Is(err, database.ErrClosed) {
+					if i < 20 {
+						warm.Done()
+					}
+					return
+				}
+				if err != nil {
+					errs <- fmt.Errorf("worker %d, operation %d: %w (want nil or ErrClosed)", w, i, err)
+					if i < 20 {
+						warm.Done()
+					}
+					return
+				}
+			}
+		})
+	}
+	warm.Wait()
+	if err := db.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	if n := inside.Load(); n != 0 {
+		t.Errorf("Close returned with %d blocks still running", n)
+	}
+	if _, err := db.Exec(ctx, "SELECT 1"); !errors.Is(err, database.ErrClosed) {
+		t.Errorf("Exec after Close = %v, want ErrClosed", err)
+	}
+	done.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/nuages-go/nuages/database/dialect"
@@ -77,11 +78,16 @@ type DB struct {
 
 	values sync.Map // SetValue's
 
-	mu      sync.Mutex
-	active  int           // operations in flight; guarded by mu
-	closing bool          // guarded by mu
-	idle    chan struct{} // closed when closing and active drops to 0
+	// inflight counts the operations in flight, with closingBit set once
+	// Close started: one atomic add per enter and per leave, so queries
+	// from many goroutines never wait on each other to be counted.
+	inflight atomic.Int64
+	idle     chan struct{} // closed, once, when closing and no work is in flight
+	idleOnce sync.Once
 }
+
+// closingBit marks DB.inflight once Close started; the bits below count.
+const closingBit = 1 << 62
 
 // Open opens the database described by cfg under alias and checks that it
 // answers. Any failure is an *OpenError naming the alias, with the password
@@ -250,14 +256,9 @@ func (db *DB) Close() error { return db.Shutdown(context.Background()) }
 // Shutdown is Close bounded by ctx: when ctx ends first, the pool is closed
 // anyway and ctx's error is returned.
 func (db *DB) Shutdown(ctx context.Context) error {
-	db.mu.Lock()
-	if !db.closing {
-		db.closing = true
-		if db.active == 0 {
-			close(db.idle)
-		}
+	if n := db.inflight.Or(closingBit); n == 0 {
+		db.drained()
 	}
-	db.mu.Unlock()
 	var waitErr error
 	select {
 	case <-db.idle:
@@ -268,24 +269,27 @@ func (db *DB) Shutdown(ctx context.Context) error {
 }
 
 // enter registers an operation in flight, refusing it once Close started.
+// A refused operation counts for a moment too, and leaves like the others:
+// work admitted before Close set closingBit is still counted, and nothing
+// is admitted after, so the count reaching zero with the bit set means
+// drained.
 func (db *DB) enter() error {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	if db.closing {
+	if db.inflight.Add(1)&closingBit != 0 {
+		db.leave()
 		return fmt.Errorf("database %q: %w", db.alias, ErrClosed)
 	}
-	db.active++
 	return nil
 }
 
 func (db *DB) leave() {
-	db.mu.Lock()
-	defer db.mu.Unlock()
-	db.active--
-	if db.active == 0 && db.closing {
-		close(db.idle)
+	if db.inflight.Add(-1) == closingBit {
+		db.drained()
 	}
 }
+
+// drained wakes Close; refused operations can bring the count back to zero
+// more than once, hence the Once.
+func (db *DB) drained() { db.idleOnce.Do(func() { close(db.idle) }) }
 
 func (db *DB) classify(err error) error {
 	if err == nil {
@@ -299,7 +303,7 @@ func (db *DB) classify(err error) error {
 type Rows struct {
 	*sql.Rows
 	db      *DB
-	counted bool // the rows hold a slot in db.active until closed
+	counted bool // the rows hold a slot in db.inflight until closed
 	done    bool
 }
 
