@@ -36,9 +36,10 @@ type Options struct {
 	// name.
 	Dirs []fs.FS
 
-	// Debug re-reads and re-parses a page's files on every Render, so an
-	// edit shows on the next reload, and sets "debug" to true in the data.
-	// Without Debug each page is parsed once and kept.
+	// Debug re-reads and re-parses a page's files on every Render (and a
+	// text's on every RenderText), so an edit shows on the next reload, and
+	// sets "debug" to true in the data. Without Debug each page and text is
+	// parsed once and kept.
 	Debug bool
 
 	// Funcs adds functions to the library, or replaces those of the same
@@ -60,6 +61,7 @@ type Engine struct {
 	funcs  template.FuncMap
 	procs  []Processor
 	pages  sync.Map // file name -> *cached, unused with Debug
+	texts  sync.Map // file name -> *cachedText, RenderText's, unused with Debug
 }
 
 // cached is one page parsed at most once; an error is not kept, so a later
@@ -67,6 +69,14 @@ type Engine struct {
 type cached struct {
 	once sync.Once
 	page *page
+	err  error
+}
+
+// cachedText is one RenderText file parsed at most once, as cached.
+type cachedText struct {
+	once sync.Once
+	t    *texttemplate.Template
+	dir  int // the dir it came from, for messages
 	err  error
 }
 
@@ -169,22 +179,55 @@ func (e *Engine) Render(w io.Writer, r *http.Request, name string, data Data) er
 // and other text that is not a page ("registration/password_reset_email.txt").
 // The file is found in Dirs as Render finds pages, so a project overrides
 // an app's; it is one file (no extends or includes) run by text/template
-// with the same functions. Never send its output as HTML.
+// with the same functions, parsed once and kept unless Debug, as pages
+// are. Never send its output as HTML.
 func (e *Engine) RenderText(w io.Writer, name string, data Data) error {
-	src, err := e.read(name)
+	t, dir, err := e.text(name)
 	if err != nil {
 		return err
 	}
-	t, err := texttemplate.New(name).Funcs(texttemplate.FuncMap(e.funcs)).Parse(src.text)
-	if err != nil {
-		return &Error{Name: name, File: name, Dir: e.labels[src.dir], Err: err}
-	}
-	var buf bytes.Buffer
-	if err := t.Execute(&buf, e.data(nil, data)); err != nil {
-		return &Error{Name: name, File: name, Dir: e.labels[src.dir], Err: err}
+	buf := bufs.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			bufs.Put(buf)
+		}
+	}()
+	if err := t.Execute(buf, e.data(nil, data)); err != nil {
+		return &Error{Name: name, File: name, Dir: e.labels[dir], Err: err}
 	}
 	_, err = w.Write(buf.Bytes())
 	return err
+}
+
+// text returns the parsed text template name and the dir it came from:
+// parsed once and kept as pages are, re-read at every call with Debug.
+func (e *Engine) text(name string) (*texttemplate.Template, int, error) {
+	if e.debug {
+		return e.parseText(name)
+	}
+	v, ok := e.texts.Load(name)
+	if !ok {
+		v, _ = e.texts.LoadOrStore(name, new(cachedText))
+	}
+	c := v.(*cachedText)
+	c.once.Do(func() { c.t, c.dir, c.err = e.parseText(name) })
+	if c.err != nil {
+		e.texts.CompareAndDelete(name, c) // a later call tries again
+	}
+	return c.t, c.dir, c.err
+}
+
+func (e *Engine) parseText(name string) (*texttemplate.Template, int, error) {
+	src, err := e.read(name)
+	if err != nil {
+		return nil, 0, err
+	}
+	t, err := texttemplate.New(name).Funcs(texttemplate.FuncMap(e.funcs)).Parse(src.text)
+	if err != nil {
+		return nil, 0, &Error{Name: name, File: name, Dir: e.labels[src.dir], Err: err}
+	}
+	return t, src.dir, nil
 }
 
 // data merges the built-in values, the processors' and the view's, in that

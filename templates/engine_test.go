@@ -411,6 +411,38 @@ func TestRender_Reload(t *testing.T) {
 	}
 }
 
+// RenderText keeps what it parsed, as Render does, and re-reads with Debug.
+func TestRenderText_Reload(t *testing.T) {
+	then := time.Now().Add(-time.Hour)
+	for _, debug := range []bool{true, false} {
+		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
+			dir := t.TempDir()
+			path := filepath.Join(dir, "subject.txt")
+			write(t, path, "one {{.n}}", then)
+			e := templates.New(templates.Options{Dirs: []fs.FS{os.DirFS(dir)}, Debug: debug})
+			text := func() string {
+				t.Helper()
+				var b strings.Builder
+				if err := e.RenderText(&b, "subject.txt", templates.Data{"n": 1}); err != nil {
+					t.Fatal(err)
+				}
+				return b.String()
+			}
+			if got := text(); got != "one 1" {
+				t.Fatalf("first RenderText: got %q, want %q", got, "one 1")
+			}
+			write(t, path, "two {{.n}}", then.Add(time.Minute))
+			want := "two 1"
+			if !debug {
+				want = "one 1" // parsed once, kept
+			}
+			if got := text(); got != want {
+				t.Errorf("after an edit: got %q, want %q", got, want)
+			}
+		})
+	}
+}
+
 func TestRender_Concurrent(t *testing.T) {
 	for _, debug := range []bool{false, true} {
 		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
