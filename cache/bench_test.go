@@ -2,6 +2,7 @@ package cache_test
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -62,5 +63,47 @@ func BenchmarkGetHit(b *testing.B) {
 		for b.Loop() {
 			_ = time.Now()
 		}
+	})
+}
+
+// BenchmarkGetHitParallel reads 64 hot keys from every P at once, as the
+// requests of a busy site read the cache: a lock taken by every read
+// shows here and not in BenchmarkGetHit.
+//
+//	go test -run '^$' -bench 'GetHitParallel' -count 6 ./cache/ | benchstat -col /impl
+func BenchmarkGetHitParallel(b *testing.B) {
+	value := make([]byte, 512)
+	keys := make([]string, 64)
+	for i := range keys {
+		keys[i] = benchKey + strconv.Itoa(i)
+	}
+	b.Run("impl=baseline", func(b *testing.B) {
+		m := &mutexMap{m: map[string][]byte{}}
+		for _, k := range keys {
+			m.m[k] = value
+		}
+		b.RunParallel(func(pb *testing.PB) {
+			for i := 0; pb.Next(); i++ {
+				if _, ok := m.get(keys[i%len(keys)]); !ok {
+					b.Fatal("miss")
+				}
+			}
+		})
+	})
+	b.Run("impl=nuages", func(b *testing.B) {
+		ctx := context.Background()
+		c := cache.NewMemory(cache.MemoryOptions{})
+		for _, k := range keys {
+			if err := c.Set(ctx, k, value, cache.NoExpiry); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.RunParallel(func(pb *testing.PB) {
+			for i := 0; pb.Next(); i++ {
+				if _, err := c.Get(ctx, keys[i%len(keys)]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	})
 }

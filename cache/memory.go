@@ -2,9 +2,12 @@ package cache
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"hash/maphash"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -35,6 +38,15 @@ type MemoryOptions struct {
 // keys dropped when met. It starts no goroutine, so there is nothing to
 // leak. Each Memory is its own store, so its key prefix only counts
 // against the key length.
+//
+// Reads do not wait on each other: the keys are spread over shards by
+// hash, and Get and GetMany take only the read lock of a key's shard.
+// Writes take one writer lock, then the lock of each shard they change,
+// so the bounds and the LRU list stay global and exact. A read does not
+// move its key in the LRU list (a write): it marks the key used, and
+// eviction gives a used key at the tail a second chance, moving it to the
+// front unmarked, as the CLOCK algorithm approximates LRU. Writes move
+// their key to the front.
 type Memory struct {
 	keys       Keys
 	ttl        time.Duration
@@ -42,19 +54,43 @@ type Memory struct {
 	maxEntries int
 	maxBytes   int64
 	flight     Flight
+	seed       maphash.Seed
+	shards     [memoryShards]shard
 
-	mu    sync.Mutex
+	// wmu is held by every write for its whole length; the LRU list, the
+	// counts and the closed flag are guarded by it, and are never read by
+	// Get or GetMany.
+	wmu    sync.Mutex
+	lru    entry // sentinel: lru.next is the most recently used
+	n      int   // entries, over all shards
+	bytes  int64
+	closed bool
+}
+
+// memoryShards is the number of shards: enough that the cores of a large
+// machine seldom read from the same one, few enough that Clear stays cheap.
+const memoryShards = 32
+
+// shard is a part of the keys, chosen by hash. Its map is written only by
+// holders of Memory.wmu, under mu, and read under mu's read lock (or
+// under wmu alone, by writers).
+type shard struct {
+	mu    sync.RWMutex
 	items map[string]*entry // nil once closed
-	lru   entry             // sentinel: lru.next is the most recently used
-	bytes int64
+	_     [64]byte          // keeps neighbouring shards' locks off one cache line
 }
 
 // entry is one key, linked in the LRU list.
 type entry struct {
-	key        string
-	value      []byte
-	expires    int64 // Unix nanoseconds; 0 never expires
+	key     string
+	shard   *shard
+	value   []byte // written under wmu and shard.mu; read under either
+	expires int64  // Unix nanoseconds; 0 never expires. Guarded as value
+	// prev and next link the LRU list; guarded by wmu.
 	prev, next *entry
+	// used is set by reads, under the shard's read lock, and cleared by
+	// eviction.
+	used atomic.Bool
 }
 
 func (e *entry) size() int64 { return int64(len(e.key)+len(e.value)) + entryOverhead }
@@ -68,7 +104,10 @@ func NewMemory(opts MemoryOptions) *Memory {
 		ttl:        opts.TTL,
 		maxEntries: opts.MaxEntries,
 		maxBytes:   opts.MaxBytes,
-		items:      map[string]*entry{},
+		seed:       maphash.MakeSeed(),
+	}
+	for i := range m.shards {
+		m.shards[i].items = map[string]*entry{}
 	}
 	if opts.Clock != nil {
 		m.now = func() int64 { return opts.Clock().UnixNano() }
@@ -93,36 +132,58 @@ func NewMemory(opts MemoryOptions) *Memory {
 // Len returns the number of keys stored, expired ones included until they
 // are met or evicted.
 func (m *Memory) Len() int {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return len(m.items)
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	return m.n
 }
 
 // Bytes returns the size counted against MaxBytes.
 func (m *Memory) Bytes() int64 {
-	m.mu.Lock()
-	defer m.mu.Unlock()
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
 	return m.bytes
 }
 
+func (m *Memory) shardOf(key string) *shard {
+	return &m.shards[maphash.String(m.seed, key)%memoryShards]
+}
+
+// lookup returns the entry of key, expired or not. The caller holds wmu.
+func (m *Memory) lookup(key string) *entry { return m.shardOf(key).items[key] }
+
 // live returns the unexpired entry of key, removing an expired one. The
-// caller holds mu and has checked that the cache is open.
+// caller holds wmu and has checked that the cache is open.
 func (m *Memory) live(key string) *entry {
-	e := m.items[key]
+	e := m.lookup(key)
 	if e == nil {
 		return nil
 	}
-	if e.expires != 0 && m.now() >= e.expires {
+	if m.expired(e) {
 		m.remove(e)
 		return nil
 	}
 	return e
 }
 
+// expired reports whether e is past its expiry.
+func (m *Memory) expired(e *entry) bool { return e.expires != 0 && m.now() >= e.expires }
+
+// remove drops e; the caller holds wmu.
 func (m *Memory) remove(e *entry) {
 	e.prev.next, e.next.prev = e.next, e.prev
-	delete(m.items, e.key)
+	e.shard.mu.Lock()
+	delete(e.shard.items, e.key)
+	e.shard.mu.Unlock()
+	m.n--
 	m.bytes -= e.size()
+}
+
+// update replaces e's value and expiry; the caller holds wmu.
+func (m *Memory) update(e *entry, value []byte, expires int64) {
+	m.bytes += int64(len(value) - len(e.value))
+	e.shard.mu.Lock()
+	e.value, e.expires = value, expires
+	e.shard.mu.Unlock()
 }
 
 func (m *Memory) toFront(e *entry) {
@@ -133,6 +194,45 @@ func (m *Memory) toFront(e *entry) {
 	e.prev, e.next = &m.lru, m.lru.next
 	m.lru.next.prev = e
 	m.lru.next = e
+}
+
+// evict removes keys from the tail of the LRU list until the cache is
+// within its bounds; a key marked used since it was last passed, and keep
+// (the key being written), go back to the front instead. Each key goes
+// back at most once, unmarked, so the loop ends. The caller holds wmu.
+func (m *Memory) evict(keep *entry) {
+	for m.n > m.maxEntries || m.bytes > m.maxBytes {
+		e := m.lru.prev
+		if e == keep || e.used.Load() {
+			e.used.Store(false)
+			m.toFront(e)
+			continue
+		}
+		m.remove(e)
+	}
+}
+
+// drop removes the entries of keys that a read found expired, unless a
+// write replaced them meanwhile.
+func (m *Memory) drop(keys ...string) {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
+		return
+	}
+	for _, k := range keys {
+		if e := m.lookup(k); e != nil && m.expired(e) {
+			m.remove(e)
+		}
+	}
+}
+
+// markUsed marks e for eviction's second chance; a key already marked is
+// only read, so hot keys do not bounce a cache line between cores.
+func markUsed(e *entry) {
+	if !e.used.Load() {
+		e.used.Store(true)
+	}
 }
 
 // expiry returns the expiry of a key stored now for ttl, and false if the
@@ -153,7 +253,7 @@ func (m *Memory) expiry(ttl time.Duration) (int64, bool) {
 func (m *Memory) set(key string, value []byte, ttl time.Duration) error {
 	expires, ok := m.expiry(ttl)
 	if !ok {
-		if e := m.items[key]; e != nil {
+		if e := m.lookup(key); e != nil {
 			m.remove(e)
 		}
 		return nil
@@ -162,21 +262,23 @@ func (m *Memory) set(key string, value []byte, ttl time.Duration) error {
 		return fmt.Errorf("%w: %d bytes for key %q, over the cache's MaxBytes of %d", ErrValueTooBig, n, key, m.maxBytes)
 	}
 	value = append([]byte(nil), value...)
-	if e := m.items[key]; e != nil {
-		m.bytes += int64(len(value) - len(e.value))
-		e.value, e.expires = value, expires
+	sh := m.shardOf(key)
+	e := sh.items[key]
+	if e != nil {
+		m.update(e, value, expires)
 		m.toFront(e)
 	} else {
-		e = &entry{key: key, value: value, expires: expires}
+		e = &entry{key: key, shard: sh, value: value, expires: expires}
 		e.prev, e.next = &m.lru, m.lru.next
 		m.lru.next.prev = e
 		m.lru.next = e
-		m.items[key] = e
+		sh.mu.Lock()
+		sh.items[key] = e
+		sh.mu.Unlock()
+		m.n++
 		m.bytes += e.size()
 	}
-	for len(m.items) > m.maxEntries || m.bytes > m.maxBytes {
-		m.remove(m.lru.prev)
-	}
+	m.evict(e)
 	return nil
 }
 
@@ -186,16 +288,34 @@ func (m *Memory) Get(_ context.Context, key string) ([]byte, error) {
 	if err := m.keys.Validate(key); err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	v, err := m.read(key)
+	if err == errExpired {
+		m.drop(key)
+		return nil, ErrCacheMiss
+	}
+	return v, err
+}
+
+// errExpired tells read's callers to drop the key, under the writer lock.
+var errExpired = errors.New("cache: expired")
+
+// read returns the value of key under its shard's read lock, and marks the
+// key used.
+func (m *Memory) read(key string) ([]byte, error) {
+	sh := m.shardOf(key)
+	sh.mu.RLock()
+	defer sh.mu.RUnlock()
+	if sh.items == nil {
 		return nil, ErrClosed
 	}
-	e := m.live(key)
+	e := sh.items[key]
 	if e == nil {
 		return nil, ErrCacheMiss
 	}
-	m.toFront(e)
+	if m.expired(e) {
+		return nil, errExpired
+	}
+	markUsed(e)
 	return e.value, nil
 }
 
@@ -204,9 +324,9 @@ func (m *Memory) Set(_ context.Context, key string, value []byte, ttl time.Durat
 	if err := m.keys.Validate(key); err != nil {
 		return err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return ErrClosed
 	}
 	return m.set(key, value, ttl)
@@ -217,9 +337,9 @@ func (m *Memory) Add(_ context.Context, key string, value []byte, ttl time.Durat
 	if err := m.keys.Validate(key); err != nil {
 		return false, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return false, ErrClosed
 	}
 	if m.live(key) != nil {
@@ -241,9 +361,9 @@ func (m *Memory) Delete(_ context.Context, key string) (bool, error) {
 	if err := m.keys.Validate(key); err != nil {
 		return false, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return false, ErrClosed
 	}
 	e := m.live(key)
@@ -258,9 +378,9 @@ func (m *Memory) Incr(_ context.Context, key string, delta int64) (int64, error)
 	if err := m.keys.Validate(key); err != nil {
 		return 0, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return 0, ErrClosed
 	}
 	e := m.live(key)
@@ -275,9 +395,7 @@ func (m *Memory) Incr(_ context.Context, key string, delta int64) (int64, error)
 		return 0, err
 	}
 	// A new slice: readers may hold the old one.
-	value := strconv.AppendInt(nil, n, 10)
-	m.bytes += int64(len(value) - len(e.value))
-	e.value = value
+	m.update(e, strconv.AppendInt(nil, n, 10), e.expires)
 	m.toFront(e)
 	return n, nil
 }
@@ -298,17 +416,21 @@ func (m *Memory) GetMany(_ context.Context, keys []string) (map[string][]byte, e
 			return nil, err
 		}
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
-		return nil, ErrClosed
-	}
 	out := make(map[string][]byte, len(keys))
+	var expired []string
 	for _, k := range keys {
-		if e := m.live(k); e != nil {
-			m.toFront(e)
-			out[k] = e.value
+		switch v, err := m.read(k); err {
+		case nil:
+			out[k] = v
+		case errExpired:
+			expired = append(expired, k)
+		case ErrCacheMiss:
+		default:
+			return nil, err
 		}
+	}
+	if len(expired) > 0 {
+		m.drop(expired...)
 	}
 	return out, nil
 }
@@ -320,9 +442,9 @@ func (m *Memory) SetMany(_ context.Context, items map[string][]byte, ttl time.Du
 			return err
 		}
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return ErrClosed
 	}
 	for k, v := range items {
@@ -340,13 +462,13 @@ func (m *Memory) DeleteMany(_ context.Context, keys []string) error {
 			return err
 		}
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return ErrClosed
 	}
 	for _, k := range keys {
-		if e := m.items[k]; e != nil {
+		if e := m.lookup(k); e != nil {
 			m.remove(e)
 		}
 	}
@@ -358,9 +480,9 @@ func (m *Memory) Touch(_ context.Context, key string, ttl time.Duration) (bool, 
 	if err := m.keys.Validate(key); err != nil {
 		return false, err
 	}
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return false, ErrClosed
 	}
 	e := m.live(key)
@@ -372,29 +494,43 @@ func (m *Memory) Touch(_ context.Context, key string, ttl time.Duration) (bool, 
 		m.remove(e)
 		return true, nil
 	}
-	e.expires = expires
+	m.update(e, e.value, expires)
 	return true, nil
 }
 
 // Clear implements Cache.
 func (m *Memory) Clear(context.Context) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.items == nil {
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	if m.closed {
 		return ErrClosed
 	}
-	m.items = map[string]*entry{}
-	m.lru.next, m.lru.prev = &m.lru, &m.lru
-	m.bytes = 0
+	m.reset(false)
 	return nil
 }
 
 // Close drops every key; later calls return ErrClosed.
 func (m *Memory) Close() error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	m.items = nil
-	m.lru.next, m.lru.prev = &m.lru, &m.lru
-	m.bytes = 0
+	m.wmu.Lock()
+	defer m.wmu.Unlock()
+	m.closed = true
+	m.reset(true)
 	return nil
+}
+
+// reset drops every key, and with closed every shard's map; the caller
+// holds wmu.
+func (m *Memory) reset(closed bool) {
+	for i := range m.shards {
+		sh := &m.shards[i]
+		sh.mu.Lock()
+		if closed {
+			sh.items = nil
+		} else {
+			sh.items = map[string]*entry{}
+		}
+		sh.mu.Unlock()
+	}
+	m.lru.next, m.lru.prev = &m.lru, &m.lru
+	m.n, m.bytes = 0, 0
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 	"unicode/utf8"
@@ -49,6 +50,67 @@ func TestMemoryEvictsLeastRecentlyUsed(t *testing.T) {
 		if got := err == nil; got != want {
 			t.Errorf("after eviction, %q present = %v; want %v", k, got, want)
 		}
+	}
+}
+
+// Reads run under a shared lock while writes evict: the bounds hold, and
+// every read sees a whole value. Run it with -race.
+func TestMemoryConcurrentReadsAndWrites(t *testing.T) {
+	ctx := t.Context()
+	const maxEntries, keys = 16, 64
+	c := cache.NewMemory(cache.MemoryOptions{MaxEntries: maxEntries})
+	var wg sync.WaitGroup
+	for w := range 4 {
+		wg.Go(func() {
+			for i := range 2000 {
+				k := "k" + strconv.Itoa((w*7+i)%keys)
+				if w%2 == 0 {
+					if err := c.Set(ctx, k, []byte(k), cache.NoExpiry); err != nil {
+						t.Error(err)
+						return
+					}
+					continue
+				}
+				v, err := c.Get(ctx, k)
+				if err == nil && string(v) != k {
+					t.Errorf("Get(%q) = %q", k, v)
+					return
+				}
+				if err != nil && !errors.Is(err, cache.ErrCacheMiss) {
+					t.Error(err)
+					return
+				}
+				if n := c.Len(); n > maxEntries {
+					t.Errorf("Len = %d; want at most %d", n, maxEntries)
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if n := c.Len(); n > maxEntries {
+		t.Errorf("Len = %d; want at most %d", n, maxEntries)
+	}
+}
+
+// GetMany drops the expired keys it meets, as Get does.
+func TestMemoryGetManyDropsExpired(t *testing.T) {
+	ctx := t.Context()
+	clock := cachetest.NewClock()
+	c := cache.NewMemory(cache.MemoryOptions{Options: cache.Options{Clock: clock.Now}})
+	if err := c.Set(ctx, "old", []byte("x"), time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Set(ctx, "new", []byte("y"), cache.NoExpiry); err != nil {
+		t.Fatal(err)
+	}
+	clock.Advance(2 * time.Second)
+	got, err := c.GetMany(ctx, []string{"old", "new"})
+	if err != nil || len(got) != 1 || string(got["new"]) != "y" {
+		t.Fatalf("GetMany = %q, %v; want only new", got, err)
+	}
+	if c.Len() != 1 {
+		t.Errorf("Len = %d after GetMany met an expired key; want 1", c.Len())
 	}
 }
 
