@@ -14,6 +14,26 @@ type loginNotRequired struct{ http.Handler }
 // form. The app's own login and password reset views are open already.
 func LoginNotRequired(h http.Handler) http.Handler { return loginNotRequired{h} }
 
+// Unwrap returns the handler LoginNotRequired marked, so that other
+// markers (csrf.Exempt) see through this one.
+func (h loginNotRequired) Unwrap() http.Handler { return h.Handler }
+
+// isOpen reports whether h, or a handler below markers that unwrap, was
+// made by LoginNotRequired.
+func isOpen(h http.Handler) bool {
+	for h != nil {
+		if _, ok := h.(loginNotRequired); ok {
+			return true
+		}
+		u, ok := h.(interface{ Unwrap() http.Handler })
+		if !ok {
+			return false
+		}
+		h = u.Unwrap()
+	}
+	return false
+}
+
 // requireLogin is the middleware of App.LoginRequiredByDefault, Django's
 // LoginRequiredMiddleware: a visitor who is not logged in is sent to the
 // login page, except for views marked LoginNotRequired, static files, and
@@ -25,7 +45,7 @@ func (a *App) requireLogin(next http.Handler) http.Handler {
 			return
 		}
 		m, err := a.project.Resolve(r.Method, r.URL.Path)
-		if _, open := m.Handler.(loginNotRequired); err != nil || open {
+		if err != nil || isOpen(m.Handler) {
 			next.ServeHTTP(w, r)
 			return
 		}

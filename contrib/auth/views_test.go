@@ -284,6 +284,8 @@ func TestLoginRequiredByDefault(t *testing.T) {
 		web.Include("accounts/", "", app.URLs()...),
 		web.Path("", auth.LoginNotRequired(hello), "home"),
 		web.Path("private/", hello, "private"),
+		web.Path("POST hook/", csrf.Exempt(auth.LoginNotRequired(hello)), "hook"),
+		web.Path("POST hook2/", auth.LoginNotRequired(csrf.Exempt(hello)), "hook2"),
 	})
 	u := authtest.CreateUser(t, app, "alice", "correct horse")
 	c := nuagestest.NewClient(t, h)
@@ -295,6 +297,15 @@ func TestLoginRequiredByDefault(t *testing.T) {
 		nuagestest.Scenario{Name: "no such page", Path: "/nope/", WantStatus: 404},
 		nuagestest.Scenario{Name: "password change", Path: "/accounts/password_change/", WantRedirect: "/accounts/login/?next=%2Faccounts%2Fpassword_change%2F"},
 	)
+	// A webhook is open and exempt from CSRF, whichever mark is outside.
+	for _, path := range []string{"/hook/", "/hook2/"} {
+		r := httptest.NewRequest("POST", "http://testserver"+path, nil)
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, r)
+		if w.Code != 200 || w.Body.String() != "hello" {
+			t.Errorf("POST %s by a visitor without a CSRF token: %d %q; want 200 hello", path, w.Code, w.Body)
+		}
+	}
 	authtest.ForceLogin(c, t, u, "/")
 	c.Get("/private/").AssertContains("hello")
 }

@@ -130,10 +130,27 @@ type exemptHandler struct{ http.Handler }
 // tells the middleware (Config.Exempt) which route a request goes to.
 func Exempt(h http.Handler) http.Handler { return exemptHandler{h} }
 
-// IsExempt reports whether h was made by Exempt.
+// Unwrap returns the handler Exempt marked, so that other markers see
+// through this one.
+func (h exemptHandler) Unwrap() http.Handler { return h.Handler }
+
+// IsExempt reports whether h was made by Exempt, or wraps through markers
+// that unwrap (an Unwrap() http.Handler method, as auth.LoginNotRequired
+// has) a handler made by Exempt: as Django's decorators keep each other's
+// marks, csrf.Exempt(auth.LoginNotRequired(h)) and the other way round
+// both hold.
 func IsExempt(h http.Handler) bool {
-	_, ok := h.(exemptHandler)
-	return ok
+	for h != nil {
+		if _, ok := h.(exemptHandler); ok {
+			return true
+		}
+		u, ok := h.(interface{ Unwrap() http.Handler })
+		if !ok {
+			return false
+		}
+		h = u.Unwrap()
+	}
+	return false
 }
 
 type skipKey struct{}

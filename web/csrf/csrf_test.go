@@ -160,6 +160,9 @@ func TestExemptSkipAndRotate(t *testing.T) {
 	if !csrf.IsExempt(exempt) || csrf.IsExempt(form) {
 		t.Fatal("IsExempt")
 	}
+	if !csrf.IsExempt(marker{exempt}) || csrf.IsExempt(marker{form}) || csrf.IsExempt(nil) {
+		t.Error("IsExempt does not see through a marker that unwraps")
+	}
 	cfg := csrf.Config{Exempt: func(r *http.Request) bool { return r.URL.Path == "/hook/" }}
 	if rec := serve(cfg, form, httptest.NewRequest("POST", "/hook/", nil)); rec.Code != 200 {
 		t.Errorf("an exempt path: %d", rec.Code)
@@ -286,3 +289,8 @@ func checkVerdict(t *testing.T, cfg csrf.Config, r *http.Request, reason string)
 		t.Errorf("%d, want 403 with %q: %s", rec.Code, reason, excerpt(rec.Body.String()))
 	}
 }
+
+// marker is another package's mark on a handler, as auth.LoginNotRequired.
+type marker struct{ http.Handler }
+
+func (m marker) Unwrap() http.Handler { return m.Handler }
