@@ -91,6 +91,18 @@ func (p *Project) Resolve(method, path string) (web.Match, error) {
 	return s.router.Resolve(method, path)
 }
 
+// ResolveRequest returns the route r takes, as web.Router.ResolveRequest:
+// the Match the site resolved once for r, shared by the middleware that
+// needs the view before the router (CSRF exemption, login required by
+// default) and the router itself. Do not modify it.
+func (p *Project) ResolveRequest(r *http.Request) (*web.Match, error) {
+	s, err := p.site()
+	if err != nil {
+		return nil, err
+	}
+	return s.router.ResolveRequest(r)
+}
+
 // StaticFiles returns the project's static files: for collectstatic and
 // the static template function.
 func (p *Project) StaticFiles() (*staticfiles.Storage, error) {
@@ -174,7 +186,9 @@ func (p *Project) buildSite() (*site, error) {
 	if st.Middleware != nil {
 		mws = st.Middleware(p)
 	}
-	s.handler = middleware.Chain(append([]func(http.Handler) http.Handler{web.WithErrors(s.errors)}, mws...)...)(s.router)
+	// Resolving: the route is resolved once, for the middleware that needs
+	// the view and for the router.
+	s.handler = middleware.Chain(append([]func(http.Handler) http.Handler{web.WithErrors(s.errors), s.router.Resolving}, mws...)...)(s.router)
 	return s, nil
 }
 
@@ -241,7 +255,7 @@ func (p *Project) csrfConfig() csrf.Config {
 	}
 	if cfg.Exempt == nil {
 		cfg.Exempt = func(r *http.Request) bool {
-			m, err := p.Resolve(r.Method, r.URL.Path)
+			m, err := p.ResolveRequest(r)
 			return err == nil && csrf.IsExempt(m.Handler)
 		}
 	}

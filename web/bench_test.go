@@ -116,3 +116,42 @@ func BenchmarkResolveScale(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkRouteOnce: two middleware that must know the view (as CSRF
+// exemption and login required by default do) and the router, for one of
+// 200 routes. resolve_each is each asking Router.Resolve, three
+// resolutions in all; resolving is Router.Resolving ahead of them and
+// ResolveRequest in each, one resolution shared.
+//
+//	go test -run '^$' -bench RouteOnce -benchmem -count 6 ./web/ | benchstat -col /how
+func BenchmarkRouteOnce(b *testing.B) {
+	patterns, _ := benchRoutes()
+	rt, err := web.NewRouter(web.Options{}, patterns...)
+	if err != nil {
+		b.Fatal(err)
+	}
+	const path = "/api/resource99/42/"
+	needsView := func(resolve func(r *http.Request) (http.Handler, error)) func(http.Handler) http.Handler {
+		return func(next http.Handler) http.Handler {
+			return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				if h, err := resolve(r); err != nil || h == nil {
+					b.Fatal("no route", err)
+				}
+				next.ServeHTTP(w, r)
+			})
+		}
+	}
+	each := needsView(func(r *http.Request) (http.Handler, error) {
+		m, err := rt.Resolve(r.Method, r.URL.Path)
+		return m.Handler, err
+	})
+	once := needsView(func(r *http.Request) (http.Handler, error) {
+		m, err := rt.ResolveRequest(r)
+		if err != nil {
+			return nil, err
+		}
+		return m.Handler, nil
+	})
+	b.Run("how=resolve_each", func(b *testing.B) { benchServe(b, each(each(rt)), path) })
+	b.Run("how=resolving", func(b *testing.B) { benchServe(b, rt.Resolving(once(once(rt))), path) })
+}

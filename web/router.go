@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 )
 
 // Options configure a Router.
@@ -304,9 +305,14 @@ func (m *Match) Namespace() string {
 	return ""
 }
 
-type matchKey struct{}
+type (
+	matchKey    struct{} // the *Match, once resolved, when a route took the request
+	resolvedKey struct{} // the *matchContext itself
+)
 
 // MatchOf returns the route the router chose for r, or nil outside one.
+// Below Router.Resolving, middleware gets the route the router will
+// choose (resolving it, once, if no one asked before).
 func MatchOf(r *http.Request) *Match {
 	m, _ := r.Context().Value(matchKey{}).(*Match)
 	return m
@@ -334,24 +340,79 @@ func Param[T any](r *http.Request, name string) T {
 // ServeHTTP routes r: to the first pattern that matches its path and
 // method, with the parameters converted; otherwise a redirect to the
 // path with a slash appended (APPEND_SLASH), a 405 with Allow, or a 404.
+// Below Resolving, it takes the route resolved there.
 func (rt *Router) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	path := strings.TrimPrefix(r.URL.Path, "/")
-	var s search
-	rt.resolve(&s, r.Method, path)
-	if s.best == nil {
-		rt.noMatch(w, r, path, s.allow)
+	mc := rt.resolved(r)
+	if mc == nil {
+		mc = rt.newMatchContext(r)
+		r = r.WithContext(mc)
+	}
+	mc.once.Do(mc.resolve)
+	if !mc.found {
+		rt.noMatch(w, r, strings.TrimPrefix(r.URL.Path, "/"), mc.allow)
 		return
 	}
-	// One allocation holds the context and the match.
-	mc := &matchContext{Context: r.Context()}
-	vals, args := s.values()
-	mc.m = s.match(rt, append(mc.argsBuf[:0:len(mc.argsBuf)], args...))
-	r = r.WithContext(mc)
-	for i, name := range s.best.names {
-		r.SetPathValue(name, vals[i])
+	for i, name := range mc.m.Params {
+		r.SetPathValue(name, mc.vals[i])
 	}
 	defer rt.recoverPanic(w, r)
-	s.best.handler.ServeHTTP(w, r)
+	mc.m.Handler.ServeHTTP(w, r)
+}
+
+// Resolving is middleware that resolves each request's route for the
+// middleware after it and for rt, once: the first to ask (MatchOf,
+// ResolveRequest, or rt when it serves the request) resolves it, and the
+// others read the same Match, where each would resolve the path again.
+// Put it early in the chain, before the middleware that must know the
+// view (CSRF exemption, login required by default); a request that
+// middleware refuses first is never resolved. Below a middleware that
+// changes the method or path, each that asks resolves the new one.
+func (rt *Router) Resolving(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(rt.newMatchContext(r)))
+	})
+}
+
+// ResolveRequest returns the Match of r: the one Resolving keeps in r's
+// context for rt, when r's method and path are still those it was made
+// for, else rt resolves r now. The error is the 404 or 405 (*Error) the
+// router would answer; APPEND_SLASH is not applied. The Match is shared:
+// do not modify it.
+func (rt *Router) ResolveRequest(r *http.Request) (*Match, error) {
+	if mc := rt.resolved(r); mc != nil {
+		mc.once.Do(mc.resolve)
+		if !mc.found {
+			return nil, missError(mc.allow)
+		}
+		return &mc.m, nil
+	}
+	m, err := rt.Resolve(r.Method, r.URL.Path)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// resolved returns the matchContext of Resolving in r's context, when it
+// was made by rt for r's method and path, or nil.
+func (rt *Router) resolved(r *http.Request) *matchContext {
+	mc, _ := r.Context().Value(resolvedKey{}).(*matchContext)
+	if mc == nil || mc.rt != rt || mc.method != r.Method || mc.path != r.URL.Path {
+		return nil
+	}
+	return mc
+}
+
+func (rt *Router) newMatchContext(r *http.Request) *matchContext {
+	return &matchContext{Context: r.Context(), rt: rt, method: r.Method, path: r.URL.Path}
+}
+
+// missError is the 405 for the methods in allow, or a 404 when none.
+func missError(allow []string) error {
+	if len(allow) > 0 {
+		return MethodNotAllowed(allowed(allow)...)
+	}
+	return NotFound("")
 }
 
 // Resolve returns the Match a request for method and path (as in
@@ -362,10 +423,7 @@ func (rt *Router) Resolve(method, path string) (Match, error) {
 	var s search
 	rt.resolve(&s, method, strings.TrimPrefix(path, "/"))
 	if s.best == nil {
-		if len(s.allow) > 0 {
-			return Match{}, MethodNotAllowed(allowed(s.allow)...)
-		}
-		return Match{}, NotFound("")
+		return Match{}, missError(s.allow)
 	}
 	_, args := s.values()
 	return s.match(rt, slices.Clone(args)), nil
@@ -376,16 +434,47 @@ func (s *search) match(rt *Router, args []any) Match {
 	return Match{Route: s.best.text, Name: s.best.name, Params: s.best.names, Args: args, Handler: s.best.handler, router: rt}
 }
 
-// matchContext carries the Match of a request in its context.
+// matchContext carries the route of a request in its context, resolved
+// at most once, by the first to ask, for the method and path the request
+// had when the context was made. One allocation holds the context, the
+// match and a few parameters.
 type matchContext struct {
 	context.Context
-	m       Match
+	rt           *Router
+	method, path string
+
+	once    sync.Once
+	found   bool
+	m       Match    // when found
+	vals    []string // the parameters' texts, when found
+	allow   []string // the methods of the routes that missed only by the method
 	argsBuf [4]any
+	valsBuf [4]string
+}
+
+// resolve fills c; call it through c.once.
+func (c *matchContext) resolve() {
+	var s search
+	c.rt.resolve(&s, c.method, strings.TrimPrefix(c.path, "/"))
+	if s.best == nil {
+		c.allow = s.allow
+		return
+	}
+	vals, args := s.values()
+	c.found = true
+	c.m = s.match(c.rt, append(c.argsBuf[:0:len(c.argsBuf)], args...))
+	c.vals = append(c.valsBuf[:0:len(c.valsBuf)], vals...)
 }
 
 func (c *matchContext) Value(key any) any {
-	if key == (matchKey{}) {
-		return &c.m
+	switch key {
+	case matchKey{}:
+		if c.once.Do(c.resolve); c.found {
+			return &c.m
+		}
+		return nil
+	case resolvedKey{}:
+		return c
 	}
 	return c.Context.Value(key)
 }

@@ -348,3 +348,86 @@ func TestRouterResolve(t *testing.T) {
 		})
 	}
 }
+
+// countingConverter is yearConverter counting its Parse calls: one per
+// resolution of a path with a year.
+type countingConverter struct {
+	yearConverter
+	parses *int
+}
+
+func (c countingConverter) Parse(s string) (any, error) {
+	*c.parses++
+	return c.yearConverter.Parse(s)
+}
+
+// Below Resolving, the middleware that need the view and the router share
+// one resolution; a middleware that changes the path makes the next to ask
+// resolve the new one; a miss is kept too, and answered as before.
+func TestRouter_Resolving(t *testing.T) {
+	var parses int
+	rt, err := web.NewRouter(web.Options{Converters: map[string]web.Converter{"year": countingConverter{parses: &parses}}, Errors: &web.Errors{Logger: quiet}},
+		web.Path("archive/<year:y>/", echo("archive"), "archive"),
+		web.Path("POST archive/<year:y>/new/", echo("new"), "new"),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// needsView asks for the route as CSRF's exemption and the login
+	// check do, and notes what it got.
+	var seen []string
+	needsView := func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			m, err := rt.ResolveRequest(r)
+			if err != nil {
+				seen = append(seen, err.Error())
+			} else {
+				seen = append(seen, m.Name)
+				if mo := web.MatchOf(r); mo != nil && mo != m { // nil without Resolving
+					t.Errorf("MatchOf below Resolving = %v; want the Match ResolveRequest returned", mo)
+				}
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
+	rewrite := func(next http.Handler) http.Handler { // an old URL moved
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			r2 := *r
+			u := *r.URL
+			u.Path = strings.Replace(u.Path, "/old/", "/archive/", 1)
+			r2.URL = &u
+			next.ServeHTTP(w, &r2)
+		})
+	}
+	tests := []struct {
+		name, method, path string
+		chain              func(http.Handler) http.Handler
+		wantParses         int
+		wantStatus         int
+		wantBody           string
+		wantSeen           []string
+	}{
+		{"once", "GET", "/archive/2024/", func(h http.Handler) http.Handler { return rt.Resolving(needsView(needsView(h))) }, 1, 200, "archive [2024] y=2024", []string{"archive", "archive"}},
+		{"without_resolving", "GET", "/archive/2024/", func(h http.Handler) http.Handler { return needsView(needsView(h)) }, 3, 200, "archive [2024] y=2024", []string{"archive", "archive"}},
+		{"not_asked", "GET", "/archive/2024/", rt.Resolving, 1, 200, "archive [2024] y=2024", nil},
+		{"path_changed", "GET", "/old/2024/", func(h http.Handler) http.Handler { return rt.Resolving(needsView(rewrite(needsView(h)))) }, 2, 200, "archive [2024] y=2024", []string{"web: 404 Not Found", "archive"}}, // the new path: resolved by the second and the router
+		{"not_found", "GET", "/archive/24/", func(h http.Handler) http.Handler { return rt.Resolving(needsView(needsView(h))) }, 0, 404, "", []string{"web: 404 Not Found", "web: 404 Not Found"}},
+		{"method", "GET", "/archive/2024/new/", func(h http.Handler) http.Handler { return rt.Resolving(needsView(h)) }, 0, 405, "", []string{"web: 405 Method Not Allowed"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			parses, seen = 0, nil
+			w := httptest.NewRecorder()
+			tt.chain(rt).ServeHTTP(w, httptest.NewRequest(tt.method, tt.path, nil))
+			if w.Code != tt.wantStatus || tt.wantBody != "" && w.Body.String() != tt.wantBody {
+				t.Errorf("%s %s = %d %q; want %d %q", tt.method, tt.path, w.Code, w.Body, tt.wantStatus, tt.wantBody)
+			}
+			if parses != tt.wantParses {
+				t.Errorf("the year was parsed %d times; want %d", parses, tt.wantParses)
+			}
+			if !slices.Equal(seen, tt.wantSeen) {
+				t.Errorf("the middleware saw %q; want %q", seen, tt.wantSeen)
+			}
+		})
+	}
+}

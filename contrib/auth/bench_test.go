@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/nuages-go/nuages/sessions"
 	"github.com/nuages-go/nuages/signing"
 	"github.com/nuages-go/nuages/web"
+	"github.com/nuages-go/nuages/web/csrf"
 )
 
 // BenchmarkAuthenticatedRequest: a GET by a logged-in user whose view
@@ -125,5 +127,60 @@ func benchGet(b *testing.B, h http.Handler, cookie string) {
 		if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "hello ada") {
 			b.Fatalf("status %d: %s", w.Code, w.Body)
 		}
+	}
+}
+
+// BenchmarkRouteOnce: requests by a visitor through the project's whole
+// stack with LoginRequiredByDefault, where the login check, the CSRF
+// exemption and the router each need the request's route: a GET of an open
+// page, and a POST to a webhook (csrf.Exempt, LoginNotRequired).
+//
+//	go test -run '^$' -bench RouteOnce -benchmem -count 6 ./contrib/auth/ | benchstat
+func BenchmarkRouteOnce(b *testing.B) {
+	s := nuages.DefaultSettings()
+	s.SecretKey = "a-real-secret-key-of-some-length-0123456789"
+	s.AllowedHosts = []string{"localhost"}
+	s.Databases = map[string]database.Config{"default": {URL: "sqlite:///" + b.TempDir() + "/bench.sqlite3"}}
+	defer slog.SetDefault(slog.Default())
+	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
+	app := &auth.App{Hashers: fastHashers(b, 1000), LoginRequiredByDefault: true}
+	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello") })
+	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
+		patterns := []web.Pattern{
+			web.Path("", auth.LoginNotRequired(hello), "home"),
+			web.Path("POST hooks/<slug:source>/", csrf.Exempt(auth.LoginNotRequired(hello)), "hook"),
+		}
+		for i := range 50 { // a site's other routes, tried before
+			patterns = append(patterns, web.Path("section"+strconv.Itoa(i)+"/<int:id>/", hello, ""))
+		}
+		return append(patterns, app.URLs()...), nil
+	}
+	p, err := nuages.New(b.Context(), s, app)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer p.Close()
+	if out, code := run(b, p, "", "migrate"); code != 0 {
+		b.Fatal(out)
+	}
+	h, err := p.Handler()
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, tt := range []struct{ name, method, url string }{
+		{"GET_open", "GET", "http://localhost/"},
+		{"POST_webhook", "POST", "http://localhost/hooks/github/"},
+	} {
+		b.Run(tt.name, func(b *testing.B) {
+			req := httptest.NewRequest(tt.method, tt.url, nil)
+			b.ReportAllocs()
+			for b.Loop() {
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != 200 {
+					b.Fatalf("status %d: %s", w.Code, w.Body)
+				}
+			}
+		})
 	}
 }

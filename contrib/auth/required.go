@@ -44,7 +44,7 @@ func (a *App) requireLogin(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		m, err := a.project.Resolve(r.Method, r.URL.Path)
+		m, err := a.project.ResolveRequest(r)
 		if err != nil || isOpen(m.Handler) {
 			next.ServeHTTP(w, r)
 			return
