@@ -15,6 +15,7 @@ import (
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/contrib/auth/passwords"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/sessions"
@@ -37,7 +38,7 @@ func BenchmarkAuthenticatedRequest(b *testing.B) {
 	// The access log is written, as in production, to nowhere.
 	defer slog.SetDefault(slog.Default())
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	app := &auth.App{Hashers: fastHashers(b, 1000)}
+	app := &auth.App{Hashers: passwords.ForTests()}
 	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
 		return []web.Pattern{web.Path("me/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u, err := auth.UserAs[*auth.User](r)
