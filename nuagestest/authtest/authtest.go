@@ -5,16 +5,16 @@ package authtest
 
 import (
 	"strings"
-	"testing"
 
 	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/orm"
 )
 
 // CreateUser saves an active User with password and the given permissions
 // ("polls.add_question"), failing the test on any error. With a custom
 // user model, use CreateUserOf.
-func CreateUser(t testing.TB, app *auth.App, username, password string, perms ...string) *auth.User {
+func CreateUser(t nuagestest.TB, app *auth.App, username, password string, perms ...string) *auth.User {
 	t.Helper()
 	u := &auth.User{Username: username}
 	CreateUserOf(t, app, u, password, perms...)
@@ -24,7 +24,7 @@ func CreateUser(t testing.TB, app *auth.App, username, password string, perms ..
 // CreateUserOf saves u, a new user of the app's user model with its fields
 // set, as an active user with password and the given permissions, failing
 // the test on any error.
-func CreateUserOf(t testing.TB, app *auth.App, u auth.AnyUser, password string, perms ...string) {
+func CreateUserOf(t nuagestest.TB, app *auth.App, u auth.AnyUser, password string, perms ...string) {
 	t.Helper()
 	ctx := t.Context()
 	if err := app.CreateUser(ctx, u, password); err != nil {
