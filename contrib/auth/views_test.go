@@ -30,6 +30,11 @@ import (
 // accounts/ and a page for logged-in users.
 func viewsSite(t *testing.T, engine string, app *auth.App) *nuages.Project {
 	t.Helper()
+	return nuagestest.NewOn(t, engine, viewsSettings(app), app)
+}
+
+// viewsSettings are viewsSite's settings.
+func viewsSettings(app *auth.App) nuages.Settings {
 	private := auth.LoginRequired(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, _ := auth.UserAs[*auth.User](r)
 		w.Write([]byte("hello " + u.Username))
@@ -38,11 +43,11 @@ func viewsSite(t *testing.T, engine string, app *auth.App) *nuages.Project {
 		ok, err := auth.HasModulePerms(r, r.PathValue("app"))
 		fmt.Fprintf(w, "%v %v", ok, err)
 	})
-	return nuagestest.NewOn(t, engine, testSettings([]web.Pattern{
+	return testSettings([]web.Pattern{
 		web.Include("accounts/", "", app.URLs()...),
 		web.Path("private/", private, "private"),
 		web.Path("modules/<str:app>/", modules, "modules"),
-	}), app)
+	})
 }
 
 func TestLoginAndLogoutViews(t *testing.T) {
@@ -153,10 +158,20 @@ func TestPasswordChangeView(t *testing.T) {
 func TestLoginThrottling(t *testing.T) {
 	t.Parallel()
 	app := &auth.App{Throttle: auth.Throttle{
-		PerAccount: 3, PerAddress: 5, Window: 1500 * time.Millisecond,
+		PerAccount: 3, PerAddress: 5, Window: time.Minute,
 		ClientAddress: func(r *http.Request) string { return r.Header.Get("X-Test-Address") },
 	}}
-	p := viewsSite(t, nuagestest.SQLite, app)
+	// The counts live in the cache: its clock ends the window.
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	s := viewsSettings(app)
+	s.Caches = map[string]nuages.CacheConfig{"default": {Clock: clock}}
+	p := nuagestest.New(t, s, app)
 	for _, name := range []string{"alice", "bob", "carol"} {
 		authtest.CreateUser(t, app, name, "correct horse")
 	}
@@ -191,7 +206,13 @@ func TestLoginThrottling(t *testing.T) {
 	login(b, "carol", "correct horse").AssertStatus(http.StatusTooManyRequests)
 	login(from("10.0.0.5"), "carol", "correct horse").AssertRedirects("/private/")
 
-	time.Sleep(1600 * time.Millisecond) // the window ends
+	mu.Lock()
+	now = now.Add(59 * time.Second) // the window goes on
+	mu.Unlock()
+	login(from("10.0.0.3"), "alice", "correct horse").AssertStatus(http.StatusTooManyRequests)
+	mu.Lock()
+	now = now.Add(time.Second) // the window ends
+	mu.Unlock()
 	login(from("10.0.0.3"), "alice", "correct horse").AssertRedirects("/private/")
 }
 
