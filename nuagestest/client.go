@@ -45,7 +45,7 @@ type Client struct {
 }
 
 // PrepareNext has fn change the client's next request before the site
-// sees it: how helpers such as authtest.ForceLogin mark a request, in
+// sees it: how ForceLogin marks a request, in
 // the same process, for the site's middleware.
 func (c *Client) PrepareNext(fn func(*http.Request) *http.Request) { c.prepare = fn }
 
