@@ -57,6 +57,10 @@ type CacheConfig struct {
 	// Strict makes a Redis cache return errors while Redis is down,
 	// instead of missing on reads and dropping writes.
 	Strict bool
+	// Clock is a memory cache's clock (nil: time.Now): tests move it to
+	// expire keys, such as the login throttle's counts, without sleeping.
+	// A Redis or database cache keeps the time of its server.
+	Clock func() time.Time
 }
 
 // cacheBackend is a parsed CacheConfig.URL.
@@ -217,6 +221,7 @@ func (p *Project) openCache(cfg CacheConfig) (cache.Cache, error) {
 	case "dummy":
 		return cache.NewDummy(opts), nil
 	}
+	opts.Clock = cfg.Clock
 	return cache.NewMemory(cache.MemoryOptions{Options: opts, MaxEntries: cfg.MaxEntries, MaxBytes: cfg.MaxBytes}), nil
 }
 

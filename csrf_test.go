@@ -39,7 +39,7 @@ func TestProjectCSRF(t *testing.T) {
 	}
 	for _, c := range cases {
 		rec := httptest.NewRecorder()
-		r := httptest.NewRequest(c.method, "http://testserver"+c.path, nil)
+		r := httptest.NewRequest(c.method, "http://localhost"+c.path, nil)
 		h.ServeHTTP(rec, r)
 		if rec.Code != c.status {
 			t.Errorf("%s %s: %d, want %d", c.method, c.path, rec.Code, c.status)

@@ -8,7 +8,6 @@ import (
 	netmail "net/mail"
 	"os"
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/nuages-go/nuages/conf"
@@ -87,7 +86,7 @@ func (e EmailSettings) validate() []error {
 		switch e.Backend {
 		case "", "smtp", "console", "file", "dummy":
 		case "locmem", "memory":
-			errs = append(errs, fmt.Errorf("nuages: EMAIL_BACKEND %q: in tests, set Settings.Email.Custom to a *mail.Outbox and read its messages", e.Backend))
+			errs = append(errs, fmt.Errorf("nuages: EMAIL_BACKEND %q: in tests, a project built by nuagestest.New keeps its mail in an outbox (nuagestest.Outbox); elsewhere, set Settings.Email.Custom to a *mail.Outbox", e.Backend))
 		default:
 			errs = append(errs, fmt.Errorf("nuages: EMAIL_BACKEND %q is not a backend: use one of %s, or set Settings.Email.Custom", e.Backend, strings.Join(emailBackends, ", ")))
 		}
@@ -173,29 +172,13 @@ func (e EmailSettings) shown() map[string]any {
 }
 
 // Mail returns the project's mail backend, configured by Settings.Email.
-// Messages without a From are sent from DEFAULT_FROM_EMAIL.
-//
-// Under go test, a project whose settings name no backend keeps its
-// messages in an Outbox instead of sending them, as Django's test runner
-// does: read them with Outbox.
+// Messages without a From are sent from DEFAULT_FROM_EMAIL. (A project
+// built by nuagestest.New keeps its messages in an outbox.)
 func (p *Project) Mail() mail.Backend {
 	p.mailOnce.Do(func() {
-		backend := p.settings.Email.backend()
-		if testing.Testing() && p.settings.Email.Backend == "" && p.settings.Email.Custom == nil {
-			p.outbox = &mail.Outbox{}
-			backend = p.outbox
-		}
-		p.mailer = defaultFrom{backend, p.settings.Email.defaultFrom()}
+		p.mailer = defaultFrom{p.settings.Email.backend(), p.settings.Email.defaultFrom()}
 	})
 	return p.mailer
-}
-
-// Outbox returns the messages the project sent under go test when its
-// settings name no e-mail backend: Django's mail.outbox. It is nil
-// outside tests, and when the settings choose a backend.
-func (p *Project) Outbox() *mail.Outbox {
-	p.Mail()
-	return p.outbox
 }
 
 // defaultFrom fills the From of messages that have none, as Django's

@@ -39,7 +39,6 @@ type Project struct {
 
 	mailOnce sync.Once
 	mailer   mail.Backend // built on first use by Mail
-	outbox   *mail.Outbox // Mail's backend under go test, when none is set
 	caches   cacheSet     // opened so far
 
 	siteOnce sync.Once

@@ -38,7 +38,7 @@ func TestProjectSecurityHeaders(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	r := httptest.NewRequest("GET", "http://testserver/", nil)
+	r := httptest.NewRequest("GET", "http://localhost/", nil)
 	r.Header.Set("X-Forwarded-Proto", "https")
 	rec := httptest.NewRecorder()
 	h.ServeHTTP(rec, r)

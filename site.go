@@ -12,7 +12,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"testing"
 
 	"github.com/nuages-go/nuages/forms"
 	"github.com/nuages-go/nuages/staticfiles"
@@ -195,18 +194,11 @@ func (p *Project) buildSite() (*site, error) {
 // DefaultMiddleware is the middleware of a project without
 // Settings.Middleware, outermost first: Recover, RequestID, AccessLog,
 // SecurityHeaders (Django's SecurityMiddleware and X-Frame-Options
-// defaults), AllowedHosts (ALLOWED_HOSTS; in tests, "testserver" too, as
-// Django's test runner does), Forms (Settings.Uploads), the sessions of
-// Settings.SessionEngine, CSRF (Settings.CSRF), the apps' middleware
-// (MiddlewareProvider), ConditionalGet and Gzip.
+// defaults), AllowedHosts (ALLOWED_HOSTS), Forms (Settings.Uploads), the
+// sessions of Settings.SessionEngine, CSRF (Settings.CSRF), the apps'
+// middleware (MiddlewareProvider), ConditionalGet and Gzip.
 func (p *Project) DefaultMiddleware() []func(http.Handler) http.Handler {
 	hosts := p.settings.AllowedHosts
-	if testing.Testing() {
-		if len(hosts) == 0 && p.settings.Debug {
-			hosts = []string{".localhost", "127.0.0.1", "[::1]"} // Django's development hosts
-		}
-		hosts = append(slices.Clone(hosts), "testserver")
-	}
 	mws := []func(http.Handler) http.Handler{
 		middleware.Recover(p.logger),
 		middleware.RequestID,

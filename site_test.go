@@ -1,6 +1,7 @@
-package nuages
+package nuages_test
 
 import (
+	"bytes"
 	"io/fs"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"testing/fstest"
 
+	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
@@ -29,17 +31,33 @@ func (blogApp) Static() fs.FS {
 	return fstest.MapFS{"blog/site.css": {Data: []byte("body { color: navy }")}}
 }
 
+// devSettings are the settings of a project in development.
+func devSettings() nuages.Settings {
+	s := nuages.DefaultSettings()
+	s.Debug, s.SecretKey = true, nuages.InsecureKeyPrefix+"test"
+	return s
+}
+
+// runCLI runs args against p and returns the exit code and outputs.
+func runCLI(t *testing.T, p *nuages.Project, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = p.Run(t.Context(), append([]string{"mysite"}, args...), nuages.IO{In: strings.NewReader(""), Out: &out, Err: &errOut})
+	return code, out.String(), errOut.String()
+}
+
 func TestSite(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "404.html"), []byte(`<h1>Lost: {{.message}}</h1>`), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	var p *Project
-	s := devSettings(t)
+	var p *nuages.Project
+	s := devSettings()
 	s.AllowedHosts = []string{"example.com"}
 	s.TemplateDirs = []string{dir}
 	s.ContextProcessors = []templates.Processor{func(*http.Request) templates.Data { return templates.Data{"site": "Blogs"} }}
-	s.URLs = func(p *Project) ([]web.Pattern, error) {
+	s.URLs = func(p *nuages.Project) ([]web.Pattern, error) {
 		return []web.Pattern{web.Include("blog/", "blog",
 			web.Path("", web.HandlerFunc(func(w http.ResponseWriter, r *http.Request) error {
 				return p.Render(w, r, "blog/index.html", templates.Data{"title": "<Hello>"})
@@ -49,12 +67,8 @@ func TestSite(t *testing.T) {
 			}), "post"),
 		)}, nil
 	}
-	p = newProject(t, s, blogApp{})
-	h, err := p.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := nuagestest.NewClient(t, h)
+	p = nuagestest.New(t, s, blogApp{})
+	c := nuagestest.NewSiteClient(t, p)
 	c.Get("/blog/").AssertContains(`<title>Blog</title><a href="/blog/7/">&lt;Hello&gt;</a><link href="/static/blog/site.css">Blogs /blog/`).
 		AssertHeader("X-Frame-Options", "DENY").AssertHeader("X-Content-Type-Options", "nosniff")
 	c.Get("/static/blog/site.css").AssertContains("body { color: navy }").AssertHeader("Content-Type", "text/css; charset=utf-8")
@@ -63,8 +77,8 @@ func TestSite(t *testing.T) {
 
 	prod := s
 	prod.Debug, prod.SecretKey = false, "a-real-secret-key-of-some-length-0123456789"
-	p = newProject(t, prod, blogApp{})
-	h, err = p.Handler()
+	p = nuagestest.New(t, prod, blogApp{})
+	h, err := p.Handler()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -84,10 +98,11 @@ func TestSite(t *testing.T) {
 }
 
 func TestCollectStaticCommand(t *testing.T) {
-	s := devSettings(t)
+	t.Parallel()
+	s := devSettings()
 	s.Debug, s.SecretKey = false, "a-real-secret-key-of-some-length-0123456789"
 	s.StaticRoot = t.TempDir()
-	p := newProject(t, s, blogApp{})
+	p := nuagestest.New(t, s, blogApp{})
 	if code, out, errOut := runCLI(t, p, "collectstatic"); code != 1 || !strings.Contains(errOut, "collecting static files cancelled") || !strings.Contains(out, "Type 'yes' to continue") {
 		t.Errorf("without an answer: %d\n%s%s", code, out, errOut)
 	}

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web/csrf"
 )
@@ -30,7 +31,7 @@ const TestHost = "testserver"
 //	c.Get("/polls/").AssertStatus(200).AssertContains("What's up?")
 //	c.Post("/polls/1/vote/", url.Values{"choice": {"2"}}).AssertRedirects("/polls/1/results/")
 type Client struct {
-	t       testing.TB
+	t       TB
 	handler http.Handler
 	jar     *cookiejar.Jar
 	// Header is added to every request (for example Accept-Language).
@@ -40,15 +41,16 @@ type Client struct {
 	// default they skip it, as with Django's test client.
 	EnforceCSRF bool
 	prepare     func(*http.Request) *http.Request // see PrepareNext
+	project     *nuages.Project                   // NewSiteClient's, for Login
 }
 
 // PrepareNext has fn change the client's next request before the site
-// sees it: how helpers such as authtest.ForceLogin mark a request, in
+// sees it: how ForceLogin marks a request, in
 // the same process, for the site's middleware.
 func (c *Client) PrepareNext(fn func(*http.Request) *http.Request) { c.prepare = fn }
 
 // NewClient returns a client of h for t.
-func NewClient(t testing.TB, h http.Handler) *Client {
+func NewClient(t TB, h http.Handler) *Client {
 	jar, _ := cookiejar.New(nil) // never fails without options
 	return &Client{t: t, handler: h, jar: jar, Header: http.Header{}}
 }
@@ -65,7 +67,7 @@ type Response struct {
 	// Templates lists the templates the last request rendered with a
 	// templates.Engine: each page, then the files it was made of.
 	Templates []string
-	t         testing.TB
+	t         TB
 }
 
 // Get requests path (which may hold a query string).

@@ -1,17 +1,3 @@
-// Package nuagestest is the test kit of Nuages: it gives each test a fresh,
-// uniquely named database on every engine the environment configures and
-// drops it when the test ends.
-//
-// SQLite always runs (a file in the test's temporary directory). PostgreSQL
-// and MySQL/MariaDB run when NUAGES_TEST_POSTGRES and NUAGES_TEST_MYSQL name
-// a server the test may create databases on; otherwise those subtests skip
-// with a one-line reason, or fail when CI=true:
-//
-//	func TestSomething(t *testing.T) {
-//		nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
-//			// runs as the subtests sqlite, postgres and mysql
-//		})
-//	}
 package nuagestest
 
 import (
@@ -34,15 +20,16 @@ const (
 	MySQL    = "mysql"
 )
 
-// Engines lists every engine, in the order EachDB runs them.
-var Engines = []string{SQLite, Postgres, MySQL}
+// Engines returns every engine, in the order EachDB runs them.
+func Engines() []string { return []string{SQLite, Postgres, MySQL} }
 
-// TB is the part of testing.TB that opening a database needs.
+// TB is the part of testing.TB that the kit needs.
 type TB interface {
 	Helper()
 	Cleanup(func())
 	TempDir() string
 	Context() context.Context
+	Errorf(format string, args ...any)
 	Fatalf(format string, args ...any)
 	Skipf(format string, args ...any)
 }
@@ -60,7 +47,7 @@ func EachDB(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 // fn opens what it needs with URL or OpenDB.
 func EachEngine(t *testing.T, fn func(t *testing.T, engine string)) {
 	t.Helper()
-	for _, engine := range Engines {
+	for _, engine := range Engines() {
 		t.Run(engine, func(t *testing.T) { fn(t, engine) })
 	}
 }
@@ -98,7 +85,7 @@ func URL(t TB, engine string) string {
 	case MySQL:
 		return serverDB(t, testenv.MySQL, " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci")
 	}
-	t.Fatalf("nuagestest: unknown engine %q: use one of %s", engine, strings.Join(Engines, ", "))
+	t.Fatalf("nuagestest: unknown engine %q: use one of %s", engine, strings.Join(Engines(), ", "))
 	return ""
 }
 

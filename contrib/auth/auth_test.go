@@ -13,65 +13,29 @@ import (
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/contrib/auth/passwords"
-	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/web"
 )
 
-// fastHashers keep the tests quick: few PBKDF2 iterations.
-func fastHashers(t testing.TB, iterations int) *passwords.Hashers {
-	h, err := passwords.New(passwords.Options{Hashers: []passwords.Hasher{passwords.PBKDF2SHA256{Iterations: iterations}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return h
-}
-
 // project is a migrated project with the auth app on engine, and its
 // site: views to log in and out, a page for users, one for a permission.
-func project(t *testing.T, engine string) (*nuages.Project, *auth.App, http.Handler) {
+func project(t *testing.T, engine string) (*nuages.Project, *auth.App) {
 	t.Helper()
-	app := &auth.App{Hashers: fastHashers(t, 1000)}
-	p, h := migratedSite(t, engine, app, urls(app))
-	return p, app, h
+	app := &auth.App{}
+	return nuagestest.NewOn(t, engine, testSettings(urls(app)), app), app
 }
 
-// migratedSite is a project on engine with app installed, migrated,
-// serving patterns.
-func migratedSite(t *testing.T, engine string, app *auth.App, patterns []web.Pattern) (*nuages.Project, http.Handler) {
-	t.Helper()
-	s := testSettings(t, engine)
-	s.URLs = func(*nuages.Project) ([]web.Pattern, error) { return patterns, nil }
-	return migratedProject(t, s, app)
-}
-
-// testSettings are a project's settings for tests on engine.
-func testSettings(t *testing.T, engine string) nuages.Settings {
+// testSettings are a project's settings for the tests, serving patterns:
+// in development, behind a proxy that says whether a request came over
+// HTTPS.
+func testSettings(patterns []web.Pattern) nuages.Settings {
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 	s.Security.ProxySSLHeader = [2]string{"X-Forwarded-Proto", "https"}
-	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
+	s.URLs = func(*nuages.Project) ([]web.Pattern, error) { return patterns, nil }
 	return s
-}
-
-// migratedProject is a project of s and apps, migrated, and its handler.
-func migratedProject(t *testing.T, s nuages.Settings, apps ...nuages.App) (*nuages.Project, http.Handler) {
-	t.Helper()
-	p, err := nuages.New(t.Context(), s, apps...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	if out, code := run(t, p, "", "migrate"); code != 0 {
-		t.Fatalf("migrate: %s", out)
-	}
-	h, err := p.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return p, h
 }
 
 func urls(app *auth.App) []web.Pattern {
@@ -140,8 +104,9 @@ func createUser(t *testing.T, app *auth.App, username, password string, edit fun
 }
 
 func TestPermissionsAfterMigrate(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		p, app, _ := project(t, engine)
+		p, app := project(t, engine)
 		run(t, p, "", "migrate") // again: nothing doubled
 		if out, code := run(t, p, "", "makemigrations", "-check", "-noinput"); code != 0 {
 			t.Errorf("the models and the migration differ: %s", out)
@@ -169,7 +134,8 @@ func TestPermissionsAfterMigrate(t *testing.T) {
 }
 
 func TestAuthenticate(t *testing.T) {
-	_, app, _ := project(t, nuagestest.SQLite)
+	t.Parallel()
+	_, app := project(t, nuagestest.SQLite)
 	createUser(t, app, "alice", "correct horse", nil)
 	createUser(t, app, "gone", "correct horse", func(u *auth.User) { u.IsActive = false })
 	cases := []struct {
@@ -195,10 +161,13 @@ func TestAuthenticate(t *testing.T) {
 // A hash made with fewer iterations than the preferred hasher's is
 // upgraded at the next login, as Django does.
 func TestHashUpgradedOnLogin(t *testing.T) {
-	_, app, _ := project(t, nuagestest.SQLite)
-	old := fastHashers(t, 500)
+	t.Parallel()
+	_, app := project(t, nuagestest.SQLite)
+	old, err := passwords.New(passwords.Options{Hashers: []passwords.Hasher{passwords.PBKDF2SHA256{Iterations: 500}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	u := &auth.User{Username: "carol", BaseUser: auth.BaseUser{IsActive: true}}
-	var err error
 	if u.Password, err = old.Make(t.Context(), "s3cret-pass"); err != nil {
 		t.Fatal(err)
 	}
@@ -216,10 +185,11 @@ func TestHashUpgradedOnLogin(t *testing.T) {
 }
 
 func TestLoginFlow(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		_, app, h := project(t, engine)
+		p, app := project(t, engine)
 		alice := createUser(t, app, "alice", "correct horse", nil)
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 
 		c.Get("/whoami/").AssertContains("user=AnonymousUser err=<nil>")
 		c.Get("/private/").AssertRedirects("/accounts/login/?next=%2Fprivate%2F")
@@ -257,7 +227,7 @@ func TestLoginFlow(t *testing.T) {
 
 		// A password change elsewhere logs this session out; the session
 		// that changed it stays logged in.
-		other := nuagestest.NewClient(t, h)
+		other := nuagestest.NewSiteClient(t, p)
 		other.Post("/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}}).AssertStatus(200)
 		c.Post("/password/", url.Values{"password": {"battery staple"}}).AssertStatus(200)
 		c.Get("/whoami/").AssertContains("user=alice")
@@ -272,9 +242,10 @@ func TestLoginFlow(t *testing.T) {
 // Logging in gives the session a new key: a key planted before login
 // (session fixation) is worth nothing after.
 func TestLoginRotatesTheSessionKey(t *testing.T) {
-	_, app, h := project(t, nuagestest.SQLite)
+	t.Parallel()
+	p, app := project(t, nuagestest.SQLite)
 	createUser(t, app, "alice", "correct horse", nil)
-	c := nuagestest.NewClient(t, h)
+	c := nuagestest.NewSiteClient(t, p)
 	res := c.Post("/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}})
 	first := sessionCookie(res)
 	c.Post("/logout/", nil)
@@ -294,7 +265,7 @@ func sessionCookie(r *nuagestest.Response) string {
 }
 
 func TestCreateSuperuserAndChangePassword(t *testing.T) {
-	p, app, _ := project(t, nuagestest.SQLite)
+	p, app := project(t, nuagestest.SQLite)
 	t.Setenv("NUAGES_SUPERUSER_PASSWORD", "a long enough passphrase")
 	if out, code := run(t, p, "", "createsuperuser", "-noinput", "-username", "admin", "-email", "admin@example.com"); code != 0 || !strings.Contains(out, "Superuser created successfully.") {
 		t.Fatalf("createsuperuser: %d %s", code, out)
@@ -342,22 +313,23 @@ func TestCreateSuperuserAndChangePassword(t *testing.T) {
 }
 
 func TestTestHelpers(t *testing.T) {
-	_, app, h := project(t, nuagestest.SQLite)
+	t.Parallel()
+	p, app := project(t, nuagestest.SQLite)
 	editor := authtest.CreateUser(t, app, "editor", "pw-not-checked-here", "auth.add_group", "auth.change_group")
-	c := nuagestest.NewClient(t, h)
+	c := nuagestest.NewSiteClient(t, p)
 	c.Get("/questions/new/").AssertStatus(302)
-	authtest.ForceLogin(c, t, editor, "/whoami/")
+	c.ForceLogin(editor)
 	c.Get("/questions/new/").AssertContains("user=editor")
 	nobody := authtest.CreateUser(t, app, "nobody", "pw")
-	other := nuagestest.NewClient(t, h)
-	authtest.ForceLogin(other, t, nobody, "")
+	other := nuagestest.NewSiteClient(t, p)
+	other.ForceLogin(nobody)
 	other.Get("/questions/new/").AssertStatus(403)
 
-	third := nuagestest.NewClient(t, h)
-	if authtest.Login(third, t, app, "nobody", "wrong", "") {
+	third := nuagestest.NewSiteClient(t, p)
+	if third.Login("nobody", "wrong") {
 		t.Error("Login accepted a wrong password")
 	}
-	if !authtest.Login(third, t, app, "nobody", "pw", "") {
+	if !third.Login("nobody", "pw") {
 		t.Error("Login refused the right password")
 	}
 	third.Get("/whoami/").AssertContains("user=nobody")
@@ -366,8 +338,9 @@ func TestTestHelpers(t *testing.T) {
 // No user at all (nil, or a nil *User) is an error or a refusal, never a
 // panic; the reset links last PasswordResetTimeout.
 func TestNoUserAndResetTimeout(t *testing.T) {
-	app := &auth.App{Hashers: fastHashers(t, 1000), PasswordResetTimeout: time.Hour}
-	migratedSite(t, nuagestest.SQLite, app, nil)
+	t.Parallel()
+	app := &auth.App{PasswordResetTimeout: time.Hour}
+	nuagestest.New(t, testSettings(nil), app)
 	ctx := t.Context()
 	for name, u := range map[string]auth.AnyUser{"nil": nil, "nil *User": (*auth.User)(nil)} {
 		if ok, err := app.HasPerm(ctx, u, "auth.add_group", nil); ok || err != nil {

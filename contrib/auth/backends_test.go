@@ -10,7 +10,6 @@ import (
 
 	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/nuagestest"
-	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
 )
 
@@ -51,9 +50,10 @@ func (d directory) HasModulePerms(ctx context.Context, u auth.AnyUser, app strin
 }
 
 func TestBackends(t *testing.T) {
-	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	t.Parallel()
+	app := &auth.App{}
 	app.Backends = []auth.Backend{app.ModelBackend(), directory{app}}
-	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	p := viewsSite(t, nuagestest.SQLite, app)
 	createUser(t, app, "alice", "correct horse", nil)
 	ctx := t.Context()
 
@@ -89,7 +89,7 @@ func TestBackends(t *testing.T) {
 
 	// Logged in through the directory, the session names it; permissions
 	// it grants count through HTTP.
-	c := nuagestest.NewClient(t, h)
+	c := nuagestest.NewSiteClient(t, p)
 	c.Post("/accounts/login/", url.Values{"username": {"dir-bob"}, "password": {"from the directory"}, "next": {"/private/"}}).AssertRedirects("/private/")
 	c.Get("/private/").AssertContains("hello dir-bob")
 	c.Get("/modules/auth/").AssertContains("true <nil>") // from the directory's HasModulePerms
@@ -104,21 +104,23 @@ func TestBackends(t *testing.T) {
 // the model backend when configured, else the first, as Django's
 // force_login.
 func TestForceLoginWithoutTheModelBackend(t *testing.T) {
-	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	t.Parallel()
+	app := &auth.App{}
 	app.Backends = []auth.Backend{app.EmailBackend(), directory{app}}
-	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	p := viewsSite(t, nuagestest.SQLite, app)
 	ada := createUser(t, app, "ada", "correct horse", nil)
-	c := nuagestest.NewClient(t, h)
-	authtest.ForceLogin(c, t, ada, "/accounts/login/")
+	c := nuagestest.NewSiteClient(t, p)
+	c.ForceLogin(ada)
 	c.Get("/private/").AssertContains("hello ada")
 }
 
 // Logging in by e-mail: the e-mail backend finds the user by address,
 // without case; a shared or blank address logs no one in.
 func TestEmailBackend(t *testing.T) {
-	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	t.Parallel()
+	app := &auth.App{}
 	app.Backends = []auth.Backend{app.EmailBackend()}
-	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	p := viewsSite(t, nuagestest.SQLite, app)
 	withEmail := func(email string) func(*auth.User) { return func(u *auth.User) { u.Email = email } }
 	createUser(t, app, "ada", "correct horse", withEmail("Ada@Example.com"))
 	createUser(t, app, "twin1", "correct horse", withEmail("twins@example.com"))
@@ -140,7 +142,7 @@ func TestEmailBackend(t *testing.T) {
 			t.Errorf("Authenticate(%q) = %v, %v", c.login, u, err)
 		}
 	}
-	client := nuagestest.NewClient(t, h)
+	client := nuagestest.NewSiteClient(t, p)
 	client.Post("/accounts/login/", url.Values{"username": {"ada@example.com"}, "password": {"correct horse"}, "next": {"/private/"}}).AssertRedirects("/private/")
 	client.Get("/private/").AssertContains("hello ada")
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/contrib/auth/passwords"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/sessions"
@@ -39,7 +40,7 @@ func BenchmarkAuthenticatedRequest(b *testing.B) {
 	// The access log is written, as in production, to nowhere.
 	defer slog.SetDefault(slog.Default())
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	app := &auth.App{Hashers: fastHashers(b, 1000)}
+	app := &auth.App{Hashers: passwords.ForTests()}
 	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
 		return []web.Pattern{web.Path("me/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			u, err := auth.UserAs[*auth.User](r)
@@ -143,7 +144,7 @@ func BenchmarkRouteOnce(b *testing.B) {
 	s.Databases = map[string]database.Config{"default": {URL: "sqlite:///" + b.TempDir() + "/bench.sqlite3"}}
 	defer slog.SetDefault(slog.Default())
 	slog.SetDefault(slog.New(slog.NewJSONHandler(io.Discard, nil)))
-	app := &auth.App{Hashers: fastHashers(b, 1000), LoginRequiredByDefault: true}
+	app := &auth.App{Hashers: passwords.ForTests(), LoginRequiredByDefault: true}
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "hello") })
 	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
 		patterns := []web.Pattern{

@@ -56,9 +56,9 @@ func (accountsApp) Migrations() []*migrate.Migration {
 		Dependencies: []migrate.Node{{App: "auth", Name: "0001_initial"}}}}
 }
 
-func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App, http.Handler) {
+func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App) {
 	t.Helper()
-	app := &auth.App{Hashers: fastHashers(t, 1000), UserModel: auth.CustomUser[Account]()}
+	app := &auth.App{UserModel: auth.CustomUser[Account]()}
 	whoami := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, err := auth.UserAs[*Account](r)
 		if err != nil {
@@ -67,7 +67,11 @@ func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App, http.H
 		}
 		w.Write([]byte("hello " + u.FullName + " <" + u.Email + ">"))
 	})
-	s := testSettings(t, engine)
+	s := testSettings([]web.Pattern{
+		web.Include("accounts/", "", app.URLs()...),
+		web.Path("private/", auth.LoginRequired(whoami), "private"),
+		web.Path("phone/", auth.UserPassesTest(func(a *Account) bool { return a.Phone != "" }, whoami), "phone"),
+	})
 	// The project overrides the reset mail's subject, as a site would.
 	dir := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(dir, "registration"), 0o755); err != nil {
@@ -77,15 +81,7 @@ func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App, http.H
 		t.Fatal(err)
 	}
 	s.TemplateDirs = []string{dir}
-	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
-		return []web.Pattern{
-			web.Include("accounts/", "", app.URLs()...),
-			web.Path("private/", auth.LoginRequired(whoami), "private"),
-			web.Path("phone/", auth.UserPassesTest(func(a *Account) bool { return a.Phone != "" }, whoami), "phone"),
-		}, nil
-	}
-	p, h := migratedProject(t, s, app, accountsApp{})
-	return p, app, h
+	return nuagestest.NewOn(t, engine, s, app, accountsApp{}), app
 }
 
 // A custom user model replaces User: no auth_user table, logins by e-mail
@@ -93,7 +89,7 @@ func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App, http.H
 // createsuperuser all work on it.
 func TestCustomUserModel(t *testing.T) {
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		p, app, h := customSite(t, engine)
+		p, app := customSite(t, engine)
 		db, err := p.DB(t.Context(), database.DefaultAlias)
 		if err != nil {
 			t.Fatal(err)
@@ -119,8 +115,8 @@ func TestCustomUserModel(t *testing.T) {
 
 		ada := &Account{Email: "ada@example.com", FullName: "Ada Lovelace"}
 		authtest.CreateUserOf(t, app, ada, "analytical engine", "auth.view_group")
-		c := nuagestest.NewClient(t, h)
-		if !authtest.Login(c, t, app, "ada@example.com", "analytical engine", "") {
+		c := nuagestest.NewSiteClient(t, p)
+		if !c.Login("ada@example.com", "analytical engine") {
 			t.Fatal("Login by e-mail address refused")
 		}
 		if res := c.Get("/private/"); res.Status != 200 || res.Body != "hello Ada Lovelace <ada@example.com>" {
@@ -155,19 +151,19 @@ func TestCustomUserModel(t *testing.T) {
 		}
 
 		// The login page asks for the login field, by its name.
-		anon := nuagestest.NewClient(t, h)
+		anon := nuagestest.NewSiteClient(t, p)
 		anon.Get("/accounts/login/").AssertContains(`<label for="id_username">Email address:</label>`, `maxlength="254"`)
 		anon.Post("/accounts/login/", url.Values{"username": {"ada@example.com"}, "password": {"wrong"}}).
 			AssertContains("Please enter a correct email address and password.")
 		anon.Post("/accounts/login/", url.Values{"username": {"ada@example.com"}, "password": {"analytical engine"}}).AssertRedirects("/accounts/profile/")
 
 		// The password reset mails the account's address, with its login name.
-		anon = nuagestest.NewClient(t, h)
+		anon = nuagestest.NewSiteClient(t, p)
 		anon.Get("/accounts/password_reset/")
 		if res := anon.Post("/accounts/password_reset/", url.Values{"email": {"ADA@example.com"}}); res.Status != 302 {
 			t.Fatalf("password reset: %d %s", res.Status, res.Body)
 		}
-		sent := p.Outbox().Messages()
+		sent := nuagestest.Outbox(p).Messages()
 		if len(sent) != 1 || sent[0].To[0] != "ada@example.com" || sent[0].Subject != "Your new password for testserver & co" || !strings.Contains(sent[0].Body, "Your username, in case you’ve forgotten: ada@example.com") {
 			t.Fatalf("reset mail: %+v", sent)
 		}
@@ -200,6 +196,7 @@ func TestCustomUserModel(t *testing.T) {
 // The auth app refuses a custom user model it cannot work with, and says
 // what to do.
 func TestCustomUserModelErrors(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		model *auth.UserModel
 		want  string
@@ -210,7 +207,7 @@ func TestCustomUserModelErrors(t *testing.T) {
 		{auth.CustomUser[badEmail](), `auth: user model badEmail: field "email" (EmailField() names it) must be a string field`},
 	}
 	for _, c := range cases {
-		_, err := nuages.New(t.Context(), testSettings(t, nuagestest.SQLite), &auth.App{UserModel: c.model})
+		_, err := nuages.New(t.Context(), nuagestest.Settings(t, nuagestest.SQLite, testSettings(nil)), &auth.App{UserModel: c.model})
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: got %v, want %q", c.want, err, c.want)
 		}

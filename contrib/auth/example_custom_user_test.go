@@ -56,13 +56,8 @@ func Example_customUserModel() {
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey = true, nuages.InsecureKeyPrefix+"example"
 	s.Databases = map[string]database.Config{"default": {URL: "sqlite://:memory:"}}
-	// Few iterations keep the example fast; keep the defaults in a site.
-	fast, err := passwords.New(passwords.Options{Hashers: []passwords.Hasher{passwords.PBKDF2SHA256{Iterations: 1000}}})
-	if err != nil {
-		fmt.Println(err)
-		return
-	}
-	app := &auth.App{UserModel: auth.CustomUser[Member](), Hashers: fast}
+	// Fast hashes keep the example quick; keep the defaults in a site.
+	app := &auth.App{UserModel: auth.CustomUser[Member](), Hashers: passwords.ForTests()}
 	ctx := context.Background()
 	p, err := nuages.New(ctx, s, app, membersApp{})
 	if err != nil {

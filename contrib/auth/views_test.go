@@ -18,6 +18,7 @@ import (
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/httpcache"
 	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/contrib/auth/passwords"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
@@ -25,16 +26,15 @@ import (
 	"github.com/nuages-go/nuages/web/csrf"
 )
 
-// viewsSite is a project with the app's login and logout views under
+// viewsSite is a migrated project on engine with app, its views under
 // accounts/ and a page for logged-in users.
-func viewsSite(t *testing.T, engine string) (*auth.App, http.Handler) {
+func viewsSite(t *testing.T, engine string, app *auth.App) *nuages.Project {
 	t.Helper()
-	_, app, h := viewsSiteWith(t, engine, &auth.App{Hashers: fastHashers(t, 1000)})
-	return app, h
+	return nuagestest.NewOn(t, engine, viewsSettings(app), app)
 }
 
-func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*nuages.Project, *auth.App, http.Handler) {
-	t.Helper()
+// viewsSettings are viewsSite's settings.
+func viewsSettings(app *auth.App) nuages.Settings {
 	private := auth.LoginRequired(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, _ := auth.UserAs[*auth.User](r)
 		w.Write([]byte("hello " + u.Username))
@@ -43,19 +43,20 @@ func viewsSiteWith(t *testing.T, engine string, app *auth.App) (*nuages.Project,
 		ok, err := auth.HasModulePerms(r, r.PathValue("app"))
 		fmt.Fprintf(w, "%v %v", ok, err)
 	})
-	p, h := migratedSite(t, engine, app, []web.Pattern{
+	return testSettings([]web.Pattern{
 		web.Include("accounts/", "", app.URLs()...),
 		web.Path("private/", private, "private"),
 		web.Path("modules/<str:app>/", modules, "modules"),
 	})
-	return p, app, h
 }
 
 func TestLoginAndLogoutViews(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		app, h := viewsSite(t, engine)
+		app := &auth.App{}
+		p := viewsSite(t, engine, app)
 		authtest.CreateUser(t, app, "alice", "correct horse")
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 		c.GetFollow("/private/").AssertContains(`name="username"`, `type="password"`, `name="next" value="/private/"`, `name="csrfmiddlewaretoken"`)
 		c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"wrong"}, "next": {"/private/"}}).
 			AssertContains("Please enter a correct username and password.", `value="alice"`).AssertNotContains("wrong")
@@ -71,7 +72,7 @@ func TestLoginAndLogoutViews(t *testing.T) {
 		// From an HTTPS page, next may not be plain HTTP (Django's
 		// require_https); behind the test's proxy header the request is
 		// secure.
-		secure := nuagestest.NewClient(t, h)
+		secure := nuagestest.NewSiteClient(t, p)
 		secure.Header.Set("X-Forwarded-Proto", "https")
 		secure.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {"http://testserver/private/"}}).AssertRedirects("/accounts/profile/")
 		c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {"http://testserver/private/"}}).AssertRedirects("/private/")
@@ -86,7 +87,9 @@ func TestLoginAndLogoutViews(t *testing.T) {
 
 // "next" never leads off the site; without one, LoginRedirectURL.
 func TestLoginNext(t *testing.T) {
-	app, h := viewsSite(t, nuagestest.SQLite)
+	t.Parallel()
+	app := &auth.App{}
+	p := viewsSite(t, nuagestest.SQLite, app)
 	authtest.CreateUser(t, app, "alice", "correct horse")
 	cases := map[string]string{
 		"":                           "/accounts/profile/",
@@ -98,7 +101,7 @@ func TestLoginNext(t *testing.T) {
 		"http://testserver/private/": "/private/", // the same site
 	}
 	for next, want := range cases {
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 		c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {next}}).AssertRedirects(want)
 	}
 }
@@ -106,9 +109,11 @@ func TestLoginNext(t *testing.T) {
 // Through the real CSRF check: the form's token logs in; a form without
 // it (made by another site) does not.
 func TestLoginNeedsCSRFToken(t *testing.T) {
-	app, h := viewsSite(t, nuagestest.SQLite)
+	t.Parallel()
+	app := &auth.App{}
+	p := viewsSite(t, nuagestest.SQLite, app)
 	authtest.CreateUser(t, app, "alice", "correct horse")
-	c := nuagestest.NewClient(t, h)
+	c := nuagestest.NewSiteClient(t, p)
 	c.EnforceCSRF = true
 	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}}).AssertStatus(http.StatusForbidden)
 	page := c.Get("/accounts/login/")
@@ -121,14 +126,16 @@ func TestLoginNeedsCSRFToken(t *testing.T) {
 }
 
 func TestPasswordChangeView(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		app, h := viewsSite(t, engine)
+		app := &auth.App{}
+		p := viewsSite(t, engine, app)
 		alice := authtest.CreateUser(t, app, "alice", "correct horse")
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 		c.Get("/accounts/password_change/").AssertRedirects("/accounts/login/?next=%2Faccounts%2Fpassword_change%2F")
-		authtest.ForceLogin(c, t, alice, "")
-		other := nuagestest.NewClient(t, h)
-		authtest.ForceLogin(other, t, alice, "")
+		c.ForceLogin(alice)
+		other := nuagestest.NewSiteClient(t, p)
+		other.ForceLogin(alice)
 
 		c.Get("/accounts/password_change/").AssertContains(`name="old_password"`, `name="new_password1"`, `name="new_password2"`)
 		change := func(old, p1, p2 string) *nuagestest.Response {
@@ -149,15 +156,27 @@ func TestPasswordChangeView(t *testing.T) {
 // Failed logins lock an account, and an address, for a while; a right
 // password does not get through meanwhile; success clears the account.
 func TestLoginThrottling(t *testing.T) {
-	_, app, h := viewsSiteWith(t, nuagestest.SQLite, &auth.App{Hashers: fastHashers(t, 1000), Throttle: auth.Throttle{
-		PerAccount: 3, PerAddress: 5, Window: 1500 * time.Millisecond,
+	t.Parallel()
+	app := &auth.App{Throttle: auth.Throttle{
+		PerAccount: 3, PerAddress: 5, Window: time.Minute,
 		ClientAddress: func(r *http.Request) string { return r.Header.Get("X-Test-Address") },
-	}})
+	}}
+	// The counts live in the cache: its clock ends the window.
+	var mu sync.Mutex
+	now := time.Now()
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		return now
+	}
+	s := viewsSettings(app)
+	s.Caches = map[string]nuages.CacheConfig{"default": {Clock: clock}}
+	p := nuagestest.New(t, s, app)
 	for _, name := range []string{"alice", "bob", "carol"} {
 		authtest.CreateUser(t, app, name, "correct horse")
 	}
 	from := func(addr string) *nuagestest.Client {
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 		c.Header.Set("X-Test-Address", addr)
 		return c
 	}
@@ -187,7 +206,13 @@ func TestLoginThrottling(t *testing.T) {
 	login(b, "carol", "correct horse").AssertStatus(http.StatusTooManyRequests)
 	login(from("10.0.0.5"), "carol", "correct horse").AssertRedirects("/private/")
 
-	time.Sleep(1600 * time.Millisecond) // the window ends
+	mu.Lock()
+	now = now.Add(59 * time.Second) // the window goes on
+	mu.Unlock()
+	login(from("10.0.0.3"), "alice", "correct horse").AssertStatus(http.StatusTooManyRequests)
+	mu.Lock()
+	now = now.Add(time.Second) // the window ends
+	mu.Unlock()
 	login(from("10.0.0.3"), "alice", "correct horse").AssertRedirects("/private/")
 }
 
@@ -195,12 +220,22 @@ func TestLoginThrottling(t *testing.T) {
 // EmailBackend), and counts parallel attempts before their passwords are
 // checked, so that a burst cannot check more than the limit.
 func TestLoginThrottlingCannotBeDodged(t *testing.T) {
-	app := &auth.App{Hashers: fastHashers(t, 20000), Throttle: auth.Throttle{PerAccount: 3, PerAddress: 1000}}
+	t.Parallel()
+	// Slow hashes, so that the burst's attempts overlap.
+	slow, err := passwords.New(passwords.Options{Hashers: []passwords.Hasher{passwords.PBKDF2SHA256{Iterations: 20000}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := &auth.App{Hashers: slow, Throttle: auth.Throttle{PerAccount: 3, PerAddress: 1000}}
 	app.Backends = []auth.Backend{app.EmailBackend()}
-	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	p := viewsSite(t, nuagestest.SQLite, app)
+	h, err := p.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
 	createUser(t, app, "ada", "correct horse", func(u *auth.User) { u.Email = "ada@example.com" })
 	login := func(user, pw string) *nuagestest.Response {
-		return nuagestest.NewClient(t, h).Post("/accounts/login/", url.Values{"username": {user}, "password": {pw}})
+		return nuagestest.NewSiteClient(t, p).Post("/accounts/login/", url.Values{"username": {user}, "password": {pw}})
 	}
 	for range 3 {
 		login("ada@example.com", "wrong").AssertStatus(http.StatusOK)
@@ -237,21 +272,23 @@ func TestLoginThrottlingCannotBeDodged(t *testing.T) {
 // the session), the new password; then the link is spent. An unknown
 // address gets the same answer and no mail.
 func TestPasswordReset(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		p, app, h := viewsSiteWith(t, engine, &auth.App{Hashers: fastHashers(t, 1000)})
+		app := &auth.App{}
+		p := viewsSite(t, engine, app)
 		alice := authtest.CreateUser(t, app, "alice", "correct horse")
 		db, _ := app.DB(t.Context())
 		if _, err := orm.Query[auth.User](db).Filter("pk", alice.ID).Update(t.Context(), orm.Set{"email": "Alice@Example.com"}); err != nil {
 			t.Fatal(err)
 		}
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 		c.Get("/accounts/password_reset/").AssertContains(`name="email"`)
 		c.Post("/accounts/password_reset/", url.Values{"email": {"nobody@example.com"}}).AssertRedirects("/accounts/password_reset/done/")
-		if n := len(p.Outbox().Messages()); n != 0 {
+		if n := len(nuagestest.Outbox(p).Messages()); n != 0 {
 			t.Fatalf("%d mails for an unknown address", n)
 		}
 		c.PostFollow("/accounts/password_reset/", url.Values{"email": {"alice@example.com"}}).AssertContains("We’ve emailed you instructions")
-		msgs := p.Outbox().Messages()
+		msgs := nuagestest.Outbox(p).Messages()
 		if len(msgs) != 1 || msgs[0].To[0] != "Alice@Example.com" || !strings.Contains(msgs[0].Body, "Your username, in case you’ve forgotten: alice") {
 			t.Fatalf("mails: %+v", msgs)
 		}
@@ -268,27 +305,28 @@ func TestPasswordReset(t *testing.T) {
 		if _, err := app.Authenticate(t.Context(), "alice", "battery staple 9"); err != nil {
 			t.Errorf("the new password: %v", err)
 		}
-		nuagestest.NewClient(t, h).GetFollow(link[1]).AssertContains("The password reset link was invalid")
+		nuagestest.NewSiteClient(t, p).GetFollow(link[1]).AssertContains("The password reset link was invalid")
 		c.Get(form).AssertContains("The password reset link was invalid")
-		nuagestest.NewClient(t, h).Get("/accounts/reset/Nw/set-password/").AssertContains("The password reset link was invalid")
-		nuagestest.NewClient(t, h).Get("/accounts/reset/!!/abc-def/").AssertContains("The password reset link was invalid")
+		nuagestest.NewSiteClient(t, p).Get("/accounts/reset/Nw/set-password/").AssertContains("The password reset link was invalid")
+		nuagestest.NewSiteClient(t, p).Get("/accounts/reset/!!/abc-def/").AssertContains("The password reset link was invalid")
 	})
 }
 
 // With LoginRequiredByDefault, every view needs a login but those marked
 // open: the app's login and reset pages, and the project's own.
 func TestLoginRequiredByDefault(t *testing.T) {
-	app := &auth.App{Hashers: fastHashers(t, 1000), LoginRequiredByDefault: true}
+	t.Parallel()
+	app := &auth.App{LoginRequiredByDefault: true}
 	hello := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("hello")) })
-	_, h := migratedSite(t, nuagestest.SQLite, app, []web.Pattern{
+	p := nuagestest.New(t, testSettings([]web.Pattern{
 		web.Include("accounts/", "", app.URLs()...),
 		web.Path("", auth.LoginNotRequired(hello), "home"),
 		web.Path("private/", hello, "private"),
 		web.Path("POST hook/", csrf.Exempt(auth.LoginNotRequired(hello)), "hook"),
 		web.Path("POST hook2/", auth.LoginNotRequired(csrf.Exempt(hello)), "hook2"),
-	})
+	}), app)
 	u := authtest.CreateUser(t, app, "alice", "correct horse")
-	c := nuagestest.NewClient(t, h)
+	c := nuagestest.NewSiteClient(t, p)
 	c.Run(t,
 		nuagestest.Scenario{Name: "open view", Path: "/", WantContains: []string{"hello"}},
 		nuagestest.Scenario{Name: "closed view", Path: "/private/", WantRedirect: "/accounts/login/?next=%2Fprivate%2F"},
@@ -298,6 +336,10 @@ func TestLoginRequiredByDefault(t *testing.T) {
 		nuagestest.Scenario{Name: "password change", Path: "/accounts/password_change/", WantRedirect: "/accounts/login/?next=%2Faccounts%2Fpassword_change%2F"},
 	)
 	// A webhook is open and exempt from CSRF, whichever mark is outside.
+	h, err := p.Handler()
+	if err != nil {
+		t.Fatal(err)
+	}
 	for _, path := range []string{"/hook/", "/hook2/"} {
 		r := httptest.NewRequest("POST", "http://testserver"+path, nil)
 		w := httptest.NewRecorder()
@@ -306,35 +348,37 @@ func TestLoginRequiredByDefault(t *testing.T) {
 			t.Errorf("POST %s by a visitor without a CSRF token: %d %q; want 200 hello", path, w.Code, w.Body)
 		}
 	}
-	authtest.ForceLogin(c, t, u, "/")
+	c.ForceLogin(u)
 	c.Get("/private/").AssertContains("hello")
 }
 
 // The cache issue's test: a page cached per view that shows the user is
 // never served to another logged-in user, nor to a visitor.
 func TestCachedPageWithTwoUsers(t *testing.T) {
-	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	t.Parallel()
+	app := &auth.App{}
 	whoami := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		u, _ := auth.UserAs[*auth.User](r)
 		w.Write([]byte("hello " + u.String()))
 	})
 	page := httpcache.Page(httpcache.Options{Cache: cache.NewMemory(cache.MemoryOptions{})}, time.Minute)(whoami)
-	_, h := migratedSite(t, nuagestest.SQLite, app, []web.Pattern{web.Path("me/", page, "me")})
-	for _, name := range []string{"alice", "bob", "alice", "bob"} {
-		c := nuagestest.NewClient(t, h)
-		authtest.ForceLogin(c, t, authtest.CreateUser(t, app, name+strconv.Itoa(int(time.Now().UnixNano()%1e9)), "pw"), "")
+	p := nuagestest.New(t, testSettings([]web.Pattern{web.Path("me/", page, "me")}), app)
+	for i, name := range []string{"alice", "bob", "alice", "bob"} {
+		c := nuagestest.NewSiteClient(t, p)
+		c.ForceLogin(authtest.CreateUser(t, app, name+strconv.Itoa(i), "pw"))
 		res := c.Get("/me/")
 		if !strings.HasPrefix(res.Body, "hello "+name) {
 			t.Errorf("%s got %q", name, res.Body)
 		}
 	}
-	nuagestest.NewClient(t, h).Get("/me/").AssertContains("hello AnonymousUser")
+	nuagestest.NewSiteClient(t, p).Get("/me/").AssertContains("hello AnonymousUser")
 }
 
 // OnLogin, OnLogout and OnLoginFailed see each login, logout and failed
 // attempt, with the request (Django's user_logged_in, user_logged_out and
 // user_login_failed signals).
 func TestLoginHooks(t *testing.T) {
+	t.Parallel()
 	var mu sync.Mutex
 	var events []string
 	note := func(format string, args ...any) {
@@ -342,13 +386,13 @@ func TestLoginHooks(t *testing.T) {
 		defer mu.Unlock()
 		events = append(events, fmt.Sprintf(format, args...))
 	}
-	app := &auth.App{Hashers: fastHashers(t, 1000)}
+	app := &auth.App{}
 	app.OnLogin = func(r *http.Request, u auth.AnyUser) { note("in %s %s", u, r.URL.Path) }
 	app.OnLogout = func(r *http.Request, u auth.AnyUser) { note("out %s", u) }
 	app.OnLoginFailed = func(r *http.Request, username string) { note("failed %s %v", username, r != nil) }
-	_, _, h := viewsSiteWith(t, nuagestest.SQLite, app)
+	p := viewsSite(t, nuagestest.SQLite, app)
 	authtest.CreateUser(t, app, "alice", "correct horse")
-	c := nuagestest.NewClient(t, h)
+	c := nuagestest.NewSiteClient(t, p)
 	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"wrong"}})
 	c.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}})
 	c.Post("/accounts/logout/", nil)

@@ -8,7 +8,6 @@ import (
 
 	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/messages"
-	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
@@ -17,6 +16,7 @@ import (
 // Installed in a project, the app's middleware runs in the default stack
 // and templates range over .messages, escaped.
 func TestApp(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	page := `{{range .messages}}<li class="{{.Tags}}">{{.Text}}</li>{{end}}`
 	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte(page), 0o644); err != nil {
@@ -24,7 +24,6 @@ func TestApp(t *testing.T) {
 	}
 	s := nuages.DefaultSettings()
 	s.Debug, s.SecretKey, s.SessionEngine, s.TemplateDirs = true, secret, nuages.SessionsCookies, []string{dir}
-	s.Databases = map[string]database.Config{"default": {URL: "sqlite://:memory:"}}
 	var p *nuages.Project
 	s.URLs = func(*nuages.Project) ([]web.Pattern, error) {
 		return []web.Pattern{
@@ -39,16 +38,8 @@ func TestApp(t *testing.T) {
 			}), "page"),
 		}, nil
 	}
-	p, err := nuages.New(t.Context(), s, messages.App{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer p.Close()
-	h, err := p.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := nuagestest.NewClient(t, h)
+	p = nuagestest.New(t, s, messages.App{})
+	c := nuagestest.NewSiteClient(t, p)
 	c.PostFollow("/save/", nil).AssertContains(`<li class="success">Saved &lt;b&gt;it&lt;/b&gt;.</li>`)
 	c.Get("/").AssertStatus(200).AssertNotContains("Saved")
 }

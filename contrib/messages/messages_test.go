@@ -52,6 +52,7 @@ func storages() map[string]messages.Storage {
 }
 
 func TestShownOnce(t *testing.T) {
+	t.Parallel()
 	for name, storage := range storages() {
 		t.Run(name, func(t *testing.T) {
 			c := nuagestest.NewClient(t, site(storage))
@@ -74,6 +75,7 @@ func TestShownOnce(t *testing.T) {
 // Too much for the 2,048-byte cookie: FallbackStorage keeps the rest in
 // the session; CookieStorage alone refuses rather than drop silently.
 func TestOverflow(t *testing.T) {
+	t.Parallel()
 	var texts []string
 	for i := range 12 {
 		// Random text: zlib would shrink a repeated letter to nothing.
@@ -104,6 +106,7 @@ func randomText(n int) string {
 // A messages cookie written by Django (this secret, its cookie signer,
 // compressed) is read; a tampered one gives no messages and no error.
 func TestDjangoCookie(t *testing.T) {
+	t.Parallel()
 	const django = ".eJyLjlaKj88qzs-Lz00tLk5MT1XSMdAxMtVRCk4sS03RU9JRUorVwabGxEBHyTkxLabUwCDVUsEmOSe_ODXFDqi-tCg9Na9EKTYWACpoHJM:1vNYyu:k7AONhsvhZ_qptB5dpxU8TOQ3msm9bRGDZ5C1QtLwAg"
 	h := site(messages.CookieStorage{Key: secret})
 	for _, c := range []struct{ cookie, want string }{
@@ -122,6 +125,7 @@ func TestDjangoCookie(t *testing.T) {
 }
 
 func TestNotInstalled(t *testing.T) {
+	t.Parallel()
 	r := httptest.NewRequest("GET", "/", nil)
 	if err := messages.AddInfo(r, "x"); !errors.Is(err, messages.ErrNotInstalled) {
 		t.Errorf("Add without the middleware: %v", err)
@@ -135,6 +139,7 @@ func TestNotInstalled(t *testing.T) {
 }
 
 func TestTags(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		m    messages.Message
 		want string
@@ -154,6 +159,7 @@ func TestTags(t *testing.T) {
 // A page that shows messages is marked Vary: Cookie before it is written,
 // so a page cache around the view never shows them to someone else.
 func TestShownMessagesVaryOnCookie(t *testing.T) {
+	t.Parallel()
 	h := site(messages.CookieStorage{Key: secret})
 	c := nuagestest.NewClient(t, h)
 	c.Get("/add?text=Saved.")
@@ -166,6 +172,7 @@ func TestShownMessagesVaryOnCookie(t *testing.T) {
 // session with "__messagesnotfinished__": such a cookie is read, the
 // session read only then, and our overflowing cookies carry the marker.
 func TestNotFinishedMarker(t *testing.T) {
+	t.Parallel()
 	s := signing.CookieSigner(secret, nil, "django.contrib.messages")
 	s.Compress = true
 	django, err := s.SignObject(json.RawMessage(`[["__json_message",0,25,"saved"],"__messagesnotfinished__"]`))
@@ -199,6 +206,7 @@ func TestNotFinishedMarker(t *testing.T) {
 // A second Get in the same request returns the messages again (Django's
 // storage iterated twice); empty text is dropped, as Django's add.
 func TestGetTwiceAndEmptyText(t *testing.T) {
+	t.Parallel()
 	var first, second []messages.Message
 	h := messages.Middleware(messages.Config{Storage: messages.CookieStorage{Key: secret}})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		messages.AddInfo(r, "")
@@ -215,6 +223,7 @@ func TestGetTwiceAndEmptyText(t *testing.T) {
 
 // A middleware without storage is a mistake in the program, said at once.
 func TestMiddlewareNeedsStorage(t *testing.T) {
+	t.Parallel()
 	defer func() {
 		if p := recover(); p == nil || !strings.Contains(fmt.Sprint(p), "needs a Config.Storage") {
 			t.Errorf("panic = %v", p)

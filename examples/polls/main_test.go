@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -25,17 +24,7 @@ import (
 // migrated, with a question published yesterday and one for tomorrow.
 func project(t *testing.T, engine string) (*nuages.Project, *database.DB, polls.Question) {
 	t.Helper()
-	s := settings()
-	s.Databases = map[string]database.Config{database.DefaultAlias: {URL: nuagestest.URL(t, engine)}}
-	p, err := nuages.New(t.Context(), s, apps()...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { p.Close() })
-	var out bytes.Buffer
-	if code := p.Run(t.Context(), []string{"polls", "migrate"}, nuages.IO{In: strings.NewReader(""), Out: &out, Err: &out}); code != 0 {
-		t.Fatalf("migrate: %d\n%s", code, &out)
-	}
+	p := nuagestest.NewOn(t, engine, settings(), apps()...)
 	db, err := p.DB(t.Context(), database.DefaultAlias)
 	if err != nil {
 		t.Fatal(err)
@@ -55,25 +44,20 @@ func project(t *testing.T, engine string) (*nuages.Project, *database.DB, polls.
 	return p, db, q
 }
 
-// voter returns a client of h logged in as a new user of p.
-func voter(t *testing.T, p *nuages.Project, h http.Handler) *nuagestest.Client {
+// voter returns a client of p's site logged in as a new user, whose
+// name is n.
+func voter(t *testing.T, p *nuages.Project, n int) *nuagestest.Client {
 	t.Helper()
-	c := nuagestest.NewClient(t, h)
-	u := authtest.CreateUser(t, auth.AppOf(p), "voter"+strconv.Itoa(int(voters.Add(1))), "correct horse")
-	authtest.ForceLogin(c, t, u, "/polls/")
+	c := nuagestest.NewSiteClient(t, p)
+	c.ForceLogin(authtest.CreateUser(t, auth.AppOf(p), "voter"+strconv.Itoa(n), "correct horse"))
 	return c
 }
 
-var voters atomic.Int64
-
 // The tutorial's pages, through HTTP, on every database.
 func TestPolls(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		p, db, q := project(t, engine)
-		h, err := p.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
 		choices, err := orm.Query[polls.Choice](db).OrderBy("id").All(t.Context())
 		if err != nil {
 			t.Fatal(err)
@@ -81,7 +65,7 @@ func TestPolls(t *testing.T) {
 		id := func(format string) string {
 			return strings.NewReplacer("{q}", itoa(q.ID), "{c}", itoa(choices[1].ID)).Replace(format)
 		}
-		voter(t, p, h).Run(t,
+		voter(t, p, 0).Run(t,
 			nuagestest.Scenario{Name: "home", Path: "/", WantRedirect: "/polls/"},
 			nuagestest.Scenario{Name: "index", Path: "/polls/", WantTemplate: "polls/base.html", WantContains: []string{id(`<a href="/polls/{q}/">What&#39;s &lt;new&gt;?</a>`), `href="/static/polls/style.css"`}, WantNotContains: []string{"Future question"}},
 			nuagestest.Scenario{Name: "detail", Path: id("/polls/{q}/"), WantContains: []string{id(`<form action="/polls/{q}/vote/" method="post">`), id(`value="{c}"`), "The sky"}},
@@ -99,21 +83,18 @@ func TestPolls(t *testing.T) {
 
 // Votes at the same moment all count: the F update adds in the database.
 func TestConcurrentVotes(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		p, db, q := project(t, engine)
-		h, err := p.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
 		choice, ok, err := orm.Query[polls.Choice](db).Filter("question", q.ID).OrderBy("id").First(t.Context())
 		if err != nil || !ok {
 			t.Fatal(ok, err)
 		}
 		const voters = 20
 		var wg sync.WaitGroup
-		for range voters {
+		for i := range voters {
 			wg.Go(func() {
-				c := voter(t, p, h)
+				c := voter(t, p, i)
 				c.Post("/polls/"+itoa(q.ID)+"/vote/", url.Values{"choice": {itoa(choice.ID)}}).AssertStatus(http.StatusFound)
 			})
 		}
@@ -129,32 +110,26 @@ func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 // The demo fixture of the README loads, and its questions show.
 func TestDemoFixture(t *testing.T) {
+	t.Parallel()
 	p, _, _ := project(t, nuagestest.SQLite)
 	var out bytes.Buffer
 	if code := p.Run(t.Context(), []string{"polls", "loaddata", "fixtures/demo.json"}, nuages.IO{In: strings.NewReader(""), Out: &out, Err: &out}); code != 0 {
 		t.Fatalf("loaddata: %d\n%s", code, &out)
 	}
-	h, err := p.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
-	nuagestest.NewClient(t, h).Get("/polls/").AssertContains("Which battery first?", "What&#39;s up?")
+	nuagestest.NewSiteClient(t, p).Get("/polls/").AssertContains("Which battery first?", "What&#39;s up?")
 }
 
 // A browser votes with the page's CSRF token; a forged form from another
 // site, without it, is refused and counts nothing.
 func TestVoteNeedsCSRFToken(t *testing.T) {
+	t.Parallel()
 	p, db, q := project(t, nuagestest.SQLite)
-	h, err := p.Handler()
-	if err != nil {
-		t.Fatal(err)
-	}
 	choice, _, err := orm.Query[polls.Choice](db).Filter("question", q.ID).OrderBy("id").First(t.Context())
 	if err != nil {
 		t.Fatal(err)
 	}
 	vote := "/polls/" + itoa(q.ID) + "/vote/"
-	forger := nuagestest.NewClient(t, h)
+	forger := nuagestest.NewSiteClient(t, p)
 	forger.EnforceCSRF = true
 	refused := func(r *nuagestest.Response, reason string) {
 		t.Helper()
@@ -164,7 +139,7 @@ func TestVoteNeedsCSRFToken(t *testing.T) {
 	}
 	refused(forger.Post(vote, url.Values{"choice": {itoa(choice.ID)}}), "CSRF cookie not set.")
 
-	browser := voter(t, p, h)
+	browser := voter(t, p, 0)
 	browser.EnforceCSRF = true
 	page := browser.Get("/polls/" + itoa(q.ID) + "/").AssertStatus(200)
 	m := regexp.MustCompile(`name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"`).FindStringSubmatch(page.Body)
@@ -181,13 +156,10 @@ func TestVoteNeedsCSRFToken(t *testing.T) {
 // A question asked through the model form: an invalid one comes back
 // with the errors, a valid one is saved and shown.
 func TestAskQuestion(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		p, db, _ := project(t, engine)
-		h, err := p.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 		c.Get("/polls/").AssertContains(`<a href="/polls/new/">Ask a question</a>`)
 		c.Get("/polls/new/").AssertContains(`name="text"`, `name="pub_date"`, `name="csrfmiddlewaretoken"`)
 		c.Post("/polls/new/", url.Values{"text": {""}, "pub_date": {"yesterday"}}).AssertContains("This field is required.", "Enter a valid date/time.")
@@ -204,19 +176,16 @@ func TestAskQuestion(t *testing.T) {
 // The issue's flow on every database: a visitor cannot vote, logs in
 // through the login page, votes, logs out, and cannot vote again.
 func TestLoginVoteLogout(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		p, db, q := project(t, engine)
-		h, err := p.Handler()
-		if err != nil {
-			t.Fatal(err)
-		}
 		authtest.CreateUser(t, auth.AppOf(p), "ada", "correct horse")
 		choice, _, err := orm.Query[polls.Choice](db).Filter("question", q.ID).OrderBy("id").First(t.Context())
 		if err != nil {
 			t.Fatal(err)
 		}
 		detail, vote := "/polls/"+itoa(q.ID)+"/", "/polls/"+itoa(q.ID)+"/vote/"
-		c := nuagestest.NewClient(t, h)
+		c := nuagestest.NewSiteClient(t, p)
 		c.Get(detail).AssertContains("Log in to vote", `href="/accounts/login/?next=%2fpolls%2f`+itoa(q.ID)+`%2f"`).AssertNotContains(`value="Vote"`)
 		c.Post(vote, url.Values{"choice": {itoa(choice.ID)}}).AssertRedirects("/accounts/login/?next=" + url.QueryEscape(vote))
 		c.Post("/accounts/login/", url.Values{"username": {"ada"}, "password": {"correct horse"}, "next": {detail}}).AssertRedirects(detail)

@@ -1,13 +1,10 @@
 // Package authtest helps tests of sites that install the auth app: users
-// with permissions in one call, and a test client logged in without a
-// password.
+// with permissions in one call. A client logs in as one with
+// nuagestest's Client.Login or Client.ForceLogin.
 package authtest
 
 import (
-	"errors"
-	"net/http"
 	"strings"
-	"testing"
 
 	"github.com/nuages-go/nuages/contrib/auth"
 	"github.com/nuages-go/nuages/nuagestest"
@@ -17,7 +14,7 @@ import (
 // CreateUser saves an active User with password and the given permissions
 // ("polls.add_question"), failing the test on any error. With a custom
 // user model, use CreateUserOf.
-func CreateUser(t testing.TB, app *auth.App, username, password string, perms ...string) *auth.User {
+func CreateUser(t nuagestest.TB, app *auth.App, username, password string, perms ...string) *auth.User {
 	t.Helper()
 	u := &auth.User{Username: username}
 	CreateUserOf(t, app, u, password, perms...)
@@ -27,7 +24,7 @@ func CreateUser(t testing.TB, app *auth.App, username, password string, perms ..
 // CreateUserOf saves u, a new user of the app's user model with its fields
 // set, as an active user with password and the given permissions, failing
 // the test on any error.
-func CreateUserOf(t testing.TB, app *auth.App, u auth.AnyUser, password string, perms ...string) {
+func CreateUserOf(t nuagestest.TB, app *auth.App, u auth.AnyUser, password string, perms ...string) {
 	t.Helper()
 	ctx := t.Context()
 	if err := app.CreateUser(ctx, u, password); err != nil {
@@ -47,33 +44,4 @@ func CreateUserOf(t testing.TB, app *auth.App, u auth.AnyUser, password string, 
 			t.Fatalf("authtest: %v", err)
 		}
 	}
-}
-
-// ForceLogin logs u in on c's session without a password, as Django's
-// client.force_login, by requesting path ("/" when empty) for the cookie.
-func ForceLogin(c *nuagestest.Client, t testing.TB, u auth.AnyUser, path string) {
-	t.Helper()
-	if path == "" {
-		path = "/"
-	}
-	c.PrepareNext(func(r *http.Request) *http.Request { return auth.ForceLogin(r, u) })
-	if res := c.Get(path); res.Status >= 500 {
-		t.Fatalf("authtest: ForceLogin: %s answered %d", path, res.Status)
-	}
-}
-
-// Login logs c in with username and password, checked by app as the login
-// view would (Django's client.login), and reports whether they were
-// right; path is any page of the site ("/" when empty).
-func Login(c *nuagestest.Client, t testing.TB, app *auth.App, username, password, path string) bool {
-	t.Helper()
-	u, err := app.Authenticate(t.Context(), username, password)
-	if errors.Is(err, auth.ErrInvalidCredentials) {
-		return false
-	}
-	if err != nil {
-		t.Fatalf("authtest: Login: %v", err)
-	}
-	ForceLogin(c, t, u, path)
-	return true
 }

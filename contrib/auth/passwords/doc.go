@@ -17,6 +17,8 @@
 // iterations), PBKDF2SHA1, Argon2 (argon2id, verifies Django's older
 // argon2i hashes), BCryptSHA256, Scrypt, and BCrypt (plain bcrypt, for old
 // tables). Each type's zero value has Django's current parameters.
+// ForTests returns fast Hashers for test suites (nuagestest.New installs
+// them), as Django projects list MD5PasswordHasher in test settings.
 //
 // Hashing is deliberately slow, so a flood of login attempts could take
 // every core. Hashers therefore runs at most Options.MaxConcurrent hashes

@@ -20,6 +20,7 @@ import (
 // The migrations create the tables the models read and write, on every
 // engine: the hand-written history and the structs agree.
 func TestMigrationsMatchModels(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		g, err := migrate.NewGraph(polls.App{}.Migrations())
@@ -62,6 +63,7 @@ func TestMigrationsMatchModels(t *testing.T) {
 // The committed migrations are what makemigrations writes for the models:
 // none is missing, and the source is the writer's, byte for byte.
 func TestMigrationsUpToDate(t *testing.T) {
+	t.Parallel()
 	g, err := migrate.NewGraph(polls.App{}.Migrations())
 	if err != nil {
 		t.Fatal(err)

@@ -1,4 +1,4 @@
-package migrate
+package migrate_test
 
 import (
 	"context"
@@ -13,6 +13,7 @@ import (
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/migrate"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/orm"
 )
@@ -92,7 +93,7 @@ func schemaMeta[T any](t *testing.T) *orm.Meta {
 // dialect declares it for the field's kind, with its max_length, max_digits
 // and decimal_places.
 func TestSchemaMatchesModels(t *testing.T) {
-	to, skipped, err := StateOf([]AppModels{{App: "catalog", Models: []*orm.Meta{
+	to, skipped, err := migrate.StateOf([]migrate.AppModels{{App: "catalog", Models: []*orm.Meta{
 		schemaMeta[SchemaPublisher](t), schemaMeta[SchemaSeries](t), schemaMeta[SchemaGenre](t),
 		schemaMeta[SchemaCountry](t), schemaMeta[SchemaVolume](t),
 	}}})
@@ -105,11 +106,11 @@ func TestSchemaMatchesModels(t *testing.T) {
 	if _, err := to.Model("catalog.schemavolume_genres"); err != nil {
 		t.Fatalf("the automatic many-to-many table: %v", err)
 	}
-	ops, _ := Changes(NewState(), to, nil)
+	ops, _ := migrate.Changes(migrate.NewState(), to, nil)
 	if len(ops) != 1 || len(ops["catalog"]) != len(to.Models) {
 		t.Fatalf("Changes from nothing: %v, want one CreateModel per model of %v", ops, slices.Sorted(maps.Keys(to.Models)))
 	}
-	ms := []*Migration{{App: "catalog", Name: "0001_initial", Operations: ops["catalog"]}}
+	ms := []*migrate.Migration{{App: "catalog", Name: "0001_initial", Operations: ops["catalog"]}}
 
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
@@ -118,21 +119,21 @@ func TestSchemaMatchesModels(t *testing.T) {
 		if strings.Contains(d.Features().Version, "MariaDB") {
 			engine = "mariadb"
 		}
-		g, err := NewGraph(ms)
+		g, err := migrate.NewGraph(ms)
 		if err != nil {
 			t.Fatal(err)
 		}
-		x := NewExecutor(db, g, io.Discard)
+		x := migrate.NewExecutor(db, g, io.Discard)
 		steps, err := x.Plan(ctx, "", "")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := x.Migrate(ctx, steps, Options{}); err != nil {
+		if err := x.Migrate(ctx, steps, migrate.Options{}); err != nil {
 			t.Fatal(err)
 		}
 
-		qTables, qColumns, qKeys := d.Introspect()
-		tables, err := column[string](ctx, db, qTables)
+		qTables, _, _ := d.Introspect()
+		tables, err := migrate.Column[string](ctx, db, qTables)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -141,7 +142,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 			want = append(want, m.Table)
 		}
 		slices.Sort(want)
-		got := slices.DeleteFunc(tables, func(name string) bool { return name == RecordTable })
+		got := slices.DeleteFunc(tables, func(name string) bool { return name == migrate.RecordTable })
 		slices.Sort(got)
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: tables: want %v, got %v", engine, want, got)
@@ -153,7 +154,7 @@ func TestSchemaMatchesModels(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cols, err := inspectColumns(ctx, db, qColumns, qKeys, m.Table)
+			cols, err := migrate.InspectColumns(ctx, db, m.Table)
 			if err != nil {
 				t.Fatalf("%s: inspecting %s: %v", engine, m.Table, err)
 			}
@@ -165,9 +166,9 @@ func TestSchemaMatchesModels(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: the checks of %s: %v", engine, m.Table, err)
 			}
-			read := map[string]inspected{}
+			read := map[string]migrate.InspectedColumn{}
 			for _, c := range cols {
-				read[c.name] = c
+				read[c.Name] = c
 			}
 			declared := map[string]bool{}
 			for i, f := range m.Fields {
@@ -183,8 +184,8 @@ func TestSchemaMatchesModels(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if want, got := schemaType(engine, typ), schemaType(engine, c.typ); want != got {
-					t.Errorf("%s: type: want %q (the dialect declares %q), got %q (the catalog says %q)", where, want, typ, got, c.typ)
+				if want, got := schemaType(engine, typ), schemaType(engine, c.Type); want != got {
+					t.Errorf("%s: type: want %q (the dialect declares %q), got %q (the catalog says %q)", where, want, typ, got, c.Type)
 				}
 				if engine == "mariadb" && f.Kind == dialect.KindJSON {
 					// MariaDB's json is longtext with a check the server adds.
@@ -194,8 +195,8 @@ func TestSchemaMatchesModels(t *testing.T) {
 				}
 			}
 			for _, c := range cols {
-				if !declared[c.name] {
-					t.Errorf("%s: table %s: column %s: want no such column, got %q", engine, m.Table, c.name, c.typ)
+				if !declared[c.Name] {
+					t.Errorf("%s: table %s: column %s: want no such column, got %q", engine, m.Table, c.Name, c.Type)
 				}
 			}
 		}
@@ -206,13 +207,13 @@ var decimalSize = regexp.MustCompile(`\((\d+),\s*(\d+)\)$`)
 
 // schemaCompare compares the column c read from the catalog, whose foreign
 // key deletes with rule, with the field f of a model of s.
-func schemaCompare(t *testing.T, where string, s *State, f Field, c inspected, rule string) {
+func schemaCompare(t *testing.T, where string, s *migrate.State, f migrate.Field, c migrate.InspectedColumn, rule string) {
 	t.Helper()
-	if c.null != f.Null {
-		t.Errorf("%s: null: want %v, got %v", where, f.Null, c.null)
+	if c.Null != f.Null {
+		t.Errorf("%s: null: want %v, got %v", where, f.Null, c.Null)
 	}
-	if c.pk != f.PrimaryKey {
-		t.Errorf("%s: primary key: want %v, got %v", where, f.PrimaryKey, c.pk)
+	if c.PK != f.PrimaryKey {
+		t.Errorf("%s: primary key: want %v, got %v", where, f.PrimaryKey, c.PK)
 	}
 	wantRef, wantRule := "", ""
 	if f.To != "" {
@@ -220,7 +221,7 @@ func schemaCompare(t *testing.T, where string, s *State, f Field, c inspected, r
 		if err != nil {
 			t.Fatal(err)
 		}
-		pk, err := target.pk()
+		pk, err := target.PK()
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -231,8 +232,8 @@ func schemaCompare(t *testing.T, where string, s *State, f Field, c inspected, r
 		}
 	}
 	gotRef := ""
-	if c.refTable != "" || c.refColumn != "" {
-		gotRef = c.refTable + "." + c.refColumn
+	if c.RefTable != "" || c.RefColumn != "" {
+		gotRef = c.RefTable + "." + c.RefColumn
 	}
 	if gotRef != wantRef {
 		t.Errorf("%s: foreign key: want %q, got %q", where, wantRef, gotRef)
@@ -242,13 +243,13 @@ func schemaCompare(t *testing.T, where string, s *State, f Field, c inspected, r
 	}
 	switch f.Kind {
 	case dialect.KindChar:
-		if size := "(" + strconv.Itoa(f.MaxLength) + ")"; !strings.HasSuffix(c.typ, size) {
-			t.Errorf("%s: max_length: want a type ending in %s, got %q", where, size, c.typ)
+		if size := "(" + strconv.Itoa(f.MaxLength) + ")"; !strings.HasSuffix(c.Type, size) {
+			t.Errorf("%s: max_length: want a type ending in %s, got %q", where, size, c.Type)
 		}
 	case dialect.KindDecimal:
-		size := decimalSize.FindStringSubmatch(c.typ)
+		size := decimalSize.FindStringSubmatch(c.Type)
 		if size == nil || size[1] != strconv.Itoa(f.Precision) || size[2] != strconv.Itoa(f.Scale) {
-			t.Errorf("%s: max_digits, decimal_places: want (%d,%d), got %q", where, f.Precision, f.Scale, c.typ)
+			t.Errorf("%s: max_digits, decimal_places: want (%d,%d), got %q", where, f.Precision, f.Scale, c.Type)
 		}
 	}
 }
@@ -318,5 +319,5 @@ func schemaChecks(ctx context.Context, db *database.DB, engine, table string) ([
 	if engine != "mariadb" {
 		return nil, nil
 	}
-	return column[string](ctx, db, "SELECT LOWER(check_clause) FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() AND table_name = ?", table)
+	return migrate.Column[string](ctx, db, "SELECT LOWER(check_clause) FROM information_schema.check_constraints WHERE constraint_schema = DATABASE() AND table_name = ?", table)
 }
