@@ -241,11 +241,14 @@ func runCheck(ctx context.Context, inv *Invocation) error {
 
 func runDBShell(ctx context.Context, inv *Invocation) error {
 	alias := inv.String("database")
-	cfg, ok := inv.Project.settings.Databases[alias]
-	if !ok {
+	if _, ok := inv.Project.settings.Databases[alias]; !ok {
 		return Usagef("-database %q: no such database alias", alias)
 	}
-	sh, err := database.Shell(cfg.URL)
+	cfg, err := inv.Project.settings.database(alias)
+	if err != nil {
+		return fmt.Errorf("database %q: %w", alias, err)
+	}
+	sh, err := database.Shell(cfg)
 	if err != nil {
 		return fmt.Errorf("database %q: %w", alias, err)
 	}
