@@ -37,6 +37,7 @@ func TestSessionsOnTheDatabase(t *testing.T) {
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		s := devSettings(t)
 		s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
+		s.Engines = nuagestest.AllEngines()
 		s.URLs = counterURLs
 		p := newProject(t, s)
 		for _, args := range [][]string{{"migrate"}, {"makemigrations", "-check", "-noinput"}} {

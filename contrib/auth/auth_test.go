@@ -53,6 +53,7 @@ func testSettings(t *testing.T, engine string) nuages.Settings {
 	s.Debug, s.SecretKey = true, "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 	s.Security.ProxySSLHeader = [2]string{"X-Forwarded-Proto", "https"}
 	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
+	s.Engines = nuagestest.AllEngines()
 	return s
 }
 

@@ -27,6 +27,7 @@ func project(t *testing.T, engine string) (*nuages.Project, *database.DB, polls.
 	t.Helper()
 	s := settings()
 	s.Databases = map[string]database.Config{database.DefaultAlias: {URL: nuagestest.URL(t, engine)}}
+	s.Engines = nuagestest.AllEngines() // the example itself links SQLite only
 	p, err := nuages.New(t.Context(), s, apps()...)
 	if err != nil {
 		t.Fatal(err)
