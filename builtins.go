@@ -12,10 +12,11 @@ import (
 	"strings"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/internal/version"
 )
 
 // Version is the version of Nuages.
-const Version = "0.1.0-dev"
+const Version = version.Version
 
 func builtinCommands() []*Command {
 	return []*Command{

@@ -7,7 +7,7 @@ import (
 	"os"
 	"runtime"
 
-	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/internal/version"
 )
 
 // Exit codes.
@@ -72,7 +72,7 @@ func (c *cli) run(args []string) int {
 			err = usagef("version takes no arguments")
 			break
 		}
-		fmt.Fprintf(c.out, "nuages %s, %s\n", nuages.Version, runtime.Version())
+		fmt.Fprintf(c.out, "nuages %s, %s\n", version.Version, runtime.Version())
 		if src := c.source(); src.checkout != "" {
 			fmt.Fprintf(c.out, "from the checkout at %s\n", src.checkout)
 		} else if src.version != "" {

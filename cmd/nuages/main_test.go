@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nuages-go/nuages/migrate"
 )
 
 // runCLI runs the command in wd with src as its Nuages and returns the exit
@@ -419,4 +421,22 @@ func goCommand(t *testing.T) string {
 		t.Skip("the go command is not on the PATH")
 	}
 	return p
+}
+
+// The migrations index of a new app is exactly what makemigrations writes,
+// so that its first run only adds to it. The command keeps it as a
+// template rather than calling migrate, which would link the ORM and
+// SQLite into the command.
+func TestStartApp_MigrationsIndex(t *testing.T) {
+	files, err := render("app", "polls", appData{Name: "polls", Module: "mysite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := migrate.IndexSource("migrations", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := files["migrations/all.go"]; !bytes.Equal(got, want) {
+		t.Errorf("migrations/all.go of a new app:\n%s\nwant what makemigrations writes:\n%s", got, want)
+	}
 }
