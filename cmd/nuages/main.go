@@ -20,7 +20,9 @@ const (
 const usage = `usage: nuages <command> [arguments]
 
 Commands:
-  startproject NAME [DIR]  create a project: the Go module NAME in DIR (default ./NAME)
+  startproject [-database sqlite|postgres|mysql] [-cache memory|redis] NAME [DIR]
+                           create a project: the Go module NAME in DIR (default ./NAME),
+                           on SQLite and an in-memory cache unless told otherwise
   startapp NAME            create an app NAME in the project of the current directory
   version                  print the versions of Nuages and Go
   help                     print this help
