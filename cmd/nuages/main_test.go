@@ -170,7 +170,7 @@ func TestUsage(t *testing.T) {
 		stderr string // a part of the standard error
 	}{
 		{"no_command", nil, exitUsage, "", "usage: nuages"},
-		{"help", []string{"help"}, exitOK, "startproject NAME [DIR]", ""},
+		{"help", []string{"help"}, exitOK, "startproject [-database sqlite|postgres|mysql] [-cache memory|redis] NAME [DIR]", ""},
 		{"dash_h", []string{"-h"}, exitOK, "startapp NAME", ""},
 		{"unknown", []string{"startsite"}, exitUsage, "", `unknown command "startsite"`},
 		{"project_command", []string{"runserver"}, exitUsage, "", "runserver is a command of a project's binary: run it in the project's directory, as go run . runserver"},
