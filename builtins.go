@@ -12,10 +12,11 @@ import (
 	"strings"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/internal/version"
 )
 
 // Version is the version of Nuages.
-const Version = "0.1.0-dev"
+const Version = version.Version
 
 func builtinCommands() []*Command {
 	return []*Command{
@@ -241,11 +242,14 @@ func runCheck(ctx context.Context, inv *Invocation) error {
 
 func runDBShell(ctx context.Context, inv *Invocation) error {
 	alias := inv.String("database")
-	cfg, ok := inv.Project.settings.Databases[alias]
-	if !ok {
+	if _, ok := inv.Project.settings.Databases[alias]; !ok {
 		return Usagef("-database %q: no such database alias", alias)
 	}
-	sh, err := database.Shell(cfg.URL)
+	cfg, err := inv.Project.settings.database(alias)
+	if err != nil {
+		return fmt.Errorf("database %q: %w", alias, err)
+	}
+	sh, err := database.Shell(cfg)
 	if err != nil {
 		return fmt.Errorf("database %q: %w", alias, err)
 	}

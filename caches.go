@@ -17,7 +17,6 @@ import (
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/dbcache"
 	"github.com/nuages-go/nuages/cache/httpcache"
-	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/templates"
 )
@@ -32,7 +31,7 @@ type CacheConfig struct {
 	// URL picks the backend:
 	//
 	//	memory://                          in this process, Django's LocMemCache (the default)
-	//	redis://[user:pass@]host:6379/0    Redis (rediss:// for TLS); see package cache/redis
+	//	redis://[user:pass@]host:6379/0    Redis (rediss:// for TLS), with redis.Backend{} in Settings.CacheBackends
 	//	database://default/nuages_cache    a table of the database with that alias, Django's DatabaseCache
 	//	dummy://                           caches nothing
 	//
@@ -65,13 +64,15 @@ type CacheConfig struct {
 
 // cacheBackend is a parsed CacheConfig.URL.
 type cacheBackend struct {
-	scheme string // memory, redis, database or dummy
-	alias  string // database
-	table  string // database
+	scheme  string        // memory, database, dummy, or the backend's
+	alias   string        // database
+	table   string        // database
+	backend cache.Backend // the one of Settings.CacheBackends that has the scheme
 }
 
-// parse reads cfg.URL and its query into a backend and cfg's fields.
-func (cfg *CacheConfig) parse() (cacheBackend, error) {
+// parse reads cfg.URL and its query into a backend and cfg's fields; the
+// schemes of the built-in caches come first, then those of backends.
+func (cfg *CacheConfig) parse(backends []cache.Backend) (cacheBackend, error) {
 	raw := cfg.URL
 	if raw == "" {
 		raw = "memory://"
@@ -93,9 +94,6 @@ func (cfg *CacheConfig) parse() (cacheBackend, error) {
 			}
 			cfg.MaxBytes = n
 		}
-	case "redis", "rediss":
-		b.scheme = "redis"
-		return b, nil // go-redis reads its own parameters
 	case "database":
 		ints["max_entries"] = &cfg.MaxEntries
 		ints["cull_frequency"] = &cfg.CullFrequency
@@ -109,6 +107,15 @@ func (cfg *CacheConfig) parse() (cacheBackend, error) {
 		}
 	case "dummy":
 	default:
+		for _, be := range backends {
+			if be != nil && slices.Contains(be.Schemes(), u.Scheme) {
+				b.backend = be
+				return b, nil // the backend reads its own parameters
+			}
+		}
+		if u.Scheme == "redis" || u.Scheme == "rediss" {
+			return b, errors.New(`redis: this binary was built without the Redis cache backend: import "github.com/nuages-go/nuages/cache/redis" and name redis.Backend{} in Settings.CacheBackends`)
+		}
 		return b, fmt.Errorf("unknown backend %q: want memory://, redis://host:6379/0, database://default/nuages_cache or dummy://", u.Scheme)
 	}
 	for name, dst := range ints {
@@ -128,15 +135,15 @@ func (s Settings) validateCaches() []error {
 	var errs []error
 	for _, name := range slices.Sorted(maps.Keys(s.Caches)) {
 		cfg := s.Caches[name]
-		b, err := cfg.parse()
+		b, err := cfg.parse(s.CacheBackends)
 		if err == nil && b.scheme == "database" {
 			if _, ok := s.Databases[b.alias]; !ok {
 				err = fmt.Errorf("no database %q: the configured ones are %s", b.alias, strings.Join(slices.Sorted(maps.Keys(s.Databases)), ", "))
 			}
 		}
-		if err == nil && b.scheme == "redis" {
-			var c *redis.Cache
-			if c, err = redis.Open(redis.Options{URL: cfg.URL}); err == nil {
+		if err == nil && b.backend != nil {
+			var c cache.Cache
+			if c, err = b.backend.Open(cache.BackendConfig{URL: cfg.URL}); err == nil {
 				c.Close() // Open does not connect: this only checks the URL
 			}
 		}
@@ -203,14 +210,15 @@ func (p *Project) Cache(name string) (cache.Cache, error) {
 }
 
 func (p *Project) openCache(cfg CacheConfig) (cache.Cache, error) {
-	b, err := cfg.parse()
+	b, err := cfg.parse(p.settings.CacheBackends)
 	if err != nil {
 		return nil, err
 	}
 	opts := cache.Options{KeyPrefix: cfg.KeyPrefix, Version: cfg.Version, TTL: cfg.TTL}
+	if b.backend != nil {
+		return b.backend.Open(cache.BackendConfig{Options: opts, URL: cfg.URL, Strict: cfg.Strict, Logger: p.logger})
+	}
 	switch b.scheme {
-	case "redis":
-		return redis.Open(redis.Options{Options: opts, URL: cfg.URL, Strict: cfg.Strict, Logger: p.logger})
 	case "database":
 		// Opening a database is bounded by its ConnectTimeout.
 		db, err := p.DB(context.Background(), b.alias)
@@ -275,7 +283,7 @@ func runCreateCacheTable(ctx context.Context, inv *Invocation) error {
 		if !ok {
 			return Usagef("no cache %q: the configured ones are %s", name, strings.Join(slices.Sorted(maps.Keys(caches)), ", "))
 		}
-		b, err := cfg.parse()
+		b, err := cfg.parse(p.settings.CacheBackends)
 		if err != nil {
 			return fmt.Errorf("cache %q: %w", name, err)
 		}

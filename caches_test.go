@@ -13,6 +13,7 @@ import (
 
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/httpcache"
+	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/internal/testenv"
 	"github.com/nuages-go/nuages/templates"
 	"github.com/nuages-go/nuages/web"
@@ -20,6 +21,7 @@ import (
 
 func TestProjectCache(t *testing.T) {
 	s := devSettings(t)
+	s.CacheBackends = []cache.Backend{redis.Backend{}}
 	s.Caches = map[string]CacheConfig{
 		"pages":    {URL: "memory://?max_entries=2", TTL: time.Minute},
 		"off":      {URL: "dummy://"},
@@ -111,6 +113,7 @@ func TestCacheSettings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			s := devSettings(t)
+			s.CacheBackends = []cache.Backend{redis.Backend{}}
 			s.Caches = map[string]CacheConfig{"c": {URL: tt.url}}
 			err := s.Validate()
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
@@ -120,6 +123,7 @@ func TestCacheSettings(t *testing.T) {
 	}
 	for _, ok := range []string{"", "memory://", "dummy://", "redis://localhost:6379/0", "rediss://u:p@h:6380/1?pool_size=5", "database://", "database://default/other"} {
 		s := devSettings(t)
+		s.CacheBackends = []cache.Backend{redis.Backend{}}
 		s.Caches = map[string]CacheConfig{"c": {URL: ok}}
 		if err := s.Validate(); err != nil {
 			t.Errorf("URL %q: %v", ok, err)
@@ -148,6 +152,7 @@ func TestProjectRedisCache(t *testing.T) {
 	u := testenv.Lookup(t, testenv.Redis)
 	s := devSettings(t)
 	prefix := "projecttest" + time.Now().Format("150405.000000000")
+	s.CacheBackends = []cache.Backend{redis.Backend{}}
 	s.Caches = map[string]CacheConfig{DefaultCache: {URL: u, KeyPrefix: prefix, Strict: true}}
 	p := newProject(t, s)
 	c, err := p.Cache(DefaultCache)

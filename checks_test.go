@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/postgres"
 	"github.com/nuages-go/nuages/web/csrf"
 	"github.com/nuages-go/nuages/web/middleware"
 )
@@ -75,6 +76,7 @@ func TestCheckCommand(t *testing.T) {
 func TestCheckCommand_UnreachableDatabase(t *testing.T) {
 	s := devSettings(t)
 	s.Databases["default"] = database.Config{URL: "postgres://app:hunter2@127.0.0.1:1/shop?sslmode=disable"}
+	s.Engines = []database.Engine{postgres.Engine{}}
 	p := newProject(t, s)
 	code, _, errOut := runCLI(t, p, "check", "-database", "default")
 	if code != 1 {

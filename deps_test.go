@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
@@ -14,7 +15,8 @@ import (
 )
 
 // This file enforces the architecture of DESIGN.md: which package may import
-// which, and that every package has exactly one package doc.
+// which, that every package has exactly one package doc, and what a user's
+// binary may not link.
 
 const module = "github.com/nuages-go/nuages"
 
@@ -305,4 +307,143 @@ func name(rel string) string {
 		return "root"
 	}
 	return rel
+}
+
+// deniedInBinaries are the packages (or prefixes, ending in "/") that a
+// user's binary links only when it asks for them: never the test framework
+// or the browser driver, and the optional engines and cache backends only
+// when its settings name them.
+var deniedInBinaries = []string{
+	"testing",
+	"github.com/chromedp/",
+	"github.com/redis/go-redis/",
+	"github.com/go-sql-driver/mysql",
+	"github.com/jackc/pgx/",
+}
+
+// TestBinaryDeps checks what the example, a new project and the nuages
+// command link, with go list -deps: none of deniedInBinaries, and a
+// project made with -database postgres links pgx (the opt-in works).
+func TestBinaryDeps(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs go list on new projects (skipped with -short)")
+	}
+	nuagesCmd := buildNuagesCommand(t)
+	tests := []struct {
+		name    string
+		project []string // startproject's flags; nil: a package of this module
+		pkg     string
+		denied  []string
+		wanted  []string
+	}{
+		{"examples_polls", nil, "./examples/polls", deniedInBinaries, nil},
+		{"new_project", []string{}, ".", deniedInBinaries, nil},
+		{"new_project_postgres", []string{"-database", "postgres"}, ".", []string{"testing", "github.com/go-sql-driver/mysql", "github.com/redis/go-redis/"}, []string{"github.com/jackc/pgx/v5"}},
+		{"new_project_mysql_redis", []string{"-database", "mysql", "-cache", "redis"}, ".", []string{"testing", "github.com/jackc/pgx/"}, []string{"github.com/go-sql-driver/mysql", "github.com/redis/go-redis/v9"}},
+		{"cmd_nuages", nil, "./cmd/nuages", append([]string{"modernc.org/sqlite", module + "/database"}, deniedInBinaries...), nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir, env := ".", os.Environ()
+			if tt.project != nil {
+				dir, env = startProject(t, nuagesCmd, tt.project...)
+			}
+			deps := goList(t, dir, env, "-deps", tt.pkg)
+			for _, d := range deps {
+				for _, denied := range tt.denied {
+					if d == denied || (strings.HasSuffix(denied, "/") && strings.HasPrefix(d, denied)) || strings.HasPrefix(d, denied+"/") {
+						t.Errorf("%s links %s", tt.name, d)
+					}
+				}
+			}
+			for _, w := range tt.wanted {
+				if !slices.Contains(deps, w) {
+					t.Errorf("%s does not link %s", tt.name, w)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkBinarySize reports the size of the example's binary and of a
+// new project's, as built and with -ldflags=-s -w (symbols and DWARF
+// stripped): go test -run XXX -bench BinarySize. The goal is a new project
+// of at most 25 MB, 18 MB stripped. It reports sizes and asserts nothing.
+func BenchmarkBinarySize(b *testing.B) {
+	project, env := startProject(b, buildNuagesCommand(b))
+	for _, target := range []struct{ name, dir, pkg string }{
+		{"examples_polls", ".", "./examples/polls"},
+		{"new_project", project, "."},
+		{"cmd_nuages", ".", "./cmd/nuages"},
+	} {
+		for _, flags := range []string{"", "-ldflags=-s -w"} {
+			name := target.name
+			if flags != "" {
+				name += "_stripped"
+			}
+			bin := filepath.Join(b.TempDir(), name)
+			args := []string{"build", "-o", bin}
+			if flags != "" {
+				args = append(args, flags)
+			}
+			goCmd(b, target.dir, env, append(args, target.pkg)...)
+			info, err := os.Stat(bin)
+			if err != nil {
+				b.Fatal(err)
+			}
+			// Built once, outside the benchmark's runs: only the size counts.
+			b.Run(name, func(b *testing.B) {
+				b.ReportMetric(float64(info.Size())/1e6, "MB")
+				b.ReportMetric(0, "ns/op")
+			})
+		}
+	}
+}
+
+// buildNuagesCommand builds cmd/nuages from this checkout, whose projects
+// build against the checkout, offline.
+func buildNuagesCommand(t testing.TB) string {
+	t.Helper()
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Skip("the go command is not on the PATH")
+	}
+	bin := filepath.Join(t.TempDir(), "nuages")
+	goCmd(t, ".", os.Environ(), "build", "-o", bin, "./cmd/nuages")
+	return bin
+}
+
+// startProject runs nuages startproject with flags and returns the new
+// project's directory and the environment for the go command there:
+// offline, against this checkout.
+func startProject(t testing.TB, nuagesCmd string, flags ...string) (dir string, env []string) {
+	t.Helper()
+	wd := t.TempDir()
+	cmd := exec.Command(nuagesCmd, append(append([]string{"startproject"}, flags...), "mysite")...)
+	cmd.Dir = wd
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nuages startproject %v: %v\n%s", flags, err, out)
+	}
+	env = append(os.Environ(), "GOFLAGS="+strings.TrimSpace(os.Getenv("GOFLAGS")+" -mod=readonly"), "GOPROXY=off", "GOWORK=off")
+	return filepath.Join(wd, "mysite"), env
+}
+
+// goList runs go list with args in dir and returns its lines.
+func goList(t testing.TB, dir string, env []string, args ...string) []string {
+	t.Helper()
+	return strings.Fields(goCmd(t, dir, env, append([]string{"list"}, args...)...))
+}
+
+// goCmd runs the go command and returns its standard output.
+func goCmd(t testing.TB, dir string, env []string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("go", args...)
+	cmd.Dir, cmd.Env = dir, env
+	var stderr strings.Builder
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go %s: %v\n%s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out)
 }

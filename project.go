@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/mail"
@@ -34,8 +35,8 @@ type Project struct {
 	lookPath func(string) (string, error)
 	logger   *slog.Logger
 
-	mu  sync.Mutex
-	dbs map[string]*database.DB // opened so far; guarded by mu
+	dbs    map[string]*dbSlot // one per configured alias, made by New, never written after
+	closed atomic.Bool        // Close ran: DB opens nothing more
 
 	mailOnce sync.Once
 	mailer   mail.Backend // built on first use by Mail
@@ -44,6 +45,14 @@ type Project struct {
 	siteOnce sync.Once
 	built    *site
 	builtErr error
+}
+
+// dbSlot holds the database of one alias, opened on first use.
+type dbSlot struct {
+	db atomic.Pointer[database.DB] // nil until opened; read without a lock
+	// opening is a lock of one token, held while connecting, that waiters
+	// give up on when their context ends.
+	opening chan struct{}
 }
 
 // registered is a command and the app that contributed it.
@@ -58,7 +67,11 @@ func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
 	}
-	p := &Project{settings: s, apps: apps, commands: map[string]registered{}, dbs: map[string]*database.DB{}, logger: slog.Default()}
+	p := &Project{settings: s, apps: apps, commands: map[string]registered{}, dbs: map[string]*dbSlot{}, logger: slog.Default()}
+	p.settings.Databases = maps.Clone(s.Databases) // the caller's map may change
+	for alias := range s.Databases {
+		p.dbs[alias] = &dbSlot{opening: make(chan struct{}, 1)}
+	}
 	for _, c := range builtinCommands() {
 		p.commands[c.Name] = registered{cmd: c, group: builtinGroup}
 	}
@@ -158,37 +171,56 @@ func (p *Project) Static() []fs.FS {
 	return out
 }
 
-// DB returns the database with the given alias, opening it on first use.
+// DB returns the database with the given alias, opening it on first use
+// with the engine of Settings.Engines that its URL names. Once it is open,
+// DB takes no lock. While it connects (up to its ConnectTimeout), other
+// callers for the same alias wait for that connection or for the end of
+// their own context; other aliases do not wait.
 func (p *Project) DB(ctx context.Context, alias string) (*database.DB, error) {
-	cfg, ok := p.settings.Databases[alias]
+	slot, ok := p.dbs[alias]
 	if !ok {
 		return nil, fmt.Errorf("nuages: no database %q: the configured ones are %s", alias, strings.Join(slices.Sorted(maps.Keys(p.settings.Databases)), ", "))
 	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if db, ok := p.dbs[alias]; ok {
+	if db := slot.db.Load(); db != nil {
 		return db, nil
 	}
-	if p.dbs == nil {
+	select {
+	case slot.opening <- struct{}{}:
+	case <-ctx.Done():
+		return nil, fmt.Errorf("nuages: database %q: waiting for its connection: %w", alias, ctx.Err())
+	}
+	defer func() { <-slot.opening }()
+	if db := slot.db.Load(); db != nil {
+		return db, nil // opened while this call waited
+	}
+	if p.closed.Load() {
 		return nil, fmt.Errorf("nuages: database %q: %w", alias, database.ErrClosed)
+	}
+	cfg, err := p.settings.database(alias)
+	if err != nil {
+		return nil, fmt.Errorf("nuages: database %q: %w", alias, err)
 	}
 	db, err := database.Open(ctx, alias, cfg)
 	if err != nil {
 		return nil, err
 	}
-	p.dbs[alias] = db
+	slot.db.Store(db)
 	return db, nil
 }
 
-// Close closes every database opened so far, waiting for work in flight.
+// Close closes every database opened so far, waiting for work in flight
+// and for connections in progress.
 func (p *Project) Close() error {
-	p.mu.Lock()
-	dbs := p.dbs
-	p.dbs = nil
-	p.mu.Unlock()
+	p.closed.Store(true)
 	var errs []error
-	for _, alias := range slices.Sorted(maps.Keys(dbs)) {
-		errs = append(errs, dbs[alias].Close())
+	for _, alias := range slices.Sorted(maps.Keys(p.dbs)) {
+		slot := p.dbs[alias]
+		slot.opening <- struct{}{} // a DB call that is connecting finishes first
+		db := slot.db.Swap(nil)
+		<-slot.opening
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
 	}
 	if p.built != nil {
 		errs = append(errs, p.built.close())

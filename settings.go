@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/conf"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/sessions"
@@ -41,6 +42,12 @@ type Settings struct {
 	AllowedHosts []string
 	// Databases maps aliases to databases; "default" is required.
 	Databases map[string]database.Config
+	// Engines are the database engines the project links beside the
+	// built-in SQLite, Django's DATABASES ENGINE: postgres.Engine{} for
+	// postgres:// URLs, mysql.Engine{} for mysql:// and mariadb://. A
+	// URL naming an engine not listed stops the project at start-up with
+	// an error that says what to add. A Config.Engine set wins.
+	Engines []database.Engine
 	// TimeZone is the IANA name of the time zone used to display times
 	// (default "UTC"); times are stored in UTC whatever it is.
 	TimeZone string
@@ -103,6 +110,11 @@ type Settings struct {
 	// Caches maps names to caches, Django's CACHES; "default" is in
 	// memory unless set (see CacheConfig and Project.Cache).
 	Caches map[string]CacheConfig
+	// CacheBackends are the cache backends the project links beside the
+	// built-in ones (memory, database, dummy), Django's CACHES BACKEND:
+	// redis.Backend{} for redis:// and rediss:// URLs. A URL naming a
+	// backend not listed stops the project at start-up.
+	CacheBackends []cache.Backend
 }
 
 // DefaultSettings returns the defaults: no debug, no secret key, a SQLite
@@ -288,11 +300,25 @@ func (s Settings) Validate() error {
 		errs = append(errs, errors.New(`nuages: no "default" database: set DATABASE_URL, for example DATABASE_URL=sqlite:///db.sqlite3`))
 	}
 	for _, alias := range slices.Sorted(maps.Keys(s.Databases)) {
-		if _, err := database.ParseURL(s.Databases[alias].URL); err != nil {
+		if _, err := s.database(alias); err != nil {
 			errs = append(errs, fmt.Errorf("nuages: database %q: %w", alias, err))
 		}
 	}
 	errs = append(errs, s.Email.validate()...)
 	errs = append(errs, s.validateCaches()...)
 	return errors.Join(errs...)
+}
+
+// database returns the configuration of the database alias with its
+// engine: Config.Engine, or the one of Engines (or the built-in SQLite)
+// that its URL names.
+func (s Settings) database(alias string) (database.Config, error) {
+	cfg := s.Databases[alias]
+	if cfg.Engine != nil {
+		_, err := database.ParseURL(cfg.URL)
+		return cfg, err // Open checks that the engine is the URL's
+	}
+	e, err := database.EngineFor(cfg.URL, s.Engines)
+	cfg.Engine = e
+	return cfg, err
 }

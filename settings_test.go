@@ -6,7 +6,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/nuages-go/nuages/cache"
+	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/mysql"
+	"github.com/nuages-go/nuages/database/postgres"
 )
 
 func TestLoadEnv(t *testing.T) {
@@ -111,6 +115,30 @@ func TestValidate(t *testing.T) {
 			s.Debug = true
 			s.Databases = map[string]database.Config{"default": {URL: "postgres://u:hunter2@h:port/db"}}
 		}, []string{`database "default"`, "postgres://u:xxxxx@h:port/db"}},
+		{"postgres_without_engine", func(s *Settings) {
+			s.Debug, s.SecretKey = true, "k"
+			s.Databases = map[string]database.Config{"default": {URL: "postgres://u:hunter2@db/app"}}
+		}, []string{`nuages: database "default": postgres: this binary was built without the PostgreSQL engine: import "github.com/nuages-go/nuages/database/postgres" and name postgres.Engine{} in Settings.Engines`}},
+		{"mariadb_replica_without_engine", func(s *Settings) {
+			s.Debug, s.SecretKey, s.Engines = true, "k", []database.Engine{postgres.Engine{}}
+			s.Databases = map[string]database.Config{"default": {URL: "sqlite:///x.db"}, "replica": {URL: "mariadb://u@db/app"}}
+		}, []string{`nuages: database "replica": mysql: this binary was built without the MySQL/MariaDB engine: import "github.com/nuages-go/nuages/database/mysql" and name mysql.Engine{} in Settings.Engines`}},
+		{"server_engines_named", func(s *Settings) {
+			s.Debug, s.SecretKey, s.Engines = true, "k", []database.Engine{postgres.Engine{}, mysql.Engine{}}
+			s.Databases = map[string]database.Config{"default": {URL: "postgresql://u@db/app"}, "replica": {URL: "mariadb://u@db/app"}}
+		}, nil},
+		{"engine_in_config", func(s *Settings) {
+			s.Debug, s.SecretKey = true, "k"
+			s.Databases = map[string]database.Config{"default": {URL: "postgres://u@db/app", Engine: postgres.Engine{}}}
+		}, nil},
+		{"redis_cache_without_backend", func(s *Settings) {
+			s.Debug, s.SecretKey = true, "k"
+			s.Caches = map[string]CacheConfig{"default": {URL: "redis://127.0.0.1:6379/0"}}
+		}, []string{`nuages: cache "default": redis: this binary was built without the Redis cache backend: import "github.com/nuages-go/nuages/cache/redis" and name redis.Backend{} in Settings.CacheBackends`}},
+		{"rediss_cache_with_backend", func(s *Settings) {
+			s.Debug, s.SecretKey, s.CacheBackends = true, "k", []cache.Backend{redis.Backend{}}
+			s.Caches = map[string]CacheConfig{"default": {URL: "rediss://127.0.0.1:6379/0"}}
+		}, nil},
 		{"trusted_origin_without_scheme", func(s *Settings) {
 			s.Debug, s.SecretKey, s.CSRF.TrustedOrigins = true, "k", []string{"example.com"}
 		}, []string{`CSRF_TRUSTED_ORIGINS: "example.com" is not an origin`}},

@@ -10,7 +10,10 @@
 // This package holds the in-memory backend (NewMemory, Django's LocMemCache)
 // and the dummy one (NewDummy). Redis is in cache/redis, the database
 // backend in cache/dbcache, HTTP caching in cache/httpcache, and
-// cache/cachetest is the behaviour suite every backend passes.
+// cache/cachetest is the behaviour suite every backend passes. A backend
+// that links a client library implements [Backend], and a project names it
+// in Settings.CacheBackends for its URLs to open, so that only the projects
+// that use Redis link its client.
 //
 //	c := cache.NewMemory(cache.MemoryOptions{MaxEntries: 1000})
 //	n, err := cache.GetOrSetValue(ctx, c, "poll:42:votes", time.Minute,

@@ -31,7 +31,7 @@ func benchDBs(b *testing.B) (*database.DB, *sql.DB) {
 	if _, err := db.Exec(b.Context(), "INSERT INTO kv VALUES (1, 'one')"); err != nil {
 		b.Fatal(err)
 	}
-	raw, _, err := sqlite.Driver{}.Open(b.Context(), &url.URL{Scheme: "sqlite", Path: path})
+	raw, _, err := sqlite.Engine{}.Open(b.Context(), &url.URL{Scheme: "sqlite", Path: path})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -15,7 +15,7 @@ import (
 
 func TestClose_WaitsForInFlightWork(t *testing.T) {
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		db, err := database.Open(t.Context(), "default", database.Config{URL: nuagestest.URL(t, engine)})
+		db, err := database.Open(t.Context(), "default", nuagestest.Config(t, engine))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"net/url"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -29,6 +30,11 @@ const (
 type Config struct {
 	// URL in the DATABASE_URL convention; see ParseURL.
 	URL string
+	// Engine opens the database; it must be the engine the URL's scheme
+	// names (postgres.Engine{} for postgres://). Nil means the built-in
+	// one, which only SQLite has: a server database needs its engine
+	// named, here or in the project's Settings.Engines.
+	Engine Engine
 	// MaxOpenConns bounds the pool (default DefaultMaxOpenConns; negative:
 	// unbounded). An in-memory SQLite database always has one connection.
 	MaxOpenConns int
@@ -104,13 +110,17 @@ func Open(ctx context.Context, alias string, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, fail(err)
 	}
+	engine, err := cfg.engine(u)
+	if err != nil {
+		return nil, fail(err)
+	}
 	timeout := cfg.ConnectTimeout
 	if timeout <= 0 {
 		timeout = DefaultConnectTimeout
 	}
 	openCtx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	pool, d, err := drivers[u.Scheme].Open(openCtx, u)
+	pool, d, err := engine.Open(openCtx, u)
 	if err != nil {
 		return nil, fail(err)
 	}
@@ -120,6 +130,18 @@ func Open(ctx context.Context, alias string, cfg Config) (*DB, error) {
 		db.writer = make(chan struct{}, 1)
 	}
 	return db, nil
+}
+
+// engine returns the engine that opens u: cfg.Engine, which must be the one
+// u names, or the built-in one.
+func (cfg Config) engine(u *url.URL) (Engine, error) {
+	if cfg.Engine == nil {
+		return engineFor(u, nil)
+	}
+	if want, _ := engineOf(u.Scheme); cfg.Engine.Name() != want.name {
+		return nil, fmt.Errorf("the URL names a %s database but Config.Engine is the %s engine: make them agree", want.name, cfg.Engine.Name())
+	}
+	return cfg.Engine, nil
 }
 
 func (cfg Config) applyPool(pool *sql.DB) {

@@ -36,8 +36,19 @@
 // # Engines
 //
 // The engines live in database/sqlite, database/postgres and database/mysql,
-// behind the SPI of database/dialect; all three are always linked in, so
-// switching engines is a change of URL. On SQLite, which allows one writer at
-// a time, Atomic blocks of one process take turns instead of failing with
-// "database is locked".
+// behind the SPI of database/dialect. SQLite's is built in. The others are
+// linked into a binary only when it names them, as database/sql drivers are
+// linked only when imported: in [Config.Engine], or in the project's
+// Settings.Engines, from which a project picks the one each URL names
+// ([EngineFor]):
+//
+//	db, err := database.Open(ctx, "default", database.Config{
+//		URL:    "postgres://app@db:5432/shop",
+//		Engine: postgres.Engine{},
+//	})
+//
+// A URL naming an engine the binary lacks is an error that says which
+// package to import. On SQLite, which allows one writer at a time, Atomic
+// blocks of one process take turns instead of failing with "database is
+// locked".
 package database

@@ -7,6 +7,7 @@ import (
 	"log"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/postgres"
 )
 
 func ExampleDB_Atomic() {
@@ -56,4 +57,35 @@ func ExampleDB_Atomic() {
 func ExampleRedact() {
 	fmt.Println(database.Redact("postgres://app:s3cr3t@db.internal:5432/shop"))
 	// Output: postgres://app:xxxxx@db.internal:5432/shop
+}
+
+// SQLite is built in; a server engine is named, here in Config.Engine (a
+// project names it in Settings.Engines), and only then linked into the
+// binary.
+func ExampleConfig_engine() {
+	ctx := context.Background()
+	url := "postgres://app@127.0.0.1:1/shop?sslmode=disable&connect_timeout=1"
+	_, err := database.Open(ctx, "default", database.Config{URL: url})
+	fmt.Println(err)
+
+	_, err = database.Open(ctx, "default", database.Config{URL: url, Engine: postgres.Engine{}})
+	fmt.Println("with the engine:", err != nil) // nothing listens on port 1
+	// Output:
+	// database "default" (postgres://app@127.0.0.1:1/shop?sslmode=disable&connect_timeout=1): postgres: this binary was built without the PostgreSQL engine: import "github.com/nuages-go/nuages/database/postgres" and name postgres.Engine{} in Settings.Engines (or in Config.Engine)
+	// with the engine: true
+}
+
+func ExampleEngineFor() {
+	for _, url := range []string{"sqlite:///db.sqlite3", "postgresql://db/shop", "mariadb://db/shop"} {
+		e, err := database.EngineFor(url, []database.Engine{postgres.Engine{}})
+		if err != nil {
+			fmt.Println(url, "->", err)
+			continue
+		}
+		fmt.Println(url, "->", e.Name())
+	}
+	// Output:
+	// sqlite:///db.sqlite3 -> sqlite
+	// postgresql://db/shop -> postgres
+	// mariadb://db/shop -> mysql: this binary was built without the MySQL/MariaDB engine: import "github.com/nuages-go/nuages/database/mysql" and name mysql.Engine{} in Settings.Engines (or in Config.Engine)
 }

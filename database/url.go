@@ -7,24 +7,68 @@ import (
 	"strings"
 
 	"github.com/nuages-go/nuages/database/dialect"
-	"github.com/nuages-go/nuages/database/mysql"
-	"github.com/nuages-go/nuages/database/postgres"
 	"github.com/nuages-go/nuages/database/sqlite"
 )
 
-// drivers maps each accepted URL scheme to its engine. It is fixed at
-// compile time: every engine Nuages supports is always linked in, so that a
-// URL is all it takes to switch databases.
-var drivers = map[string]dialect.Driver{
-	"sqlite":     sqlite.Driver{},
-	"postgres":   postgres.Driver{},
-	"postgresql": postgres.Driver{},
-	"mysql":      mysql.Driver{},
-	"mariadb":    mysql.Driver{},
+// Engine opens the databases of one engine: the SPI of package dialect,
+// named here for projects. SQLite's engine is built in. PostgreSQL's
+// (postgres.Engine{}) and MySQL/MariaDB's (mysql.Engine{}) are linked into
+// a binary only when the project names them, in Config.Engine or the
+// project's Settings.Engines, as a database/sql driver is linked only when
+// it is imported: a project on SQLite carries neither pgx nor the MySQL
+// driver.
+type Engine = dialect.Engine
+
+// knownEngine is an engine that Nuages ships, whether or not this binary
+// links it, so that a URL naming a missing one says what to add.
+type knownEngine struct {
+	name  string // its Engine.Name
+	title string // its name for people
+	pkg   string // the package that has it
+}
+
+// engineOf returns the engine that a URL scheme names.
+func engineOf(scheme string) (knownEngine, bool) {
+	switch scheme {
+	case "sqlite":
+		return knownEngine{"sqlite", "SQLite", "github.com/nuages-go/nuages/database/sqlite"}, true
+	case "postgres", "postgresql":
+		return knownEngine{"postgres", "PostgreSQL", "github.com/nuages-go/nuages/database/postgres"}, true
+	case "mysql", "mariadb":
+		return knownEngine{"mysql", "MySQL/MariaDB", "github.com/nuages-go/nuages/database/mysql"}, true
+	}
+	return knownEngine{}, false
 }
 
 // schemes lists the accepted schemes for error messages.
 const schemes = "sqlite, postgres, postgresql, mysql or mariadb"
+
+// EngineFor returns the engine that opens the database at rawURL: the one
+// of engines with the Name of the engine the URL's scheme names, else the
+// built-in SQLite engine for a sqlite:// URL. A URL naming an engine that
+// neither provides, such as postgres:// in a binary built without
+// postgres.Engine{}, is an error that says which package to import.
+func EngineFor(rawURL string, engines []Engine) (Engine, error) {
+	u, err := ParseURL(rawURL)
+	if err != nil {
+		return nil, err
+	}
+	return engineFor(u, engines)
+}
+
+func engineFor(u *url.URL, engines []Engine) (Engine, error) {
+	known, _ := engineOf(u.Scheme) // ParseURL knows the scheme
+	for _, e := range engines {
+		if e != nil && e.Name() == known.name {
+			return e, nil
+		}
+	}
+	if known.name == "sqlite" {
+		return sqlite.Engine{}, nil
+	}
+	pkg := known.pkg[strings.LastIndex(known.pkg, "/")+1:]
+	return nil, fmt.Errorf("%s: this binary was built without the %s engine: import %q and name %s.Engine{} in Settings.Engines (or in Config.Engine)", known.name, known.title, known.pkg, pkg)
+}
 
 // ParseURL parses a database URL in the DATABASE_URL convention:
 //
@@ -43,7 +87,7 @@ func ParseURL(raw string) (*url.URL, error) {
 		return nil, fmt.Errorf("%q is not a database URL: it must start with a scheme such as sqlite:// or postgres:// (accepted: %s)", Redact(raw), schemes)
 	}
 	scheme = strings.ToLower(scheme)
-	if _, known := drivers[scheme]; !known {
+	if _, known := engineOf(scheme); !known {
 		return nil, fmt.Errorf("unknown database scheme %q in %q: use %s", scheme, Redact(raw), schemes)
 	}
 	if scheme == "sqlite" {
@@ -142,12 +186,16 @@ func redact(raw string) (string, []string) {
 	return scheme + "://" + authority + tail, secrets
 }
 
-// Shell returns the interactive client for the database at rawURL, as the
-// dbshell command runs it.
-func Shell(rawURL string) (dialect.Shell, error) {
-	u, err := ParseURL(rawURL)
+// Shell returns the interactive client for the database cfg describes, as
+// the dbshell command runs it; cfg.Engine is chosen as Open chooses it.
+func Shell(cfg Config) (dialect.Shell, error) {
+	u, err := ParseURL(cfg.URL)
 	if err != nil {
 		return dialect.Shell{}, err
 	}
-	return drivers[u.Scheme].Shell(u), nil
+	e, err := cfg.engine(u)
+	if err != nil {
+		return dialect.Shell{}, err
+	}
+	return e.Shell(u), nil
 }

@@ -7,6 +7,8 @@ import (
 	"testing"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/mysql"
+	"github.com/nuages-go/nuages/database/postgres"
 )
 
 func TestParseURL(t *testing.T) {
@@ -111,18 +113,23 @@ func TestOpen_Errors(t *testing.T) {
 		name    string
 		alias   string
 		url     string
+		engine  database.Engine
 		wantErr []string
 	}{
-		{"unknown_scheme", "default", "oracle://scott:secret@h/db", []string{`database "default" (oracle://scott:xxxxx@h/db)`, `unknown database scheme "oracle"`}},
-		{"malformed", "replica", "postgres://u:secret@h:x/db", []string{`database "replica"`, "invalid port"}},
-		{"empty_alias", "", "sqlite://:memory:", []string{`empty alias`}},
-		{"postgres_unreachable", "default", "postgres://u:secret@127.0.0.1:1/db?sslmode=disable", []string{`database "default" (postgres://u:xxxxx@127.0.0.1:1/db?sslmode=disable)`}},
-		{"mysql_unreachable", "replica", "mysql://u:secret@127.0.0.1:1/db", []string{`database "replica" (mysql://u:xxxxx@127.0.0.1:1/db)`}},
-		{"sqlite_missing_dir", "default", "sqlite:///" + t.TempDir() + "/missing/dir/x.db", []string{`database "default"`, "missing/dir"}},
+		{"unknown_scheme", "default", "oracle://scott:secret@h/db", nil, []string{`database "default" (oracle://scott:xxxxx@h/db)`, `unknown database scheme "oracle"`}},
+		{"malformed", "replica", "postgres://u:secret@h:x/db", postgres.Engine{}, []string{`database "replica"`, "invalid port"}},
+		{"empty_alias", "", "sqlite://:memory:", nil, []string{`empty alias`}},
+		{"postgres_without_engine", "default", "postgres://u:secret@127.0.0.1:1/db?sslmode=disable", nil, []string{`database "default" (postgres://u:xxxxx@127.0.0.1:1/db?sslmode=disable): postgres: this binary was built without the PostgreSQL engine: import "github.com/nuages-go/nuages/database/postgres" and name postgres.Engine{} in Settings.Engines (or in Config.Engine)`}},
+		{"mariadb_without_engine", "replica", "mariadb://u:secret@127.0.0.1:1/db", nil, []string{`mysql: this binary was built without the MySQL/MariaDB engine: import "github.com/nuages-go/nuages/database/mysql" and name mysql.Engine{}`}},
+		{"engine_not_the_urls", "default", "mysql://u:secret@127.0.0.1:1/db", postgres.Engine{}, []string{`the URL names a mysql database but Config.Engine is the postgres engine`}},
+		{"sqlite_url_with_server_engine", "default", "sqlite://:memory:", mysql.Engine{}, []string{`the URL names a sqlite database but Config.Engine is the mysql engine`}},
+		{"postgres_unreachable", "default", "postgres://u:secret@127.0.0.1:1/db?sslmode=disable", postgres.Engine{}, []string{`database "default" (postgres://u:xxxxx@127.0.0.1:1/db?sslmode=disable): postgres: failed to connect`}},
+		{"mysql_unreachable", "replica", "mysql://u:secret@127.0.0.1:1/db", mysql.Engine{}, []string{`database "replica" (mysql://u:xxxxx@127.0.0.1:1/db): mysql: connecting to 127.0.0.1:1`}},
+		{"sqlite_missing_dir", "default", "sqlite:///" + t.TempDir() + "/missing/dir/x.db", nil, []string{`database "default"`, "missing/dir"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db, err := database.Open(context.Background(), tt.alias, database.Config{URL: tt.url})
+			db, err := database.Open(context.Background(), tt.alias, database.Config{URL: tt.url, Engine: tt.engine})
 			if err == nil {
 				db.Close()
 				t.Fatalf("Open(%q) succeeded, want an error", tt.url)

@@ -245,12 +245,12 @@ func TestMigrate_FailureMidway(t *testing.T) {
 
 func TestMigrate_ConcurrentRunsApplyOnce(t *testing.T) {
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		url := nuagestest.URL(t, engine)
+		cfg := nuagestest.Config(t, engine)
 		var wg sync.WaitGroup
 		errs := make([]error, 3)
 		outs := make([]strings.Builder, 3)
 		for i := range errs {
-			db, err := database.Open(t.Context(), "default", database.Config{URL: url})
+			db, err := database.Open(t.Context(), "default", cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -270,7 +270,7 @@ func TestMigrate_ConcurrentRunsApplyOnce(t *testing.T) {
 				t.Errorf("run %d: %v\n%s", i, err, outs[i].String())
 			}
 		}
-		db, err := database.Open(t.Context(), "check", database.Config{URL: url})
+		db, err := database.Open(t.Context(), "check", cfg)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -380,7 +380,11 @@ func TestMigrateChildProcess(t *testing.T) {
 	if url == "" {
 		return
 	}
-	db, err := database.Open(t.Context(), "default", database.Config{URL: url})
+	engine, err := database.EngineFor(url, nuagestest.AllEngines())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db, err := database.Open(t.Context(), "default", database.Config{URL: url, Engine: engine})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -395,12 +399,12 @@ func TestMigrate_ConcurrentProcesses(t *testing.T) {
 		return
 	}
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		url := nuagestest.URL(t, engine)
+		cfg := nuagestest.Config(t, engine)
 		var cmds []*osexec.Cmd
 		outs := make([]*strings.Builder, 3)
 		for i := range outs {
 			cmd := osexec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestMigrateChildProcess$", "-test.count=1")
-			cmd.Env = append(os.Environ(), "NUAGES_MIGRATE_CHILD_URL="+url)
+			cmd.Env = append(os.Environ(), "NUAGES_MIGRATE_CHILD_URL="+cfg.URL)
 			outs[i] = new(strings.Builder)
 			cmd.Stdout, cmd.Stderr = outs[i], outs[i]
 			if err := cmd.Start(); err != nil {
@@ -413,7 +417,7 @@ func TestMigrate_ConcurrentProcesses(t *testing.T) {
 				t.Errorf("process %d: %v\n%s", i, err, outs[i])
 			}
 		}
-		db, err := database.Open(t.Context(), "check", database.Config{URL: url})
+		db, err := database.Open(t.Context(), "check", cfg)
 		if err != nil {
 			t.Fatal(err)
 		}

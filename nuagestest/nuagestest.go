@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/mysql"
+	"github.com/nuages-go/nuages/database/postgres"
+	"github.com/nuages-go/nuages/database/sqlite"
 	"github.com/nuages-go/nuages/internal/testenv"
 )
 
@@ -22,6 +25,13 @@ const (
 
 // Engines returns every engine, in the order EachDB runs them.
 func Engines() []string { return []string{SQLite, Postgres, MySQL} }
+
+// AllEngines returns every database engine, for the Settings.Engines of a
+// project under test, whose database URL may name any of them. The test kit
+// links them all; a project's own binary links only those it names.
+func AllEngines() []database.Engine {
+	return []database.Engine{sqlite.Engine{}, postgres.Engine{}, mysql.Engine{}}
+}
 
 // TB is the part of testing.TB that the kit needs.
 type TB interface {
@@ -57,8 +67,7 @@ func EachEngine(t *testing.T, fn func(t *testing.T, engine string)) {
 // it under CI=true).
 func OpenDB(t TB, engine string) *database.DB {
 	t.Helper()
-	url := URL(t, engine)
-	db, err := database.Open(t.Context(), database.DefaultAlias, database.Config{URL: url})
+	db, err := database.Open(t.Context(), database.DefaultAlias, Config(t, engine))
 	if err != nil {
 		t.Fatalf("nuagestest: opening the %s test database: %v", engine, err)
 	}
@@ -72,9 +81,21 @@ func OpenDB(t TB, engine string) *database.DB {
 	return db
 }
 
+// Config creates a fresh database on engine, as URL does, and returns its
+// configuration for database.Open: its URL and its Engine.
+func Config(t TB, engine string) database.Config {
+	t.Helper()
+	url := URL(t, engine)
+	e, err := database.EngineFor(url, AllEngines())
+	if err != nil {
+		t.Fatalf("nuagestest: %v", err)
+	}
+	return database.Config{URL: url, Engine: e}
+}
+
 // URL creates a fresh database on engine and returns its URL; the database
-// is dropped when the test ends. Use it to open the same database twice, or
-// to give a project its settings.
+// is dropped when the test ends. Use it to give a project its settings
+// (with Settings.Engines set to AllEngines), or Config to open it yourself.
 func URL(t TB, engine string) string {
 	t.Helper()
 	switch engine {
@@ -95,7 +116,11 @@ func serverDB(t TB, env, createOptions string) string {
 	t.Helper()
 	serverURL := testenv.Lookup(t, env)
 	ctx := t.Context()
-	admin, err := database.Open(ctx, "nuagestest-admin", database.Config{URL: serverURL, ConnectTimeout: 5 * time.Second})
+	engine, err := database.EngineFor(serverURL, AllEngines())
+	if err != nil {
+		t.Fatalf("nuagestest: %s: %v", env, err)
+	}
+	admin, err := database.Open(ctx, "nuagestest-admin", database.Config{URL: serverURL, Engine: engine, ConnectTimeout: 5 * time.Second})
 	if err != nil {
 		testenv.Unreachable(t, env, err)
 	}

@@ -94,8 +94,9 @@ func Settings(t TB, engine string, s nuages.Settings) nuages.Settings {
 		dbs[alias] = cfg
 	}
 	s.Databases = dbs
-	// The engines' opt-in (branch lean, Settings.Engines) goes here: a
-	// project on Postgres or MySQL must name its engine.
+	// The kit links every engine; the project's own binary only those it
+	// names, so a test may run a SQLite-only project on any server.
+	s.Engines = AllEngines()
 	hosts := s.AllowedHosts
 	if len(hosts) == 0 && s.Debug {
 		hosts = []string{".localhost", "127.0.0.1", "[::1]"} // what Debug allows without a list

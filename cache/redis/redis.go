@@ -2,6 +2,13 @@
 // RedisCache, over github.com/redis/go-redis/v9: the cache that several
 // processes or machines share.
 //
+// A project links it only when it names it: import this package and add
+// Backend{} to Settings.CacheBackends, and the redis:// and rediss:// URLs
+// of Settings.Caches (or CACHE_URL) open a Redis cache:
+//
+//	s.CacheBackends = []cache.Backend{redis.Backend{}}
+//	s.Caches = map[string]nuages.CacheConfig{nuages.DefaultCache: {URL: "redis://127.0.0.1:6379/0"}}
+//
 // Its failure policy keeps a site serving when Redis is down: reads miss,
 // writes are dropped, and one warning is logged when Redis stops answering
 // and one notice when it answers again. Set Options.Strict to get errors
@@ -45,6 +52,25 @@ type Options struct {
 	RetryAfter time.Duration
 	// Logger receives the outage warnings (nil: slog.Default()).
 	Logger *slog.Logger
+}
+
+// Backend opens Redis caches for the redis:// and rediss:// URLs of a
+// project's Settings.Caches.
+type Backend struct{}
+
+var _ cache.Backend = Backend{}
+
+// Schemes returns "redis" and "rediss" (TLS).
+func (Backend) Schemes() []string { return []string{"redis", "rediss"} }
+
+// Open returns Open(Options{...}) for cfg: a cache that connects on its
+// first call.
+func (Backend) Open(cfg cache.BackendConfig) (cache.Cache, error) {
+	c, err := Open(Options{Options: cfg.Options, URL: cfg.URL, Strict: cfg.Strict, Logger: cfg.Logger})
+	if err != nil {
+		return nil, err // not a nil *Cache in a non-nil interface
+	}
+	return c, nil
 }
 
 // Cache is a cache.Cache on a Redis server.

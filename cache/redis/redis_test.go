@@ -304,3 +304,30 @@ func TestSiteKeepsAnswering(t *testing.T) {
 		t.Errorf("the view ran %d times for 20 requests; want 20 (nothing can be cached)", calls)
 	}
 }
+
+// Backend opens a Redis cache for a project's redis:// URLs, with the
+// project's prefix and strictness, and a bad URL is an error with no cache
+// (not a nil *Cache in a non-nil cache.Cache).
+func TestBackend(t *testing.T) {
+	if got := (redis.Backend{}).Schemes(); strings.Join(got, ",") != "redis,rediss" {
+		t.Errorf("Schemes = %q, want redis and rediss", got)
+	}
+	if c, err := (redis.Backend{}).Open(cache.BackendConfig{URL: "redis://localhost/notanumber"}); err == nil || c != nil {
+		t.Errorf("Open(bad URL) = %#v, %v; want nil and an error", c, err)
+	}
+	u := serverURL(t)
+	prefix := "backendtest" + time.Now().Format("150405.000000000")
+	c, err := (redis.Backend{}).Open(cache.BackendConfig{Options: cache.Options{KeyPrefix: prefix}, URL: u, Strict: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	defer c.Clear(context.Background())
+	if err := c.Set(t.Context(), "k", []byte("v"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := c.(*redis.Cache).Client().Get(t.Context(), prefix+":1:k").Result()
+	if err != nil || raw != "v" {
+		t.Errorf("the key under the project's prefix holds %q, %v; want v", raw, err)
+	}
+}

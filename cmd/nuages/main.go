@@ -7,7 +7,7 @@ import (
 	"os"
 	"runtime"
 
-	"github.com/nuages-go/nuages"
+	"github.com/nuages-go/nuages/internal/version"
 )
 
 // Exit codes.
@@ -20,7 +20,9 @@ const (
 const usage = `usage: nuages <command> [arguments]
 
 Commands:
-  startproject NAME [DIR]  create a project: the Go module NAME in DIR (default ./NAME)
+  startproject [-database sqlite|postgres|mysql] [-cache memory|redis] NAME [DIR]
+                           create a project: the Go module NAME in DIR (default ./NAME),
+                           on SQLite and an in-memory cache unless told otherwise
   startapp NAME            create an app NAME in the project of the current directory
   version                  print the versions of Nuages and Go
   help                     print this help
@@ -72,7 +74,7 @@ func (c *cli) run(args []string) int {
 			err = usagef("version takes no arguments")
 			break
 		}
-		fmt.Fprintf(c.out, "nuages %s, %s\n", nuages.Version, runtime.Version())
+		fmt.Fprintf(c.out, "nuages %s, %s\n", version.Version, runtime.Version())
 		if src := c.source(); src.checkout != "" {
 			fmt.Fprintf(c.out, "from the checkout at %s\n", src.checkout)
 		} else if src.version != "" {

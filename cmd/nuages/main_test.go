@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"github.com/nuages-go/nuages/migrate"
 )
 
 // runCLI runs the command in wd with src as its Nuages and returns the exit
@@ -168,7 +170,7 @@ func TestUsage(t *testing.T) {
 		stderr string // a part of the standard error
 	}{
 		{"no_command", nil, exitUsage, "", "usage: nuages"},
-		{"help", []string{"help"}, exitOK, "startproject NAME [DIR]", ""},
+		{"help", []string{"help"}, exitOK, "startproject [-database sqlite|postgres|mysql] [-cache memory|redis] NAME [DIR]", ""},
 		{"dash_h", []string{"-h"}, exitOK, "startapp NAME", ""},
 		{"unknown", []string{"startsite"}, exitUsage, "", `unknown command "startsite"`},
 		{"project_command", []string{"runserver"}, exitUsage, "", "runserver is a command of a project's binary: run it in the project's directory, as go run . runserver"},
@@ -419,4 +421,22 @@ func goCommand(t *testing.T) string {
 		t.Skip("the go command is not on the PATH")
 	}
 	return p
+}
+
+// The migrations index of a new app is exactly what makemigrations writes,
+// so that its first run only adds to it. The command keeps it as a
+// template rather than calling migrate, which would link the ORM and
+// SQLite into the command.
+func TestStartApp_MigrationsIndex(t *testing.T) {
+	files, err := render("app", "polls", appData{Name: "polls", Module: "mysite"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := migrate.IndexSource("migrations", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := files["migrations/all.go"]; !bytes.Equal(got, want) {
+		t.Errorf("migrations/all.go of a new app:\n%s\nwant what makemigrations writes:\n%s", got, want)
+	}
 }

@@ -6,8 +6,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/nuages-go/nuages/migrate"
 )
 
 // appData is what the app templates are executed with.
@@ -45,13 +43,6 @@ func (c *cli) startApp(args []string) error {
 	if err != nil {
 		return fmt.Errorf("rendering the app's files: %w", err)
 	}
-	// The migrations index is exactly what makemigrations writes, so that
-	// its first run only adds to it.
-	index, err := migrate.IndexSource("migrations", nil)
-	if err != nil {
-		return err
-	}
-	files["migrations/all.go"] = index
 	if err := writeTree(dir, files); err != nil {
 		return fmt.Errorf("cannot create the app: %w", err)
 	}

@@ -4,7 +4,7 @@
 // database/postgres, database/mysql) and for the ORM and migrations, which
 // generate SQL through a [Dialect].
 //
-// A [Driver] turns a parsed database URL into a connection pool and the
+// An [Engine] turns a parsed database URL into a connection pool and the
 // [Dialect] of the server it reached; the dialect knows that server's version
 // and therefore its features. A Dialect only produces SQL text: it never
 // executes anything, and every identifier it is given must already come from
@@ -19,12 +19,21 @@ import (
 	"net/url"
 )
 
-// Driver opens databases of one engine. Implementations are stateless values.
-type Driver interface {
+// Engine opens databases of one engine: database/sqlite's, which every
+// binary has, or database/postgres's and database/mysql's, which a project
+// links only when it names them (Settings.Engines, database.Config.Engine),
+// as a database/sql driver is linked only when imported. Implementations
+// are stateless values.
+type Engine interface {
+	// Name is the engine's name, the one its Dialect reports: "sqlite",
+	// "postgres" or "mysql". A URL reaches the engine of that name
+	// (postgresql:// reaches "postgres", mariadb:// "mysql").
+	Name() string
+
 	// Open connects to the database named by u, checks that the server
 	// answers (within ctx) and returns the pool with the dialect of the
 	// server reached. The URL's scheme has already been matched to this
-	// driver; its query holds engine options.
+	// engine; its query holds engine options.
 	Open(ctx context.Context, u *url.URL) (*sql.DB, Dialect, error)
 
 	// Shell describes the command-line client for the database named by u,

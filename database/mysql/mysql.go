@@ -17,10 +17,15 @@ import (
 	"github.com/nuages-go/nuages/database/dialect"
 )
 
-// Driver opens MySQL and MariaDB databases.
-type Driver struct{}
+// Engine opens MySQL and MariaDB databases, for the mysql:// and mariadb://
+// URLs. A project links it (and the MySQL driver) only when it names it, in
+// Settings.Engines or database.Config.Engine.
+type Engine struct{}
 
-var _ dialect.Driver = Driver{}
+var _ dialect.Engine = Engine{}
+
+// Name returns "mysql".
+func (Engine) Name() string { return "mysql" }
 
 const (
 	// connectionCollation is the collation of the connection: a utf8mb4
@@ -106,7 +111,7 @@ func config(u *url.URL) (*mysql.Config, error) {
 // ctx and reads its version to tell MySQL from MariaDB. The errors it
 // returns never hold the password: the driver's own errors name the user
 // and the address, not the password.
-func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, error) {
+func (Engine) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, error) {
 	cfg, err := config(u)
 	if err != nil {
 		return nil, nil, err
@@ -132,7 +137,7 @@ func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, e
 // Shell returns the mariadb client, or mysql where only that one is
 // installed; the password goes in the environment, never on the command
 // line.
-func (Driver) Shell(u *url.URL) dialect.Shell {
+func (Engine) Shell(u *url.URL) dialect.Shell {
 	return shell(u, exec.LookPath)
 }
 

@@ -70,7 +70,7 @@ func TestConfig_Errors(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			_, _, err = Driver{}.Open(t.Context(), u)
+			_, _, err = Engine{}.Open(t.Context(), u)
 			if got := errString(err); got != tt.want {
 				t.Errorf("got  %s\nwant %s", got, tt.want)
 			}
@@ -92,7 +92,7 @@ func TestOpen_UnreachableServer_HidesThePassword(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			db, _, err := Driver{}.Open(t.Context(), u)
+			db, _, err := Engine{}.Open(t.Context(), u)
 			if err == nil {
 				db.Close()
 				t.Fatal("Open succeeded, want an error")
@@ -151,7 +151,7 @@ func TestShell(t *testing.T) {
 			}
 		})
 	}
-	if sh := (Driver{}).Shell(&url.URL{Scheme: "mysql", Host: "db", Path: "/x"}); sh.Program != "mariadb" && sh.Program != "mysql" {
-		t.Errorf("Driver.Shell program = %q, want mariadb or mysql", sh.Program)
+	if sh := (Engine{}).Shell(&url.URL{Scheme: "mysql", Host: "db", Path: "/x"}); sh.Program != "mariadb" && sh.Program != "mysql" {
+		t.Errorf("Engine.Shell program = %q, want mariadb or mysql", sh.Program)
 	}
 }

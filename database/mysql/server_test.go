@@ -38,7 +38,7 @@ func serverURL(t *testing.T) *url.URL {
 func openDB(t *testing.T) (*sql.DB, *Dialect) {
 	t.Helper()
 	u := serverURL(t)
-	admin, _, err := Driver{}.Open(t.Context(), u)
+	admin, _, err := Engine{}.Open(t.Context(), u)
 	if err != nil {
 		testenv.Unreachable(t, testenv.MySQL, err)
 	}
@@ -57,7 +57,7 @@ func openDB(t *testing.T) (*sql.DB, *Dialect) {
 	})
 	tu := *u
 	tu.Path = "/" + name
-	db, d, err := Driver{}.Open(t.Context(), &tu)
+	db, d, err := Engine{}.Open(t.Context(), &tu)
 	if err != nil {
 		t.Fatalf("opening %s: %v", name, err)
 	}
@@ -751,7 +751,7 @@ func TestServer_SavepointsAndLimits(t *testing.T) {
 func TestOpen_WrongPassword_HidesIt(t *testing.T) {
 	u := serverURL(t)
 	u.User = url.UserPassword(u.User.Username(), "hunter2-wrong")
-	db, _, err := Driver{}.Open(t.Context(), u)
+	db, _, err := Engine{}.Open(t.Context(), u)
 	if err == nil {
 		db.Close()
 		t.Fatal("Open with a wrong password succeeded")

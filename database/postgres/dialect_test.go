@@ -524,7 +524,7 @@ func TestShell(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			sh := Driver{}.Shell(u)
+			sh := Engine{}.Shell(u)
 			if sh.Program != "psql" || sh.Install != install {
 				t.Errorf("Program, Install = %q, %q", sh.Program, sh.Install)
 			}

@@ -7,15 +7,17 @@ import (
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/database/dialect"
+	"github.com/nuages-go/nuages/database/postgres"
 )
 
-// A PostgreSQL database is named by a libpq URL, usually DATABASE_URL.
-// Errors are classified as on every engine: a deadlock or a serialization
-// failure can be retried. (Not run: it needs a server.)
+// A PostgreSQL database is named by a libpq URL, usually DATABASE_URL, and
+// opened with this engine (a project names it in Settings.Engines). Errors
+// are classified as on every engine: a deadlock or a serialization failure
+// can be retried. (Not run: it needs a server.)
 func Example() {
 	ctx := context.Background()
 	// postgres://user:password@host:5432/name?sslmode=disable
-	db, err := database.Open(ctx, "default", database.Config{URL: os.Getenv("DATABASE_URL")})
+	db, err := database.Open(ctx, "default", database.Config{URL: os.Getenv("DATABASE_URL"), Engine: postgres.Engine{}})
 	if err != nil {
 		log.Fatal(err) // the password is never in the message
 	}

@@ -42,7 +42,7 @@ func TestOpen_ErrorsHideThePassword(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(t.Context(), 10*time.Second)
 			defer cancel()
-			db, dia, err := Driver{}.Open(ctx, u)
+			db, dia, err := Engine{}.Open(ctx, u)
 			if err == nil {
 				db.Close()
 				t.Fatalf("Open(%s) succeeded with dialect %v, want an error", tt.url, dia)
@@ -82,7 +82,7 @@ func TestOpen_HonoursContext(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 300*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	_, _, err = Driver{}.Open(ctx, u)
+	_, _, err = Engine{}.Open(ctx, u)
 	if err == nil {
 		t.Fatal("Open succeeded against a silent server")
 	}

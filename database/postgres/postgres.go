@@ -19,16 +19,21 @@ import (
 // connect_timeout.
 const DefaultConnectTimeout = 5 * time.Second
 
-// Driver opens PostgreSQL databases. The zero value is ready to use.
-type Driver struct{}
+// Engine opens PostgreSQL databases, for the postgres:// and postgresql://
+// URLs. A project links it (and pgx) only when it names it, in
+// Settings.Engines or database.Config.Engine. The zero value is ready to use.
+type Engine struct{}
 
-var _ dialect.Driver = Driver{}
+var _ dialect.Engine = Engine{}
+
+// Name returns "postgres".
+func (Engine) Name() string { return "postgres" }
 
 // Open connects to the server named by u, a libpq URL with the scheme
 // postgres or postgresql, checks within ctx that it answers and reads its
 // version. Sessions run in UTC unless the URL sets timezone. No error it
 // returns holds the password.
-func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, error) {
+func (Engine) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, error) {
 	db, version, err := open(ctx, u)
 	if err != nil {
 		return nil, nil, redact(err, passwords(u)...)
@@ -125,7 +130,7 @@ func (e *redactedError) Is(target error) bool { return errors.Is(e.err, target) 
 // Shell returns psql for the database named by u. The password goes in the
 // environment (PGPASSWORD), never on the command line, where other users
 // of the machine could read it.
-func (Driver) Shell(u *url.URL) dialect.Shell {
+func (Engine) Shell(u *url.URL) dialect.Shell {
 	var env []string
 	clean := *u
 	pw, hasPW := u.User.Password()

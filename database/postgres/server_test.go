@@ -20,7 +20,7 @@ import (
 // collide.
 
 // newTestDB creates a uniquely named database, dropped when the test ends,
-// and opens it through Driver.
+// and opens it through Engine.
 func newTestDB(t *testing.T) (*sql.DB, *Dialect) {
 	t.Helper()
 	db, d, _ := newTestDBURL(t)
@@ -34,7 +34,7 @@ func newTestDBURL(t *testing.T) (*sql.DB, *Dialect, *url.URL) {
 		t.Fatalf("%s: %v", testenv.Postgres, err)
 	}
 	ctx := t.Context()
-	admin, _, err := Driver{}.Open(ctx, base)
+	admin, _, err := Engine{}.Open(ctx, base)
 	if err != nil {
 		testenv.Unreachable(t, testenv.Postgres, err)
 	}
@@ -54,7 +54,7 @@ func newTestDBURL(t *testing.T) (*sql.DB, *Dialect, *url.URL) {
 	u := *base
 	u.Path = "/" + name
 	u.RawPath = ""
-	db, dia, err := Driver{}.Open(ctx, &u)
+	db, dia, err := Engine{}.Open(ctx, &u)
 	if err != nil {
 		t.Fatalf("opening the test database: %v", err)
 	}
@@ -123,7 +123,7 @@ func TestServer_Open(t *testing.T) {
 		t.Run("url_sets_"+tt.name, func(t *testing.T) {
 			v := *u
 			v.RawQuery = strings.TrimPrefix(u.RawQuery+"&"+tt.query, "&")
-			db, _, err := Driver{}.Open(ctx, &v)
+			db, _, err := Engine{}.Open(ctx, &v)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -142,7 +142,7 @@ func TestServer_Open(t *testing.T) {
 		v := *u
 		v.User = url.UserPassword(u.User.Username(), secret)
 		v.Path = "/nuages_pg_does_not_exist"
-		_, _, err := Driver{}.Open(ctx, &v)
+		_, _, err := Engine{}.Open(ctx, &v)
 		if err == nil || !strings.Contains(err.Error(), "does not exist") {
 			t.Fatalf("error = %v, want one saying the database does not exist", err)
 		}
@@ -154,7 +154,7 @@ func TestServer_Open(t *testing.T) {
 	t.Run("canceled_context", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(ctx)
 		cancel()
-		if _, _, err := (Driver{}).Open(ctx, u); !errors.Is(err, context.Canceled) {
+		if _, _, err := (Engine{}).Open(ctx, u); !errors.Is(err, context.Canceled) {
 			t.Errorf("error = %v, want context.Canceled", err)
 		}
 	})

@@ -8,7 +8,7 @@ import (
 )
 
 func TestDecimalFunctions(t *testing.T) {
-	db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: memory})
+	db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: memory})
 	if err != nil {
 		t.Fatal(err)
 	}

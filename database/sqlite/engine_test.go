@@ -158,7 +158,7 @@ func TestForeignKeyDeferred(t *testing.T) {
 
 func TestClassify_Busy(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "busy.db")
-	db, dl, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: "busy_timeout=0"})
+	db, dl, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: "busy_timeout=0"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -34,7 +34,7 @@ func TestOpen_Errors(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: tt.path, RawQuery: tt.query})
+			db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: tt.path, RawQuery: tt.query})
 			if err == nil {
 				db.Close()
 				t.Fatal("Open succeeded")
@@ -54,7 +54,7 @@ func TestOpen_Errors(t *testing.T) {
 func TestOpen_ReadOnly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "ro.db")
 	u := &url.URL{Scheme: "sqlite", Path: path}
-	rw, _, err := Driver{}.Open(t.Context(), u)
+	rw, _, err := Engine{}.Open(t.Context(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -62,7 +62,7 @@ func TestOpen_ReadOnly(t *testing.T) {
 	rw.Close()
 
 	u.RawQuery = "mode=ro"
-	ro, _, err := Driver{}.Open(t.Context(), u)
+	ro, _, err := Engine{}.Open(t.Context(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,7 +78,7 @@ func TestOpen_ReadOnly(t *testing.T) {
 
 func TestOpen_PathNeedingEscapes(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "odd ?#%20 name.db")
-	db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path})
+	db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestOpen_PathNeedingEscapes(t *testing.T) {
 
 func TestOpen_RelativePath(t *testing.T) {
 	t.Chdir(t.TempDir())
-	db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: "rel.db"})
+	db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: "rel.db"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -104,12 +104,12 @@ func TestOpen_RelativePath(t *testing.T) {
 
 func TestMemory_IsPrivateAndLasts(t *testing.T) {
 	mem := &url.URL{Scheme: "sqlite", Path: memory}
-	a, _, err := Driver{}.Open(t.Context(), mem)
+	a, _, err := Engine{}.Open(t.Context(), mem)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	b, _, err := Driver{}.Open(t.Context(), mem)
+	b, _, err := Engine{}.Open(t.Context(), mem)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestConcurrentWriters(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: tt.path})
+			db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: tt.path})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -23,10 +23,14 @@ import (
 	"github.com/nuages-go/nuages/database/dialect"
 )
 
-// Driver opens SQLite databases.
-type Driver struct{}
+// Engine opens SQLite databases. Every binary has it: it is the engine of
+// sqlite:// URLs when none is named.
+type Engine struct{}
 
-var _ dialect.Driver = Driver{}
+var _ dialect.Engine = Engine{}
+
+// Name returns "sqlite".
+func (Engine) Name() string { return "sqlite" }
 
 // memory is the path that names an in-memory database.
 const memory = ":memory:"
@@ -94,7 +98,7 @@ func parseOptions(q url.Values, inMemory bool) (options, error) {
 
 // Open opens the database file u.Path, or a private in-memory database when
 // it is ":memory:".
-func (Driver) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, error) {
+func (Engine) Open(ctx context.Context, u *url.URL) (*sql.DB, dialect.Dialect, error) {
 	path := u.Path
 	inMemory := path == memory
 	q, err := url.ParseQuery(u.RawQuery)
@@ -224,7 +228,7 @@ func (c *memoryConnector) Close() error {
 }
 
 // Shell returns the sqlite3 command-line client for the database.
-func (Driver) Shell(u *url.URL) dialect.Shell {
+func (Engine) Shell(u *url.URL) dialect.Shell {
 	return dialect.Shell{
 		Program: "sqlite3",
 		Args:    []string{u.Path},

@@ -19,7 +19,7 @@ import (
 func open(t *testing.T, query string) (*sql.DB, dialect.Dialect) {
 	t.Helper()
 	u := &url.URL{Scheme: "sqlite", Path: filepath.Join(t.TempDir(), "test.sqlite3"), RawQuery: query}
-	db, dl, err := Driver{}.Open(t.Context(), u)
+	db, dl, err := Engine{}.Open(t.Context(), u)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,13 +55,13 @@ func TestOpen_Pragmas(t *testing.T) {
 			}
 			if tt.path == "existing.db" {
 				// An existing database, in the rollback journal.
-				db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: "journal_mode=delete"})
+				db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: "journal_mode=delete"})
 				if err != nil {
 					t.Fatal(err)
 				}
 				db.Close()
 			}
-			db, _, err := Driver{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: tt.query})
+			db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: tt.query})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -275,7 +275,7 @@ func TestMatch_RealRows(t *testing.T) {
 }
 
 func TestShell(t *testing.T) {
-	sh := Driver{}.Shell(&url.URL{Scheme: "sqlite", Path: "/data/app.db"})
+	sh := Engine{}.Shell(&url.URL{Scheme: "sqlite", Path: "/data/app.db"})
 	if sh.Program != "sqlite3" || fmt.Sprint(sh.Args) != "[/data/app.db]" || sh.Install == "" {
 		t.Errorf("Shell = %+v", sh)
 	}

@@ -7,8 +7,12 @@
 //	go run ./examples/polls createsuperuser # a user, to vote
 //
 // It runs with no configuration, on polls.sqlite3 in the working
-// directory; DATABASE_URL, DEBUG, SECRET_KEY and the other variables of
-// docs/project.md override its settings.
+// directory; DEBUG, SECRET_KEY, DATABASE_URL (another SQLite file) and the
+// other variables of docs/project.md override its settings. Like a new
+// project, it links SQLite only: to run it on PostgreSQL or MySQL, name the
+// engine in settings() (s.Engines = []database.Engine{postgres.Engine{}},
+// see docs/database.md); a postgres:// DATABASE_URL without it stops the
+// binary with that advice. Its tests run it on every engine.
 package main
 
 import (
