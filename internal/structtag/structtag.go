@@ -87,7 +87,7 @@ func (opts Options) String() string {
 }
 
 // Parse reads a tag's options by the grammar of the package doc. Its
-// errors say what is wrong, not where: [Vocabulary.Parse] adds the tag.
+// errors are *Error without the Tag, which [Vocabulary.Parse] adds.
 func Parse(tag string) (Options, error) {
 	var opts Options
 	for rest := tag; rest != ""; {
@@ -104,7 +104,7 @@ func Parse(tag string) (Options, error) {
 			return nil, err
 		}
 		if _, dup := opts.Lookup(o.Key); dup {
-			return nil, fmt.Errorf("option %q given twice", o.Key)
+			return nil, &Error{What: fmt.Sprintf("option %q given twice", o.Key)}
 		}
 		opts = append(opts, o)
 	}
@@ -134,7 +134,7 @@ func next(s string) (Option, string, error) {
 	var b strings.Builder
 	for i := 1; ; i++ {
 		if i >= len(v) {
-			return o, "", fmt.Errorf("the quoted value of %s has no closing ': write %s='...'", o.Key, o.Key)
+			return o, "", &Error{What: "the quoted value of " + o.Key + " has no closing '", Hint: "write " + o.Key + "='...'"}
 		}
 		if v[i] != '\'' {
 			b.WriteByte(v[i])
@@ -148,7 +148,7 @@ func next(s string) (Option, string, error) {
 		o.Value = b.String()
 		after := strings.TrimLeftFunc(v[i+1:], unicode.IsSpace)
 		if after != "" && after[0] != ',' {
-			return o, "", fmt.Errorf("after the quoted value of %s comes %q: end the value with ' before the comma, and write '' for a quote inside", o.Key, after)
+			return o, "", &Error{What: fmt.Sprintf("after the quoted value of %s comes %q", o.Key, after), Hint: "end the value with ' before the comma, and write '' for a quote inside"}
 		}
 		return o, skipComma(after), nil
 	}
@@ -159,14 +159,32 @@ func skipComma(s string) string { return strings.TrimPrefix(s, ",") }
 // checkKey refuses an option name that is not a word.
 func checkKey(o Option) error {
 	if o.Key == "" {
-		return fmt.Errorf("an option has no name: %q", "="+o.Value)
+		return &Error{What: fmt.Sprintf("an option has no name (%q)", "="+o.Value)}
 	}
 	for _, r := range o.Key {
 		if r != '_' && (r > unicode.MaxASCII || !unicode.IsLetter(r) && !unicode.IsDigit(r)) {
-			return fmt.Errorf("option %q is not a name: names are letters, digits and _ (a value with a comma is written in single quotes)", o.Key)
+			return &Error{What: fmt.Sprintf("option %q is not a name", o.Key), Hint: "names are letters, digits and _; a value with a comma is written in single quotes"}
 		}
 	}
 	return nil
+}
+
+// Error is a tag that breaks the grammar or its vocabulary.
+type Error struct {
+	Tag  string // the whole tag, `orm:"..."`, when known
+	What string // what is wrong
+	Hint string // what to write instead, or ""
+}
+
+func (e *Error) Error() string {
+	msg := e.What
+	if e.Tag != "" {
+		msg += " in tag `" + e.Tag + "`"
+	}
+	if e.Hint != "" {
+		msg += ": " + e.Hint
+	}
+	return msg
 }
 
 // Vocabulary names the options one tag may hold.
@@ -184,42 +202,38 @@ type Vocabulary struct {
 // =false, a value option must have "=". Errors quote the tag.
 func (v Vocabulary) Parse(tag string) (Options, error) {
 	opts, err := Parse(tag)
-	unknown := false
 	if err == nil {
-		unknown, err = v.check(opts)
+		err = v.check(opts)
 	}
 	if err != nil {
-		err = fmt.Errorf("%w in tag `%s:%q`", err, v.Tag, tag)
-	}
-	if unknown {
-		err = fmt.Errorf("%w: the options are %s", err, v.names())
-	}
-	if err != nil {
-		return nil, err
+		e := err.(*Error)
+		e.Tag = fmt.Sprintf("%s:%q", v.Tag, tag)
+		return nil, e
 	}
 	return opts, nil
 }
 
-// check checks opts against v, and says whether the fault is a name v does
-// not know.
-func (v Vocabulary) check(opts Options) (unknown bool, err error) {
+// check checks opts against v.
+func (v Vocabulary) check(opts Options) error {
 	for _, o := range opts {
 		switch {
 		case slices.Contains(v.Keys, o.Key):
 			if _, err := strconv.ParseBool(o.Value); o.HasValue && err != nil {
-				return false, fmt.Errorf("%s=%q is not true or false: write %s alone, or %s=false", o.Key, o.Value, o.Key, o.Key)
+				return &Error{What: fmt.Sprintf("%s=%q is not true or false", o.Key, o.Value), Hint: "write " + o.Key + " alone, or " + o.Key + "=false"}
 			}
 		case slices.Contains(v.Keys, o.Key+"="):
 			if !o.HasValue {
-				return false, fmt.Errorf("option %q needs a value: %s=...", o.Key, o.Key)
+				return &Error{What: fmt.Sprintf("option %q needs a value", o.Key), Hint: "write " + o.Key + "=..."}
 			}
-		case v.For != "":
-			return true, fmt.Errorf("unknown option %q for %s", o.Key, v.For)
 		default:
-			return true, fmt.Errorf("unknown option %q", o.Key)
+			what := fmt.Sprintf("unknown option %q", o.Key)
+			if v.For != "" {
+				what = fmt.Sprintf("option %q does not apply to %s", o.Key, v.For)
+			}
+			return &Error{What: what, Hint: "the options are " + v.names()}
 		}
 	}
-	return false, nil
+	return nil
 }
 
 // names lists the option names of v, for messages.

@@ -34,7 +34,7 @@ func TestParse(t *testing.T) {
 		{"text_after_quote", "a='x'y", nil, `after the quoted value of a comes "y"`},
 		{"duplicate", "null,null", nil, `option "null" given twice`},
 		{"duplicate_with_values", "max_length=1,max_length=2", nil, `option "max_length" given twice`},
-		{"no_name", "=5", nil, `an option has no name: "=5"`},
+		{"no_name", "=5", nil, `an option has no name ("=5")`},
 		{"name_with_space", "max length=5", nil, `option "max length" is not a name`},
 		{"name_with_quote", "'a,b'", nil, `option "'a" is not a name`},
 		{"name_not_ascii", "längd=5", nil, `option "längd" is not a name`},
@@ -99,10 +99,10 @@ func TestVocabulary(t *testing.T) {
 		{"good", v, "max_length=20,null", ""},
 		{"flag_true", v, "null=true", ""},
 		{"flag_false", v, "null=false", ""},
-		{"flag_word", v, "null=yes", "null=\"yes\" is not true or false: write null alone, or null=false in tag `orm:\"null=yes\"`"},
-		{"value_alone", v, "max_length", "option \"max_length\" needs a value: max_length=... in tag `orm:\"max_length\"`"},
+		{"flag_word", v, "null=yes", "null=\"yes\" is not true or false in tag `orm:\"null=yes\"`: write null alone, or null=false"},
+		{"value_alone", v, "max_length", "option \"max_length\" needs a value in tag `orm:\"max_length\"`: write max_length=..."},
 		{"unknown", v, "max_lenght=20", "unknown option \"max_lenght\" in tag `orm:\"max_lenght=20\"`: the options are max_length, null, verbose_name"},
-		{"unknown_for", m2m, "null", "unknown option \"null\" for a many-to-many field in tag `orm:\"null\"`: the options are db_table, blank"},
+		{"unknown_for", m2m, "null", "option \"null\" does not apply to a many-to-many field in tag `orm:\"null\"`: the options are db_table, blank"},
 		{"grammar", v, "null,null", "option \"null\" given twice in tag `orm:\"null,null\"`"},
 	}
 	for _, tt := range tests {
