@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/nuages-go/nuages/internal/names"
+	"github.com/nuages-go/nuages/internal/structtag"
 )
 
 // decls caches the fields declared by each struct type: tags are read
@@ -91,32 +92,29 @@ func collect(t reflect.Type, index []int, out *[]Field) error {
 	return nil
 }
 
+// formTag is the vocabulary of the form tag (see the package doc).
+var formTag = structtag.Vocabulary{Tag: "form", Keys: []string{
+	"name=", "type=", "widget=", "optional", "required", "disabled", "min_length=", "max_length=", "no_strip", "unicode",
+	"min=", "max=", "step=", "max_digits=", "decimal_places=", "choices=", "max_size=", "extensions=", "types=",
+	"allow_empty", "max_width=", "max_height=", "placeholder=",
+}}
+
 // fieldOf reads one struct field's declaration: its Go type chooses the
 // Type, its tags the options.
 func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 	fd := Field{Name: names.Snake(sf.Name), Label: sf.Tag.Get("label"), HelpText: sf.Tag.Get("help")}
-	opts := map[string]string{}
-	var order []string
-	for part := range strings.SplitSeq(tag, ",") {
-		part = strings.TrimSpace(part)
-		if part == "" {
-			continue
-		}
-		k, v, _ := strings.Cut(part, "=")
-		if _, dup := opts[k]; dup {
-			return fd, fmt.Errorf("option %q given twice in `form:%q`", k, tag)
-		}
-		opts[k] = v
-		order = append(order, k)
+	opts, err := formTag.Parse(tag)
+	if err != nil {
+		return fd, err
 	}
+	value := func(key string) string { v, _ := opts.Lookup(key); return v }
 	gt := sf.Type
 	if gt.Kind() == reflect.Pointer && gt != typeFile {
 		gt = gt.Elem()
 		fd.Optional = true
 	}
-	kind := opts["type"]
+	kind := value("type")
 	if kind == "" {
-		var err error
 		if kind, err = kindOf(gt, opts); err != nil {
 			return fd, err
 		}
@@ -128,7 +126,7 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 		kind = "nullboolean"
 	}
 	num := func(key string) (int, error) {
-		v, ok := opts[key]
+		v, ok := opts.Lookup(key)
 		if !ok {
 			return 0, nil
 		}
@@ -141,15 +139,15 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 	var errs []error
 	intOpt := func(key string) int { n, err := num(key); errs = append(errs, err); return n }
 	var choices []Option
-	if c, ok := opts["choices"]; ok {
-		var err error
-		choices, err = parseChoices(c)
-		errs = append(errs, err)
+	if c, ok := opts.Lookup("choices"); ok {
+		if choices, err = parseChoices(c); err != nil {
+			return fd, err
+		}
 	}
 	minL, maxL := intOpt("min_length"), intOpt("max_length")
 	switch kind {
 	case "char":
-		fd.Type = Char{MinLength: minL, MaxLength: maxL, NoStrip: has(opts, "no_strip")}
+		fd.Type = Char{MinLength: minL, MaxLength: maxL, NoStrip: opts.Flag("no_strip")}
 		if p, ok := sf.Tag.Lookup("pattern"); ok {
 			re, err := regexp.Compile(p)
 			if err != nil {
@@ -162,7 +160,7 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 	case "url":
 		fd.Type = URL{MinLength: minL, MaxLength: maxL}
 	case "slug":
-		fd.Type = Slug{MinLength: minL, MaxLength: maxL, AllowUnicode: has(opts, "unicode")}
+		fd.Type = Slug{MinLength: minL, MaxLength: maxL, AllowUnicode: opts.Flag("unicode")}
 	case "uuid":
 		fd.Type = UUID{}
 	case "json":
@@ -170,14 +168,13 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 	case "integer":
 		n := Integer{}
 		lo, hi := intRange(gt)
-		var err error
 		if n.Min, err = int64Opt(opts, "min", lo); err != nil {
 			return fd, err
 		}
 		if n.Max, err = int64Opt(opts, "max", hi); err != nil {
 			return fd, err
 		}
-		if s, ok := opts["step"]; ok {
+		if s, ok := opts.Lookup("step"); ok {
 			if n.Step, err = strconv.ParseInt(s, 10, 64); err != nil || n.Step <= 0 {
 				return fd, fmt.Errorf("step=%q is not a whole number > 0", s)
 			}
@@ -186,7 +183,7 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 	case "float":
 		n := Float{}
 		for key, dst := range map[string]**float64{"min": &n.Min, "max": &n.Max} {
-			if s, ok := opts[key]; ok {
+			if s, ok := opts.Lookup(key); ok {
 				x, err := strconv.ParseFloat(s, 64)
 				if err != nil {
 					return fd, fmt.Errorf("%s=%q is not a number", key, s)
@@ -194,7 +191,7 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 				*dst = &x
 			}
 		}
-		if s, ok := opts["step"]; ok {
+		if s, ok := opts.Lookup("step"); ok {
 			x, err := strconv.ParseFloat(s, 64)
 			if err != nil || x <= 0 {
 				return fd, fmt.Errorf("step=%q is not a number > 0", s)
@@ -203,7 +200,7 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 		}
 		fd.Type = n
 	case "decimal":
-		d := Decimal{MaxDigits: intOpt("max_digits"), DecimalPlaces: intOpt("decimal_places"), Min: opts["min"], Max: opts["max"], Step: opts["step"]}
+		d := Decimal{MaxDigits: intOpt("max_digits"), DecimalPlaces: intOpt("decimal_places"), Min: value("min"), Max: value("max"), Step: value("step")}
 		for _, s := range []string{d.Min, d.Max, d.Step} {
 			if _, ok := toDec(s); s != "" && !ok {
 				return fd, fmt.Errorf("%q is not a decimal number", s)
@@ -232,8 +229,8 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 	case "multiplechoice":
 		fd.Type = MultipleChoice{Options: choices}
 	case "file", "image":
-		file := File{MaxNameLength: maxL, Extensions: splitList(opts["extensions"]), Types: splitList(opts["types"]), AllowEmpty: has(opts, "allow_empty")}
-		if s, ok := opts["max_size"]; ok {
+		file := File{MaxNameLength: maxL, Extensions: splitList(value("extensions")), Types: splitList(value("types")), AllowEmpty: opts.Flag("allow_empty")}
+		if s, ok := opts.Lookup("max_size"); ok {
 			n, err := strconv.ParseInt(s, 10, 64)
 			if err != nil || n <= 0 {
 				return fd, fmt.Errorf("max_size=%q is not a number of bytes", s)
@@ -250,24 +247,20 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 	if err := errors.Join(errs...); err != nil {
 		return fd, err
 	}
-	for _, k := range order {
-		v := opts[k]
-		switch k {
+	for _, o := range opts {
+		v := o.Value
+		switch o.Key {
 		case "name":
 			if v == "" || strings.ContainsAny(v, " \t\"'<>&") {
 				return fd, fmt.Errorf("name=%q is not a usable input name", v)
 			}
 			fd.Name = v
 		case "optional":
-			fd.Optional = true
+			fd.Optional = o.Bool()
 		case "required":
-			b, err := strconv.ParseBool(cmpStr(v, "true"))
-			if err != nil {
-				return fd, fmt.Errorf("required=%q is not true or false", v)
-			}
-			fd.Optional = !b
+			fd.Optional = !o.Bool()
 		case "disabled":
-			fd.Disabled = true
+			fd.Disabled = o.Bool()
 		case "widget":
 			w, ok := widgetByName(v)
 			if !ok {
@@ -276,10 +269,6 @@ func fieldOf(sf reflect.StructField, tag string) (Field, error) {
 			fd.Widget = w
 		case "placeholder":
 			fd.Attrs = append(fd.Attrs, Attr{"placeholder", v})
-		case "type", "choices", "min_length", "max_length", "min", "max", "step", "max_digits", "decimal_places",
-			"no_strip", "unicode", "extensions", "types", "allow_empty", "max_size", "max_width", "max_height":
-		default:
-			return fd, fmt.Errorf("unknown option %q in `form:%q`", k, tag)
 		}
 	}
 	if err := fits(kind, sf.Type); err != nil {
@@ -335,8 +324,8 @@ func fits(kind string, t reflect.Type) error {
 }
 
 // kindOf chooses the field type of a Go type when the tag names none.
-func kindOf(t reflect.Type, opts map[string]string) (string, error) {
-	_, hasChoices := opts["choices"]
+func kindOf(t reflect.Type, opts structtag.Options) (string, error) {
+	_, hasChoices := opts.Lookup("choices")
 	switch {
 	case t == typeTime:
 		return "datetime", nil
@@ -397,8 +386,8 @@ func intRange(t reflect.Type) (lo, hi int64) {
 
 // int64Opt reads a bound of an integer field: the tag's, which must lie
 // within the Go type's, or the Go type's own when narrower than int64.
-func int64Opt(opts map[string]string, key string, typeBound int64) (*int64, error) {
-	s, ok := opts[key]
+func int64Opt(opts structtag.Options, key string, typeBound int64) (*int64, error) {
+	s, ok := opts.Lookup(key)
 	if !ok {
 		if typeBound == math.MinInt64 || typeBound == math.MaxInt64 {
 			return nil, nil
@@ -413,11 +402,6 @@ func int64Opt(opts map[string]string, key string, typeBound int64) (*int64, erro
 		return nil, fmt.Errorf("%s=%d is beyond what the field's type holds (%d)", key, n, typeBound)
 	}
 	return &n, nil
-}
-
-func has(opts map[string]string, key string) bool {
-	v, ok := opts[key]
-	return ok && v != "false"
 }
 
 func splitList(s string) []string {

@@ -55,6 +55,10 @@
 //	max_size=1048576, extensions=pdf|txt, types=application/pdf|image/, allow_empty, max_width=800, max_height=600
 //	placeholder=...
 //
+// A flag is written alone or =true or =false; a value holding a comma is
+// written in single quotes, two for one inside (placeholder='Smith, Ada');
+// an option given twice is refused, as in the orm tag.
+//
 // label:"..." and help:"..." tags give the label and the help text,
 // pattern:"^[A-Z]{2}$" makes a Char a Regex. A field of another type, a
 // malformed option or an unknown one makes New panic with a message that

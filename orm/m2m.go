@@ -8,6 +8,7 @@ import (
 
 	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/internal/names"
+	"github.com/nuages-go/nuages/internal/structtag"
 )
 
 // ManyToMany is a many-to-many relation to model T, like Django's
@@ -71,11 +72,21 @@ type link struct {
 	auto     bool
 }
 
+// manyToManyTag is the vocabulary of a ManyToMany or ManyToManyThrough
+// field's tag.
+var manyToManyTag = structtag.Vocabulary{Tag: "orm", For: "a many-to-many field", Keys: []string{
+	"db_table=", "through_fields=", "blank", "verbose_name=", "help_text=", "related_name=",
+}}
+
 func newManyToManyField(owner *Meta, sf reflect.StructField, tag string, target, through reflect.Type) (*Field, error) {
 	f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, goType: sf.Type, Editable: true, Blank: false}
 	f.m2m = &m2m{owner: owner, field: f, target: target, through: through}
-	for opt := range strings.SplitSeq(tag, ",") {
-		key, val, _ := strings.Cut(strings.TrimSpace(opt), "=")
+	opts, err := manyToManyTag.Parse(tag)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range opts {
+		key, val := o.Key, o.Value
 		switch key {
 		case "db_table":
 			if through != nil {
@@ -92,16 +103,13 @@ func newManyToManyField(owner *Meta, sf reflect.StructField, tag string, target,
 			}
 			f.m2m.throughFields = [2]string{from, to}
 		case "blank":
-			f.Blank = true
+			f.Blank = o.Bool()
 		case "verbose_name":
 			f.VerboseName = val
 		case "help_text":
 			f.HelpText = val
 		case "related_name":
 			f.RelatedName = val
-		case "":
-		default:
-			return nil, fmt.Errorf("option %q does not apply to a many-to-many field: it takes db_table, through_fields, blank, verbose_name, help_text and related_name", key)
 		}
 	}
 	if f.VerboseName == "" {

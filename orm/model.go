@@ -12,6 +12,7 @@ import (
 
 	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/internal/names"
+	"github.com/nuages-go/nuages/internal/structtag"
 )
 
 // Model gives a struct Django's automatic primary key: a 64-bit
@@ -361,17 +362,6 @@ func (m *Meta) collect(t reflect.Type, index []int) error {
 			m.ManyToMany = append(m.ManyToMany, f)
 			continue
 		}
-		if hasOption(tag, "annotation") {
-			if tag != "annotation" {
-				return fmt.Errorf("orm: model %s, field %s: an annotation field takes no other option", m.Name, sf.Name)
-			}
-			f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, goType: sf.Type, annotation: true}
-			if err := m.addColumnless(f, path); err != nil {
-				return err
-			}
-			m.Annotations = append(m.Annotations, f)
-			continue
-		}
 		if rev, ok := reflect.Zero(sf.Type).Interface().(reverser); ok {
 			f, err := newReverseField(sf, tag, rev.reverseOf())
 			if err != nil {
@@ -383,7 +373,22 @@ func (m *Meta) collect(t reflect.Type, index []int) error {
 			m.Reverse = append(m.Reverse, f)
 			continue
 		}
-		f, err := newField(sf, tag)
+		opts, err := fieldTag.Parse(tag)
+		if err != nil {
+			return fmt.Errorf("orm: model %s, field %s: %w", m.Name, sf.Name, err)
+		}
+		if opts.Flag("annotation") {
+			if len(opts) > 1 {
+				return fmt.Errorf("orm: model %s, field %s: an annotation field takes no other option", m.Name, sf.Name)
+			}
+			f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, goType: sf.Type, annotation: true}
+			if err := m.addColumnless(f, path); err != nil {
+				return err
+			}
+			m.Annotations = append(m.Annotations, f)
+			continue
+		}
+		f, err := newField(sf, opts)
 		if err != nil {
 			return fmt.Errorf("orm: model %s, field %s: %w", m.Name, sf.Name, err)
 		}
@@ -402,16 +407,6 @@ func (m *Meta) collect(t reflect.Type, index []int) error {
 		m.Fields = append(m.Fields, f)
 	}
 	return nil
-}
-
-// hasOption reports whether the tag lists the option name.
-func hasOption(tag, name string) bool {
-	for opt := range strings.SplitSeq(tag, ",") {
-		if strings.TrimSpace(opt) == name {
-			return true
-		}
-	}
-	return false
 }
 
 // addColumnless names a relation field without a column of its own.
@@ -439,7 +434,7 @@ func (m *Meta) qualified(d dialect.Dialect, f *Field) string {
 	return refs[f.pos]
 }
 
-func newField(sf reflect.StructField, tag string) (*Field, error) {
+func newField(sf reflect.StructField, opts structtag.Options) (*Field, error) {
 	f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, Editable: true}
 	typ := sf.Type
 	nullable := false
@@ -449,7 +444,7 @@ func newField(sf reflect.StructField, tag string) (*Field, error) {
 	case typ.Kind() == reflect.Struct && strings.HasPrefix(typ.Name(), "Null[") && typ.PkgPath() == "database/sql":
 		nullable, typ = true, typ.Field(0).Type // sql.Null[T]'s V
 	}
-	if err := f.parseTag(tag); err != nil {
+	if err := f.setOptions(opts); err != nil {
 		return nil, err
 	}
 	_, isRelation := reflect.Zero(typ).Interface().(relation) // ID 0 is NULL
@@ -609,30 +604,28 @@ func kindOf(t reflect.Type, f *Field) (dialect.Kind, error) {
 // formatLengths are Django's default max_length for the text formats.
 var formatLengths = map[string]int{"email": 254, "url": 200, "slug": 50, "ip": 39}
 
-// parseTag reads `orm:"max_length=200,null,unique"`.
-func (f *Field) parseTag(tag string) error {
-	if tag == "" {
-		return nil
-	}
-	for opt := range strings.SplitSeq(tag, ",") {
-		key, val, hasVal := strings.Cut(strings.TrimSpace(opt), "=")
-		flag := func(dst *bool) error {
-			if hasVal {
-				return fmt.Errorf("option %q takes no value", key)
-			}
-			*dst = true
-			return nil
-		}
-		var err error
+// fieldTag is the vocabulary of a column's tag, `orm:"max_length=200,null"`
+// (and of an annotation's, `orm:"annotation"`).
+var fieldTag = structtag.Vocabulary{Tag: "orm", Keys: []string{
+	"max_length=", "max_digits=", "decimal_places=", "null", "blank", "default=", "unique", "db_index", "db_column=",
+	"choices=", "verbose_name=", "help_text=", "editable", "primary_key", "auto_now", "auto_now_add", "on_delete=",
+	"related_name=", "email", "url", "slug", "ip", "annotation",
+}}
+
+// setOptions sets f from the options of its tag, read by fieldTag.
+func (f *Field) setOptions(opts structtag.Options) error {
+	for _, o := range opts {
+		key, val := o.Key, o.Value
 		switch key {
 		case "max_length":
-			f.MaxLength, err = strconv.Atoi(val)
-			if err != nil || f.MaxLength <= 0 {
+			n, err := strconv.Atoi(val)
+			if err != nil || n <= 0 {
 				return fmt.Errorf("max_length=%q is not a positive integer", val)
 			}
+			f.MaxLength = n
 		case "max_digits", "decimal_places":
-			n, convErr := strconv.Atoi(val)
-			if convErr != nil || n < 0 || (n == 0 && key == "max_digits") {
+			n, err := strconv.Atoi(val)
+			if err != nil || n < 0 || (n == 0 && key == "max_digits") {
 				return fmt.Errorf("%s=%q is not a positive integer", key, val)
 			}
 			if key == "max_digits" {
@@ -641,24 +634,21 @@ func (f *Field) parseTag(tag string) error {
 				f.DecimalPlaces, f.decimal = n, true
 			}
 		case "null":
-			err = flag(&f.Null)
+			f.Null = o.Bool()
 		case "blank":
-			err = flag(&f.Blank)
+			f.Blank = o.Bool()
 		case "unique":
-			err = flag(&f.Unique)
+			f.Unique = o.Bool()
 		case "db_index":
-			err = flag(&f.Index)
+			f.Index = o.Bool()
 		case "primary_key":
-			err = flag(&f.PrimaryKey)
+			f.PrimaryKey = o.Bool()
 		case "auto_now":
-			err = flag(&f.AutoNow)
+			f.AutoNow = o.Bool()
 		case "auto_now_add":
-			err = flag(&f.AutoNowAdd)
+			f.AutoNowAdd = o.Bool()
 		case "editable":
-			f.Editable, err = strconv.ParseBool(val)
-			if err != nil {
-				return fmt.Errorf("editable=%q: use editable=false", val)
-			}
+			f.Editable = o.Bool()
 		case "db_column":
 			if val == "" {
 				return fmt.Errorf("db_column needs a name")
@@ -681,19 +671,13 @@ func (f *Field) parseTag(tag string) error {
 		case "related_name":
 			f.RelatedName = val
 		case "email", "url", "slug", "ip":
-			if hasVal {
-				return fmt.Errorf("option %q takes no value", key)
+			if !o.Bool() {
+				continue
 			}
 			if f.Format != "" {
 				return fmt.Errorf("options %q and %q exclude each other", f.Format, key)
 			}
 			f.Format = key
-		case "":
-		default:
-			return fmt.Errorf("unknown option %q in tag `orm:%q`: the options are max_length, max_digits, decimal_places, null, blank, default, unique, db_index, db_column, choices, verbose_name, help_text, editable, primary_key, auto_now, auto_now_add, on_delete, related_name, email, url, slug, ip", key, tag)
-		}
-		if err != nil {
-			return err
 		}
 	}
 	return nil

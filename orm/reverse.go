@@ -3,9 +3,9 @@ package orm
 import (
 	"fmt"
 	"reflect"
-	"strings"
 
 	"github.com/nuages-go/nuages/internal/names"
+	"github.com/nuages-go/nuages/internal/structtag"
 )
 
 // Related declares, on a model, the other side of a ForeignKey or
@@ -46,20 +46,17 @@ type filler interface{ fill(items any) }
 
 func newReverseField(sf reflect.StructField, tag string, target reflect.Type) (*Field, error) {
 	f := &Field{Name: names.Snake(sf.Name), GoName: sf.Name, reverse: target, goType: sf.Type}
-	for opt := range strings.SplitSeq(tag, ",") {
-		key, val, _ := strings.Cut(strings.TrimSpace(opt), "=")
-		switch key {
-		case "by":
-			f.by = val
-		case "verbose_name":
-			f.VerboseName = val
-		case "":
-		default:
-			return nil, fmt.Errorf("option %q does not apply to a Related field: it takes by and verbose_name", key)
-		}
+	opts, err := reverseTag.Parse(tag)
+	if err != nil {
+		return nil, err
 	}
+	f.by, _ = opts.Lookup("by")
+	f.VerboseName, _ = opts.Lookup("verbose_name")
 	return f, nil
 }
+
+// reverseTag is the vocabulary of a Related field's tag.
+var reverseTag = structtag.Vocabulary{Tag: "orm", For: "a Related field", Keys: []string{"by=", "verbose_name="}}
 
 // backKey returns the model a Related field reads and its ForeignKey that
 // points at owner.
