@@ -75,7 +75,7 @@ func TestChecks_Synthetic(t *testing.T) {
 	m := func(rel string) string { return path.Join(module, rel) }
 	pkgs := []pkg{
 		{path: "", imports: []string{m("database"), m("contrib/auth")}, docFiles: []string{"doc.go"}},
-		{path: "conf", imports: []string{"os", "github.com/some/dep"}, docFiles: []string{"a.go", "b.go"}},
+		{path: "conf", imports: []string{"os", "github.com/some/dep", "golang.org/x/net/idna"}, docFiles: []string{"a.go", "b.go"}},
 		{path: "database", imports: []string{m("orm"), "net/http"}},
 		{path: "database/sqlite", imports: []string{m("internal/x")}, docFiles: []string{"doc.go"}},
 		{path: "internal/x", imports: []string{"net/http", m("database/sqlite")}, docFiles: []string{"x.go"}},
@@ -90,7 +90,7 @@ func TestChecks_Synthetic(t *testing.T) {
 	want := []string{
 		`root (level 4) imports contrib/auth (level 5): a package imports only from its own level or lower`,
 		`root imports contrib/auth: levels 0 to 4 never import contrib/`,
-		`conf imports github.com/some/dep: level 0 packages use the standard library only`,
+		`conf imports github.com/some/dep: level 0 packages use the standard library and golang.org/x/ only`,
 		`database (level 1) imports orm (level 2): a package imports only from its own level or lower`,
 		`database imports net/http: database never imports net/http`,
 		`database/sqlite imports net/http through internal/x: database never imports net/http`,
@@ -193,8 +193,8 @@ func checkDeps(pkgs []pkg) []string {
 			rel, inModule := moduleRel(imp)
 			switch {
 			case !inModule:
-				if from == 0 && strings.Contains(strings.Split(imp, "/")[0], ".") {
-					out = append(out, name(p.path)+" imports "+imp+": level 0 packages use the standard library only")
+				if from == 0 && strings.Contains(strings.Split(imp, "/")[0], ".") && !strings.HasPrefix(imp, "golang.org/x/") {
+					out = append(out, name(p.path)+" imports "+imp+": level 0 packages use the standard library and golang.org/x/ only")
 				}
 			default:
 				if to, ok := level(rel); ok && to > from {
