@@ -26,6 +26,49 @@ type Operation interface {
 // undone: a RunSQL or RunGo without a reverse.
 var ErrIrreversible = errors.New("migrate: the operation cannot be reversed")
 
+// modelIn returns the model app.name of s: the first step of the operations
+// on a model. The error names the model and the models s has.
+func modelIn(s *State, app, name string) (*Model, error) { return s.Model(Key(app, name)) }
+
+// fieldIn returns the model app.model of s, and the position and the
+// description of its field name; the errors name the models or the fields
+// there are.
+func fieldIn(s *State, app, model, name string) (*Model, int, *Field, error) {
+	m, err := modelIn(s, app, model)
+	if err != nil {
+		return nil, -1, nil, err
+	}
+	i, f, err := m.Field(name)
+	return m, i, f, err
+}
+
+// itemIn returns the position of the item called name among items, the
+// indexes, constraints or checks of m (what says which), or an error that
+// names the model, its app and the items it has.
+func itemIn[T any](m *Model, what string, items []T, nameOf func(T) string, name string) (int, error) {
+	if i := slices.IndexFunc(items, func(it T) bool { return nameOf(it) == name }); i >= 0 {
+		return i, nil
+	}
+	names := make([]string, len(items))
+	for i, it := range items {
+		names[i] = nameOf(it)
+	}
+	return -1, noItem(m, what, name, names)
+}
+
+// noItem is itemIn's error: no what called name in m, which has names.
+func noItem(m *Model, what, name string, names []string) error {
+	have := "it has none"
+	if len(names) > 0 {
+		have = "it has " + strings.Join(names, ", ")
+	}
+	return fmt.Errorf("migrate: model %s.%s has no %s %q; %s", m.App, m.Name, what, name, have)
+}
+
+func indexName(ix dialect.Index) string          { return ix.Name }
+func constraintName(c dialect.Constraint) string { return c.Name }
+func checkName(c Check) string                   { return c.Name }
+
 // CreateModel creates a model's table.
 type CreateModel struct {
 	App, Name, Table string
@@ -58,7 +101,7 @@ func (o CreateModel) State(s *State) error {
 }
 
 func (o CreateModel) Forward(e *Editor, _, to *State) error {
-	m, err := to.Model(Key(o.App, o.Name))
+	m, err := modelIn(to, o.App, o.Name)
 	if err != nil {
 		return err
 	}
@@ -66,7 +109,7 @@ func (o CreateModel) Forward(e *Editor, _, to *State) error {
 }
 
 func (o CreateModel) Backward(e *Editor, from, to *State) error {
-	m, err := to.Model(Key(o.App, o.Name))
+	m, err := modelIn(to, o.App, o.Name)
 	if err != nil {
 		return err
 	}
@@ -79,16 +122,15 @@ type DeleteModel struct{ App, Name string }
 func (o DeleteModel) Describe() string { return "Delete model " + o.Name }
 
 func (o DeleteModel) State(s *State) error {
-	key := Key(o.App, o.Name)
-	if _, err := s.Model(key); err != nil {
+	if _, err := modelIn(s, o.App, o.Name); err != nil {
 		return err
 	}
-	delete(s.Models, key)
+	delete(s.Models, Key(o.App, o.Name))
 	return nil
 }
 
 func (o DeleteModel) Forward(e *Editor, from, _ *State) error {
-	m, err := from.Model(Key(o.App, o.Name))
+	m, err := modelIn(from, o.App, o.Name)
 	if err != nil {
 		return err
 	}
@@ -96,7 +138,7 @@ func (o DeleteModel) Forward(e *Editor, from, _ *State) error {
 }
 
 func (o DeleteModel) Backward(e *Editor, from, _ *State) error {
-	m, err := from.Model(Key(o.App, o.Name))
+	m, err := modelIn(from, o.App, o.Name)
 	if err != nil {
 		return err
 	}
@@ -110,12 +152,12 @@ type RenameModel struct{ App, Old, New, Table string }
 func (o RenameModel) Describe() string { return "Rename model " + o.Old + " to " + o.New }
 
 func (o RenameModel) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Old))
+	m, err := modelIn(s, o.App, o.Old)
 	if err != nil {
 		return err
 	}
-	delete(s.Models, Key(o.App, o.Old))
 	oldKey := Key(o.App, o.Old)
+	delete(s.Models, oldKey)
 	m.Name = o.New
 	if o.Table != "" {
 		m.Table = o.Table
@@ -132,19 +174,21 @@ func (o RenameModel) State(s *State) error {
 }
 
 func (o RenameModel) Forward(e *Editor, from, to *State) error {
-	return renameTable(e, from, Key(o.App, o.Old), to, Key(o.App, o.New))
+	return renameTable(e, o.App, from, o.Old, to, o.New)
 }
 
 func (o RenameModel) Backward(e *Editor, from, to *State) error {
-	return renameTable(e, to, Key(o.App, o.New), from, Key(o.App, o.Old))
+	return renameTable(e, o.App, to, o.New, from, o.Old)
 }
 
-func renameTable(e *Editor, from *State, fromKey string, to *State, toKey string) error {
-	a, err := from.Model(fromKey)
+// renameTable renames the table of model app.fromName of the state from to
+// the table of app.toName in to.
+func renameTable(e *Editor, app string, from *State, fromName string, to *State, toName string) error {
+	a, err := modelIn(from, app, fromName)
 	if err != nil {
 		return err
 	}
-	b, err := to.Model(toKey)
+	b, err := modelIn(to, app, toName)
 	if err != nil {
 		return err
 	}
@@ -160,7 +204,7 @@ type AlterModelTable struct{ App, Name, Table string }
 func (o AlterModelTable) Describe() string { return "Rename table for " + o.Name + " to " + o.Table }
 
 func (o AlterModelTable) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Name))
+	m, err := modelIn(s, o.App, o.Name)
 	if err != nil {
 		return err
 	}
@@ -169,11 +213,11 @@ func (o AlterModelTable) State(s *State) error {
 }
 
 func (o AlterModelTable) Forward(e *Editor, from, to *State) error {
-	return renameTable(e, from, Key(o.App, o.Name), to, Key(o.App, o.Name))
+	return renameTable(e, o.App, from, o.Name, to, o.Name)
 }
 
 func (o AlterModelTable) Backward(e *Editor, from, to *State) error {
-	return renameTable(e, to, Key(o.App, o.Name), from, Key(o.App, o.Name))
+	return renameTable(e, o.App, to, o.Name, from, o.Name)
 }
 
 // AlterModelOptions changes the options of a model that do not touch the
@@ -186,7 +230,7 @@ type AlterModelOptions struct {
 func (o AlterModelOptions) Describe() string { return "Change Meta options on " + o.Name }
 
 func (o AlterModelOptions) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Name))
+	m, err := modelIn(s, o.App, o.Name)
 	if err != nil {
 		return err
 	}
@@ -207,7 +251,7 @@ type AddField struct {
 func (o AddField) Describe() string { return "Add field " + o.Field.Name + " to " + o.Model }
 
 func (o AddField) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -220,7 +264,7 @@ func (o AddField) State(s *State) error {
 
 func (o AddField) Forward(e *Editor, from, to *State) error {
 	key := Key(o.App, o.Model)
-	m, err := to.Model(key)
+	m, err := modelIn(to, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -263,38 +307,33 @@ func (o AddField) Forward(e *Editor, from, to *State) error {
 }
 
 func (o AddField) Backward(e *Editor, from, to *State) error {
-	key := Key(o.App, o.Model)
-	m, err := to.Model(key)
+	return dropColumn(e, to, from, o.App, o.Model, o.Field)
+}
+
+// dropColumn drops f's column from the table of model app.model, going
+// from the state from to the state to; SQLite rebuilds the table, whose
+// DROP COLUMN refuses indexed and key columns.
+func dropColumn(e *Editor, from, to *State, app, model string, f Field) error {
+	if !e.d.Features().AlterColumn {
+		return e.rebuild(from, to, Key(app, model), nil)
+	}
+	m, err := modelIn(from, app, model)
 	if err != nil {
 		return err
 	}
-	return dropColumn(e, to, from, key, m.Table, o.Field)
-}
-
-// dropColumn drops f's column from table, the model key going from the
-// state from to the state to; SQLite rebuilds the table, whose DROP COLUMN
-// refuses indexed and key columns.
-func dropColumn(e *Editor, from, to *State, key, table string, f Field) error {
-	if !e.d.Features().AlterColumn {
-		return e.rebuild(from, to, key, nil)
-	}
 	var stmts []string
 	if f.To != "" { // MySQL will not drop a column its foreign key needs
-		m, err := from.Model(key)
-		if err != nil {
-			return err
-		}
 		c, err := from.foreignKey(m, f)
 		if err != nil {
 			return err
 		}
-		drop, err := e.d.DropConstraint(table, c)
+		drop, err := e.d.DropConstraint(m.Table, c)
 		if err != nil {
 			return err
 		}
 		stmts = append(stmts, drop)
 	}
-	return e.Exec(append(stmts, e.d.DropColumn(table, f.Column))...)
+	return e.Exec(append(stmts, e.d.DropColumn(m.Table, f.Column))...)
 }
 
 // RemoveField drops a column.
@@ -303,11 +342,7 @@ type RemoveField struct{ App, Model, Name string }
 func (o RemoveField) Describe() string { return "Remove field " + o.Name + " from " + o.Model }
 
 func (o RemoveField) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
-	if err != nil {
-		return err
-	}
-	i, f, err := m.Field(o.Name)
+	m, i, f, err := fieldIn(s, o.App, o.Model, o.Name)
 	if err != nil {
 		return err
 	}
@@ -326,25 +361,15 @@ func (o RemoveField) State(s *State) error {
 }
 
 func (o RemoveField) Forward(e *Editor, from, to *State) error {
-	key := Key(o.App, o.Model)
-	m, err := from.Model(key)
+	_, _, f, err := fieldIn(from, o.App, o.Model, o.Name)
 	if err != nil {
 		return err
 	}
-	_, f, err := m.Field(o.Name)
-	if err != nil {
-		return err
-	}
-	return dropColumn(e, from, to, key, m.Table, *f)
+	return dropColumn(e, from, to, o.App, o.Model, *f)
 }
 
 func (o RemoveField) Backward(e *Editor, from, to *State) error {
-	key := Key(o.App, o.Model)
-	m, err := from.Model(key)
-	if err != nil {
-		return err
-	}
-	_, f, err := m.Field(o.Name)
+	_, _, f, err := fieldIn(from, o.App, o.Model, o.Name)
 	if err != nil {
 		return err
 	}
@@ -361,11 +386,7 @@ type AlterField struct {
 func (o AlterField) Describe() string { return "Alter field " + o.Field.Name + " on " + o.Model }
 
 func (o AlterField) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
-	if err != nil {
-		return err
-	}
-	i, _, err := m.Field(o.Field.Name)
+	m, i, _, err := fieldIn(s, o.App, o.Model, o.Field.Name)
 	if err != nil {
 		return err
 	}
@@ -374,32 +395,25 @@ func (o AlterField) State(s *State) error {
 }
 
 func (o AlterField) Forward(e *Editor, from, to *State) error {
-	return alterField(e, from, to, Key(o.App, o.Model), o.Field.Name)
+	return alterField(e, from, to, o.App, o.Model, o.Field.Name)
 }
 
 func (o AlterField) Backward(e *Editor, from, to *State) error {
-	return alterField(e, to, from, Key(o.App, o.Model), o.Field.Name)
+	return alterField(e, to, from, o.App, o.Model, o.Field.Name)
 }
 
 // alterField changes the column of field name from its description in
 // from to the one in to.
-func alterField(e *Editor, from, to *State, key, name string) error {
-	a, err := from.Model(key)
+func alterField(e *Editor, from, to *State, app, model, name string) error {
+	a, _, old, err := fieldIn(from, app, model, name)
 	if err != nil {
 		return err
 	}
-	_, old, err := a.Field(name)
+	m, _, f, err := fieldIn(to, app, model, name)
 	if err != nil {
 		return err
 	}
-	m, err := to.Model(key)
-	if err != nil {
-		return err
-	}
-	_, f, err := m.Field(name)
-	if err != nil {
-		return err
-	}
+	key := Key(app, model)
 	var renamed map[string]string
 	if old.Column != f.Column {
 		renamed = map[string]string{f.Column: old.Column}
@@ -492,11 +506,7 @@ func (o RenameField) Describe() string {
 }
 
 func (o RenameField) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
-	if err != nil {
-		return err
-	}
-	i, f, err := m.Field(o.Old)
+	m, i, f, err := fieldIn(s, o.App, o.Model, o.Old)
 	if err != nil {
 		return err
 	}
@@ -521,34 +531,26 @@ func renamedColumn(f Field, name string) string {
 }
 
 func (o RenameField) Forward(e *Editor, from, to *State) error {
-	return renameColumn(e, from, to, Key(o.App, o.Model), o.Old, o.New)
+	return renameColumn(e, from, to, o.App, o.Model, o.Old, o.New)
 }
 
 func (o RenameField) Backward(e *Editor, from, to *State) error {
-	return renameColumn(e, to, from, Key(o.App, o.Model), o.New, o.Old)
+	return renameColumn(e, to, from, o.App, o.Model, o.New, o.Old)
 }
 
-func renameColumn(e *Editor, from, to *State, key, oldName, newName string) error {
-	a, err := from.Model(key)
+func renameColumn(e *Editor, from, to *State, app, model, oldName, newName string) error {
+	_, _, fa, err := fieldIn(from, app, model, oldName)
 	if err != nil {
 		return err
 	}
-	b, err := to.Model(key)
-	if err != nil {
-		return err
-	}
-	_, fa, err := a.Field(oldName)
-	if err != nil {
-		return err
-	}
-	_, fb, err := b.Field(newName)
+	b, _, fb, err := fieldIn(to, app, model, newName)
 	if err != nil {
 		return err
 	}
 	if fa.Column == fb.Column {
 		return nil
 	}
-	return e.alterTable(from, to, key, func() ([]string, error) {
+	return e.alterTable(from, to, Key(app, model), func() ([]string, error) {
 		return []string{e.d.RenameColumn(b.Table, fa.Column, fb.Column)}, nil
 	}, map[string]string{fb.Column: fa.Column})
 }
@@ -626,7 +628,7 @@ type AddIndex struct {
 func (o AddIndex) Describe() string { return "Create index " + o.Index.Name + " on " + o.Model }
 
 func (o AddIndex) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -635,7 +637,7 @@ func (o AddIndex) State(s *State) error {
 }
 
 func (o AddIndex) Forward(e *Editor, _, to *State) error {
-	m, err := to.Model(Key(o.App, o.Model))
+	m, err := modelIn(to, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -647,7 +649,7 @@ func (o AddIndex) Forward(e *Editor, _, to *State) error {
 }
 
 func (o AddIndex) Backward(e *Editor, from, _ *State) error {
-	m, err := from.Model(Key(o.App, o.Model))
+	m, err := modelIn(from, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -660,7 +662,7 @@ type RemoveIndex struct{ App, Model, Name string }
 func (o RemoveIndex) Describe() string { return "Remove index " + o.Name + " from " + o.Model }
 
 func (o RemoveIndex) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -672,11 +674,11 @@ func (o RemoveIndex) State(s *State) error {
 		m.PartialIndexes = slices.Delete(m.PartialIndexes, i, i+1)
 		return nil
 	}
-	return fmt.Errorf("migrate: model %s has no index %q", o.Model, o.Name)
+	return noIndex(m, o.Name)
 }
 
 func (o RemoveIndex) Forward(e *Editor, from, _ *State) error {
-	m, err := from.Model(Key(o.App, o.Model))
+	m, err := modelIn(from, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -687,7 +689,7 @@ func (o RemoveIndex) Forward(e *Editor, from, _ *State) error {
 }
 
 func (o RemoveIndex) Backward(e *Editor, from, _ *State) error {
-	m, err := from.Model(Key(o.App, o.Model))
+	m, err := modelIn(from, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -701,7 +703,19 @@ func (o RemoveIndex) Backward(e *Editor, from, _ *State) error {
 			return AddPartialIndex{App: o.App, Model: o.Model, Index: p}.Forward(e, nil, from)
 		}
 	}
-	return fmt.Errorf("migrate: model %s has no index %q", o.Model, o.Name)
+	return noIndex(m, o.Name)
+}
+
+// noIndex is the error for an index name that m has not, plain or partial.
+func noIndex(m *Model, name string) error {
+	names := make([]string, 0, len(m.Indexes)+len(m.PartialIndexes))
+	for _, ix := range m.Indexes {
+		names = append(names, ix.Name)
+	}
+	for _, p := range m.PartialIndexes {
+		names = append(names, p.Name)
+	}
+	return noItem(m, "index", name, names)
 }
 
 // AddPartialIndex adds an index (or a conditional unique constraint) that
@@ -715,7 +729,7 @@ type AddPartialIndex struct {
 func (o AddPartialIndex) Describe() string { return "Create index " + o.Index.Name + " on " + o.Model }
 
 func (o AddPartialIndex) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -724,7 +738,7 @@ func (o AddPartialIndex) State(s *State) error {
 }
 
 func (o AddPartialIndex) Forward(e *Editor, _, to *State) error {
-	m, err := to.Model(Key(o.App, o.Model))
+	m, err := modelIn(to, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -754,7 +768,7 @@ func (o AddConstraint) Describe() string {
 }
 
 func (o AddConstraint) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -764,7 +778,7 @@ func (o AddConstraint) State(s *State) error {
 
 func (o AddConstraint) Forward(e *Editor, from, to *State) error {
 	key := Key(o.App, o.Model)
-	m, err := to.Model(key)
+	m, err := modelIn(to, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -786,13 +800,13 @@ func (o RemoveConstraint) Describe() string {
 }
 
 func (o RemoveConstraint) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(m.Constraints, func(c dialect.Constraint) bool { return c.Name == o.Name })
-	if i < 0 {
-		return fmt.Errorf("migrate: model %s has no constraint %q", o.Model, o.Name)
+	i, err := itemIn(m, "constraint", m.Constraints, constraintName, o.Name)
+	if err != nil {
+		return err
 	}
 	m.Constraints = slices.Delete(m.Constraints, i, i+1)
 	return nil
@@ -800,13 +814,13 @@ func (o RemoveConstraint) State(s *State) error {
 
 func (o RemoveConstraint) Forward(e *Editor, from, to *State) error {
 	key := Key(o.App, o.Model)
-	m, err := from.Model(key)
+	m, err := modelIn(from, o.App, o.Model)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(m.Constraints, func(c dialect.Constraint) bool { return c.Name == o.Name })
-	if i < 0 {
-		return fmt.Errorf("migrate: model %s has no constraint %q", o.Model, o.Name)
+	i, err := itemIn(m, "constraint", m.Constraints, constraintName, o.Name)
+	if err != nil {
+		return err
 	}
 	return e.alterTable(from, to, key, func() ([]string, error) {
 		s, err := e.d.DropConstraint(m.Table, m.Constraints[i])
@@ -815,16 +829,15 @@ func (o RemoveConstraint) Forward(e *Editor, from, to *State) error {
 }
 
 func (o RemoveConstraint) Backward(e *Editor, from, to *State) error {
-	m, err := from.Model(Key(o.App, o.Model))
+	m, err := modelIn(from, o.App, o.Model)
 	if err != nil {
 		return err
 	}
-	for _, c := range m.Constraints {
-		if c.Name == o.Name {
-			return AddConstraint{App: o.App, Model: o.Model, Constraint: c}.Forward(e, to, from)
-		}
+	i, err := itemIn(m, "constraint", m.Constraints, constraintName, o.Name)
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("migrate: model %s has no constraint %q", o.Model, o.Name)
+	return AddConstraint{App: o.App, Model: o.Model, Constraint: m.Constraints[i]}.Forward(e, to, from)
 }
 
 // RenameIndex renames an index of a model's Meta options (dropped and
@@ -836,41 +849,42 @@ func (o RenameIndex) Describe() string {
 }
 
 func (o RenameIndex) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(m.Indexes, func(ix dialect.Index) bool { return ix.Name == o.Old })
-	if i < 0 {
-		return fmt.Errorf("migrate: model %s has no index %q", o.Model, o.Old)
+	i, err := itemIn(m, "index", m.Indexes, indexName, o.Old)
+	if err != nil {
+		return err
 	}
 	m.Indexes[i].Name = o.New
 	return nil
 }
 
 func (o RenameIndex) Forward(e *Editor, from, to *State) error {
-	return renameIndex(e, from, to, Key(o.App, o.Model), o.Old, o.New)
+	return renameIndex(e, to, o.App, o.Model, o.Old, o.New)
 }
 
 func (o RenameIndex) Backward(e *Editor, from, to *State) error {
-	return renameIndex(e, to, from, Key(o.App, o.Model), o.New, o.Old)
+	return renameIndex(e, from, o.App, o.Model, o.New, o.Old)
 }
 
-func renameIndex(e *Editor, from, to *State, key, oldName, newName string) error {
-	m, err := to.Model(key)
+// renameIndex drops index oldName and creates it again as newName, as the
+// model app.model of the state to describes it.
+func renameIndex(e *Editor, to *State, app, model, oldName, newName string) error {
+	m, err := modelIn(to, app, model)
 	if err != nil {
 		return err
 	}
-	for _, ix := range m.Indexes {
-		if ix.Name == newName {
-			create, err := e.d.CreateIndex(m.Table, ix)
-			if err != nil {
-				return err
-			}
-			return e.Exec(e.d.DropIndex(m.Table, oldName), create)
-		}
+	i, err := itemIn(m, "index", m.Indexes, indexName, newName)
+	if err != nil {
+		return err
 	}
-	return fmt.Errorf("migrate: model %s has no index %q", m.Name, newName)
+	create, err := e.d.CreateIndex(m.Table, m.Indexes[i])
+	if err != nil {
+		return err
+	}
+	return e.Exec(e.d.DropIndex(m.Table, oldName), create)
 }
 
 // SeparateDatabaseAndState changes the database and the state apart, as
@@ -944,7 +958,7 @@ func (o AddCheck) Describe() string {
 }
 
 func (o AddCheck) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
@@ -953,11 +967,11 @@ func (o AddCheck) State(s *State) error {
 }
 
 func (o AddCheck) Forward(e *Editor, from, to *State) error {
-	return changeCheck(e, from, to, Key(o.App, o.Model), o.Check, true)
+	return changeCheck(e, from, to, o.App, o.Model, o.Check, true)
 }
 
 func (o AddCheck) Backward(e *Editor, from, to *State) error {
-	return changeCheck(e, to, from, Key(o.App, o.Model), o.Check, false)
+	return changeCheck(e, to, from, o.App, o.Model, o.Check, false)
 }
 
 // RemoveCheck drops a check constraint of a model's Meta options.
@@ -968,53 +982,52 @@ func (o RemoveCheck) Describe() string {
 }
 
 func (o RemoveCheck) State(s *State) error {
-	m, err := s.Model(Key(o.App, o.Model))
+	m, err := modelIn(s, o.App, o.Model)
 	if err != nil {
 		return err
 	}
-	i := slices.IndexFunc(m.Checks, func(c Check) bool { return c.Name == o.Name })
-	if i < 0 {
-		return fmt.Errorf("migrate: model %s has no check constraint %q", o.Model, o.Name)
+	i, err := itemIn(m, "check constraint", m.Checks, checkName, o.Name)
+	if err != nil {
+		return err
 	}
 	m.Checks = slices.Delete(m.Checks, i, i+1)
 	return nil
 }
 
 func (o RemoveCheck) Forward(e *Editor, from, to *State) error {
-	c, err := findCheck(from, Key(o.App, o.Model), o.Name)
+	c, err := findCheck(from, o.App, o.Model, o.Name)
 	if err != nil {
 		return err
 	}
-	return changeCheck(e, from, to, Key(o.App, o.Model), c, false)
+	return changeCheck(e, from, to, o.App, o.Model, c, false)
 }
 
 func (o RemoveCheck) Backward(e *Editor, from, to *State) error {
-	c, err := findCheck(from, Key(o.App, o.Model), o.Name)
+	c, err := findCheck(from, o.App, o.Model, o.Name)
 	if err != nil {
 		return err
 	}
-	return changeCheck(e, to, from, Key(o.App, o.Model), c, true)
+	return changeCheck(e, to, from, o.App, o.Model, c, true)
 }
 
-func findCheck(s *State, key, name string) (Check, error) {
-	m, err := s.Model(key)
+func findCheck(s *State, app, model, name string) (Check, error) {
+	m, err := modelIn(s, app, model)
 	if err != nil {
 		return Check{}, err
 	}
-	for _, c := range m.Checks {
-		if c.Name == name {
-			return c, nil
-		}
+	i, err := itemIn(m, "check constraint", m.Checks, checkName, name)
+	if err != nil {
+		return Check{}, err
 	}
-	return Check{}, fmt.Errorf("migrate: model %s has no check constraint %q", m.Name, name)
+	return m.Checks[i], nil
 }
 
 // changeCheck adds (or drops) check c on the model key, going from the
 // state from to the state to; SQLite rebuilds the table.
-func changeCheck(e *Editor, from, to *State, key string, c Check, add bool) error {
-	m, err := to.Model(key)
+func changeCheck(e *Editor, from, to *State, app, model string, c Check, add bool) error {
+	m, err := modelIn(to, app, model)
 	if !add {
-		m, err = from.Model(key)
+		m, err = modelIn(from, app, model)
 	}
 	if err != nil {
 		return err
@@ -1024,7 +1037,7 @@ func changeCheck(e *Editor, from, to *State, key string, c Check, add bool) erro
 		return err
 	}
 	dc := dialect.Constraint{Name: c.Name, Kind: dialect.ConstraintCheck, Check: sql}
-	return e.alterTable(from, to, key, func() ([]string, error) {
+	return e.alterTable(from, to, Key(app, model), func() ([]string, error) {
 		var stmt string
 		if add {
 			stmt, err = e.d.AddConstraint(m.Table, dc)
