@@ -55,15 +55,7 @@ func Register[T any](r *Registry, hs ...Hooks[T]) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	if _, ok := r.byType[m.typ]; !ok {
-		r.byType[m.typ] = m
-		r.models = append(r.models, m)
-	}
-	h := r.hooks[m.typ]
-	if h == nil {
-		h = &hooks{}
-		r.hooks[m.typ] = h
-	}
+	h := r.add(m)
 	for _, hk := range hs {
 		if f := hk.BeforeSave; f != nil {
 			h.beforeSave = append(h.beforeSave, func(ctx context.Context, db *database.DB, obj any) error { return f(ctx, db, obj.(*T)) })
@@ -83,6 +75,46 @@ func Register[T any](r *Registry, hs ...Hooks[T]) error {
 	return nil
 }
 
+// Add adds models given as zero values of their structs (Question{}), as
+// apps list them, without hooks: their on_delete rules then apply to the
+// deletes of the models they point at. It is an error when one is not a
+// valid model.
+func (r *Registry) Add(models ...any) error {
+	metas := make([]*Meta, len(models))
+	for i, v := range models {
+		t := reflect.TypeOf(v)
+		if t == nil || t.Kind() != reflect.Struct {
+			return fmt.Errorf("orm: Registry.Add of %T: give zero values of model structs, as Question{}", v)
+		}
+		m, err := MetaOfType(t)
+		if err != nil {
+			return err
+		}
+		metas[i] = m
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for _, m := range metas {
+		r.add(m)
+	}
+	return nil
+}
+
+// add registers m once and returns its hooks, for Register to extend.
+// r.mu is held.
+func (r *Registry) add(m *Meta) *hooks {
+	if _, ok := r.byType[m.typ]; !ok {
+		r.byType[m.typ] = m
+		r.models = append(r.models, m)
+	}
+	h := r.hooks[m.typ]
+	if h == nil {
+		h = &hooks{}
+		r.hooks[m.typ] = h
+	}
+	return h
+}
+
 // Models returns the registered models, in the order they were registered.
 func (r *Registry) Models() []*Meta {
 	r.mu.RLock()
@@ -91,14 +123,13 @@ func (r *Registry) Models() []*Meta {
 }
 
 // Use attaches r to db: the writes through db then run r's hooks and
-// delete rules. Attach it at start-up, before db is shared.
-func (r *Registry) Use(db *database.DB) { db.SetValue(registryKey{}, r) }
-
-type registryKey struct{}
+// delete rules. Attach it at start-up, before db is shared; a project
+// attaches its registry to every database it opens.
+func (r *Registry) Use(db *database.DB) { db.SetRegistry(r) }
 
 // registryOf returns the registry attached to db, or nil.
 func registryOf(db *database.DB) *Registry {
-	r, _ := db.Value(registryKey{}).(*Registry)
+	r, _ := db.Registry().(*Registry)
 	return r
 }
 

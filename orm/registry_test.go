@@ -216,7 +216,7 @@ func TestDeleteCollector_SetNull(t *testing.T) {
 		_, terry := library(t, db)
 		ctx := t.Context()
 		reg := orm.NewRegistry()
-		if err := orm.Register[Book](reg); err != nil {
+		if err := reg.Add(Book{}); err != nil { // as a project adds its apps' models
 			t.Fatal(err)
 		}
 		reg.Use(db)
@@ -243,6 +243,18 @@ func TestRegister_Errors(t *testing.T) {
 	err := orm.Register[NoRule](reg)
 	if err == nil || !strings.Contains(err.Error(), "model NoRule, field Book: a relation needs on_delete: cascade, protect, restrict, set_null, set_default or do_nothing") {
 		t.Errorf("a ForeignKey without on_delete: %v", err)
+	}
+	for _, tc := range []struct {
+		models []any
+		want   string
+	}{
+		{[]any{NoRule{}}, "model NoRule, field Book: a relation needs on_delete"},
+		{[]any{Book{}, &Author{}}, "orm: Registry.Add of *orm_test.Author: give zero values of model structs, as Question{}"},
+		{[]any{nil}, "orm: Registry.Add of <nil>: give zero values"},
+	} {
+		if err := reg.Add(tc.models...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Add(%T) = %v, want %q", tc.models, err, tc.want)
+		}
 	}
 	if len(reg.Models()) != 0 {
 		t.Errorf("a bad model was registered: %v", reg.Models())
