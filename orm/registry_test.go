@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/orm"
 )
@@ -259,4 +260,36 @@ func TestRegister_Errors(t *testing.T) {
 	if len(reg.Models()) != 0 {
 		t.Errorf("a bad model was registered: %v", reg.Models())
 	}
+}
+
+// A historical model, as data migrations use, has no Go type: a registry
+// attached to the database must not take the registered models' plain
+// fields for keys pointing at it.
+func TestDeleteCollector_Historical(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		library(t, db)
+		ctx := t.Context()
+		nobody := Author{Name: "Nobody"}
+		if err := orm.Insert(ctx, db, &nobody); err != nil {
+			t.Fatal(err)
+		}
+		reg := orm.NewRegistry()
+		if err := reg.Add(Book{}); err != nil {
+			t.Fatal(err)
+		}
+		reg.Use(db)
+		author, err := orm.HistoricalModel("Author", meta[Author](t).Table, []orm.HistoricalField{
+			{Name: "id", Column: "id", Kind: dialect.KindBigAuto, PrimaryKey: true},
+			{Name: "name", Column: "name", Kind: dialect.KindChar},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := orm.QueryHistorical(db, author).Filter("name", "Nobody").Delete(ctx); err != nil || n != 1 {
+			t.Fatalf("deleting Nobody: %d, %v", n, err)
+		}
+		if n, err := orm.Query[Book](db).Count(ctx); err != nil || n != 3 {
+			t.Errorf("books after deleting an author of none: %d, %v; want 3", n, err)
+		}
+	})
 }
