@@ -30,8 +30,8 @@ type Invalid struct {
 
 func (e *Invalid) Error() string { return "forms: " + e.Code }
 
-// Message returns the default message of code, Enter a valid value. when
-// code has none.
+// Message returns the default message of code, or invalid's ("Enter a
+// valid value.") for a code without one.
 func Message(code string) string {
 	if msg, ok := messages[code]; ok {
 		return msg
