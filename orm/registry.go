@@ -14,11 +14,16 @@ import (
 // its installed apps and attaches to its databases with Use. With a registry
 // attached, Insert, Save and Delete run the models' hooks, and deletes
 // follow every model's on_delete rules in Go, as Django's collector does.
+//
+// A registry is filled, then used: the first Use freezes it (Register and
+// Add then fail), so that the writes read it without a lock.
 type Registry struct {
-	mu     sync.RWMutex
+	mu     sync.Mutex // guards the fields below until frozen; Register and Add take it
+	frozen bool
 	models []*Meta
 	byType map[reflect.Type]*Meta
 	hooks  map[reflect.Type]*hooks
+	refs   map[reflect.Type][]referrer // the keys pointing at each model; built by Use
 }
 
 // NewRegistry returns an empty registry.
@@ -55,6 +60,9 @@ func Register[T any](r *Registry, hs ...Hooks[T]) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.frozen {
+		return r.inUse(m)
+	}
 	h := r.add(m)
 	for _, hk := range hs {
 		if f := hk.BeforeSave; f != nil {
@@ -94,10 +102,17 @@ func (r *Registry) Add(models ...any) error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	if r.frozen && len(metas) > 0 {
+		return r.inUse(metas[0])
+	}
 	for _, m := range metas {
 		r.add(m)
 	}
 	return nil
+}
+
+func (r *Registry) inUse(m *Meta) error {
+	return fmt.Errorf("orm: cannot register %s: the registry is in use by a database already; register every model before Use", m.Name)
 }
 
 // add registers m once and returns its hooks, for Register to extend.
@@ -117,15 +132,31 @@ func (r *Registry) add(m *Meta) *hooks {
 
 // Models returns the registered models, in the order they were registered.
 func (r *Registry) Models() []*Meta {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
 	return append([]*Meta(nil), r.models...)
 }
 
 // Use attaches r to db: the writes through db then run r's hooks and
-// delete rules. Attach it at start-up, before db is shared; a project
-// attaches its registry to every database it opens.
-func (r *Registry) Use(db *database.DB) { db.SetRegistry(r) }
+// delete rules. It freezes r: register every model first. Attach it at
+// start-up, before db is shared; a project attaches its registry to every
+// database it opens.
+func (r *Registry) Use(db *database.DB) {
+	r.mu.Lock()
+	if !r.frozen {
+		r.frozen = true
+		r.refs = map[reflect.Type][]referrer{}
+		for _, rm := range r.models {
+			for _, f := range rm.Fields {
+				if f.related != nil {
+					r.refs[f.related] = append(r.refs[f.related], referrer{rm, f})
+				}
+			}
+		}
+	}
+	r.mu.Unlock()
+	db.SetRegistry(r)
+}
 
 // registryOf returns the registry attached to db, or nil.
 func registryOf(db *database.DB) *Registry {
@@ -133,30 +164,18 @@ func registryOf(db *database.DB) *Registry {
 	return r
 }
 
-// hooksFor returns the hooks of the model t, or nil.
+// hooksFor returns the hooks of the model t, or nil. r is frozen (it came
+// from a database): no lock.
 func (r *Registry) hooksFor(t reflect.Type) *hooks {
 	if r == nil {
 		return nil
 	}
-	r.mu.RLock()
-	defer r.mu.RUnlock()
 	return r.hooks[t]
 }
 
 // referrers returns the ForeignKey and OneToOne fields of registered models
-// that point at m, with their models.
-func (r *Registry) referrers(m *Meta) (out []referrer) {
-	r.mu.RLock()
-	defer r.mu.RUnlock()
-	for _, rm := range r.models {
-		for _, f := range rm.Fields {
-			if f.related == m.typ {
-				out = append(out, referrer{rm, f})
-			}
-		}
-	}
-	return out
-}
+// that point at m, with their models. r is frozen: no lock.
+func (r *Registry) referrers(m *Meta) []referrer { return r.refs[m.typ] }
 
 type referrer struct {
 	meta *Meta

@@ -293,3 +293,24 @@ func TestDeleteCollector_Historical(t *testing.T) {
 		}
 	})
 }
+
+// A registry in use is frozen: what a database follows does not change
+// under its writes.
+func TestRegister_AfterUse(t *testing.T) {
+	db := nuagestest.OpenDB(t, nuagestest.SQLite)
+	reg := orm.NewRegistry()
+	if err := reg.Add(Author{}); err != nil {
+		t.Fatal(err)
+	}
+	reg.Use(db)
+	const want = "orm: cannot register Book: the registry is in use by a database already; register every model before Use"
+	if err := orm.Register[Book](reg); err == nil || err.Error() != want {
+		t.Errorf("Register after Use: %v, want %s", err, want)
+	}
+	if err := reg.Add(Book{}); err == nil || err.Error() != want {
+		t.Errorf("Add after Use: %v, want %s", err, want)
+	}
+	if got := len(reg.Models()); got != 1 {
+		t.Errorf("%d models after refused registrations, want 1", got)
+	}
+}
