@@ -7,6 +7,7 @@ import (
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/migrate"
+	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/templates"
 )
 
@@ -66,6 +67,16 @@ type MiddlewareProvider interface {
 // Settings.ContextProcessors.
 type ProcessorProvider interface {
 	ContextProcessors() []templates.Processor
+}
+
+// HookProvider is an App with hooks on the writes of models, Django's
+// pre_save, post_save, pre_delete and post_delete receivers: Hooks
+// registers them with orm.Register on the project's registry, which New
+// builds from the models of every Modeler app and attaches to every
+// database the project opens. Register only: r belongs to the project
+// being built, and an app value may serve several projects.
+type HookProvider interface {
+	Hooks(r *orm.Registry) error
 }
 
 // PostMigrator is an App with work to do after every migrate command,

@@ -15,6 +15,7 @@ import (
 
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/mail"
+	"github.com/nuages-go/nuages/orm"
 	"github.com/nuages-go/nuages/signing"
 )
 
@@ -34,6 +35,8 @@ type Project struct {
 	// Tests replace it.
 	lookPath func(string) (string, error)
 	logger   *slog.Logger
+
+	registry *orm.Registry // the apps' models and hooks, attached to every database
 
 	dbs    map[string]*dbSlot // one per configured alias, made by New, never written after
 	closed atomic.Bool        // Close ran: DB opens nothing more
@@ -61,8 +64,10 @@ type registered struct {
 	group string
 }
 
-// New validates the settings and apps, collects the apps' commands and runs
-// their Ready hooks. It opens no database: DB does, on first use.
+// New validates the settings and apps, collects the apps' commands, builds
+// the registry of the apps' models and hooks (Modeler, HookProvider) and
+// runs their Ready hooks. It opens no database: DB does, on first use, and
+// attaches the registry to it.
 func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 	if err := s.Validate(); err != nil {
 		return nil, err
@@ -116,6 +121,10 @@ func New(ctx context.Context, s Settings, apps ...App) (*Project, error) {
 		p.apps = append([]App{sessionsApp{}}, apps...) // first, as django.contrib apps are
 	}
 	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	var err error
+	if p.registry, err = buildRegistry(p.apps); err != nil {
 		return nil, err
 	}
 	for _, app := range apps {
@@ -204,6 +213,7 @@ func (p *Project) DB(ctx context.Context, alias string) (*database.DB, error) {
 	if err != nil {
 		return nil, err
 	}
+	p.registry.Use(db) // before db is shared: its writes follow the apps' models and hooks
 	slot.db.Store(db)
 	return db, nil
 }

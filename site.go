@@ -145,7 +145,7 @@ func (p *Project) buildSite() (*site, error) {
 		return nil, errors.Join(err, s.close())
 	}
 	s.engine = templates.New(templates.Options{
-		Dirs:       append(append(tdirs, p.Templates()...), forms.Templates), // the forms' own last: a project overrides them
+		Dirs:       append(append(tdirs, p.Templates()...), forms.Templates()), // the forms' own last: a project overrides them
 		Debug:      st.Debug,
 		Processors: p.contextProcessors(),
 		Funcs: map[string]any{

@@ -82,7 +82,12 @@ type DB struct {
 	// (SQLite): waiting here is cheaper and fairer than SQLite's busy loop.
 	writer chan struct{}
 
-	values sync.Map // SetValue's
+	// registry is the ORM's registry of models and hooks (an
+	// *orm.Registry, which this lower level cannot name), the one value a
+	// higher layer keeps with the handle. SetRegistry writes it once,
+	// before the handle is shared; every write reads it, so it is a plain
+	// field, not a map behind a lock.
+	registry any
 
 	// inflight counts the operations in flight, with closingBit set once
 	// Close started: one atomic add per enter and per leave, so queries
@@ -186,18 +191,14 @@ type scrubbedError struct {
 func (e *scrubbedError) Error() string { return e.msg }
 func (e *scrubbedError) Unwrap() error { return e.err }
 
-// SetValue attaches value to the database under key, for the life of the
-// handle, as context.WithValue does for a request: higher layers keep there
-// what belongs with the database without package-level state (the ORM its
-// registry of models and hooks). Attach values at start-up, before the
-// handle is shared; use a key type of your own package.
-func (db *DB) SetValue(key, value any) { db.values.Store(key, value) }
+// SetRegistry attaches the ORM's registry of models and hooks to db:
+// orm.Registry.Use calls it, and the ORM's writes read it back with
+// Registry. Call it at start-up, before db is shared with other
+// goroutines, as http.Server's fields are set before it serves.
+func (db *DB) SetRegistry(r any) { db.registry = r }
 
-// Value returns the value SetValue attached under key, or nil.
-func (db *DB) Value(key any) any {
-	v, _ := db.values.Load(key)
-	return v
-}
+// Registry returns what SetRegistry attached, or nil.
+func (db *DB) Registry() any { return db.registry }
 
 // Alias returns the name the database was opened under.
 func (db *DB) Alias() string { return db.alias }

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nuages-go/nuages/forms/internal/cleaned"
 	"github.com/nuages-go/nuages/internal/names"
 	"github.com/nuages-go/nuages/internal/structtag"
 )
@@ -411,119 +412,16 @@ func splitList(s string) []string {
 	return strings.Split(s, "|")
 }
 
-// Store writes a cleaned value v into dst (settable), converting it to
-// dst's type as a struct form stores its fields: int64 into any integer
-// type (overflow is an *Error with code max_value), text into a
-// TextUnmarshaler or a [16]byte UUID, a JSON document into any type, nil
-// and Cleared as the zero value, through pointers. It is for bridges that
-// fill values of their own, as the ModelForm bridge fills a model. An
-// error that is not an *Error means v cannot go into dst at all.
-func Store(dst reflect.Value, v any) error { return assign(dst, v) }
-
-// assign is Store.
+// assign writes the cleaned value v into dst, the field of a struct form
+// (or a model's, for the ModelForm bridge, through package cleaned).
 func assign(dst reflect.Value, v any) error {
-	if v == nil {
-		dst.SetZero()
-		return nil
-	}
 	if _, ok := v.(Cleared); ok {
 		dst.SetZero()
 		return nil
 	}
-	if dst.Kind() == reflect.Pointer && dst.Type() != typeFile {
-		p := reflect.New(dst.Type().Elem())
-		if err := assign(p.Elem(), v); err != nil {
-			return err
-		}
-		dst.Set(p)
-		return nil
+	err := cleaned.Store(dst, v)
+	if inv, ok := err.(*cleaned.Invalid); ok {
+		return newError(inv.Code, inv.Params)
 	}
-	src := reflect.ValueOf(v)
-	if raw, ok := v.(json.RawMessage); ok && dst.Kind() == reflect.String {
-		dst.SetString(string(raw)) // the document's text
-		return nil
-	}
-	if dst.Type() == typeRawJSON || isJSONRaw(v) {
-		raw, _ := v.(json.RawMessage)
-		if dst.Type() == typeRawJSON {
-			dst.SetBytes(append([]byte(nil), raw...))
-			return nil
-		}
-		p := reflect.New(dst.Type())
-		if err := json.Unmarshal(raw, p.Interface()); err != nil {
-			return newError("invalid_json", nil)
-		}
-		dst.Set(p.Elem())
-		return nil
-	}
-	if s, ok := v.(string); ok && dst.Kind() != reflect.String {
-		if u, ok := dst.Addr().Interface().(encoding.TextUnmarshaler); ok {
-			if err := u.UnmarshalText([]byte(s)); err != nil {
-				return &Error{Code: "invalid", Message: messages["invalid"]}
-			}
-			return nil
-		}
-		if dst.Kind() == reflect.Array && dst.Len() == 16 {
-			hex := strings.ReplaceAll(s, "-", "")
-			for i := range 16 {
-				b, err := strconv.ParseUint(hex[2*i:2*i+2], 16, 8)
-				if err != nil {
-					return newError("invalid_uuid", nil)
-				}
-				dst.Index(i).SetUint(b)
-			}
-			return nil
-		}
-	}
-	switch dst.Kind() {
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		if n, ok := v.(int64); ok && dst.Type() != typeDuration {
-			if dst.OverflowInt(n) {
-				return newError("max_value", map[string]any{"limit_value": "the largest this field holds"})
-			}
-			dst.SetInt(n)
-			return nil
-		}
-	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		if n, ok := v.(int64); ok {
-			if n < 0 {
-				return newError("min_value", map[string]any{"limit_value": 0})
-			}
-			if dst.OverflowUint(uint64(n)) {
-				return newError("max_value", map[string]any{"limit_value": "the largest this field holds"})
-			}
-			dst.SetUint(uint64(n))
-			return nil
-		}
-	case reflect.Float32:
-		if x, ok := v.(float64); ok {
-			if dst.OverflowFloat(x) {
-				return newError("max_value", map[string]any{"limit_value": math.MaxFloat32})
-			}
-			dst.SetFloat(x)
-			return nil
-		}
-	case reflect.Slice:
-		if vs, ok := v.([]any); ok {
-			out := reflect.MakeSlice(dst.Type(), len(vs), len(vs))
-			for i, x := range vs {
-				if err := assign(out.Index(i), x); err != nil {
-					return err
-				}
-			}
-			dst.Set(out)
-			return nil
-		}
-	}
-	if src.Type().AssignableTo(dst.Type()) {
-		dst.Set(src)
-		return nil
-	}
-	if src.Type().ConvertibleTo(dst.Type()) && src.Kind() == dst.Kind() {
-		dst.Set(src.Convert(dst.Type()))
-		return nil
-	}
-	return fmt.Errorf("forms: cannot store a %s in a field of type %s", src.Type(), dst.Type())
+	return err
 }
-
-func isJSONRaw(v any) bool { _, ok := v.(json.RawMessage); return ok }

@@ -90,7 +90,7 @@
 //
 // Form.HTML renders the form through html/template files: forms/div.html
 // (Django 5's div layout), forms/field.html, forms/label.html,
-// forms/errors.html and forms/widgets/*.html, in Templates. A project
+// forms/errors.html and forms/widgets/*.html, in Templates(). A project
 // overrides any of them by writing a file of the same name in a directory
 // its templates.Engine searches first, and sets the form's Renderer to that
 // engine. Labels are tied to inputs with for=; help text and errors with

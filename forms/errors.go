@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/nuages-go/nuages/forms/internal/cleaned"
 )
 
 // NonField is the key of the errors that belong to the whole form rather
@@ -112,53 +114,7 @@ func (e Errors) Has(field, code string) bool {
 	return false
 }
 
-// messages are Django's default messages, by code. A Field's Messages
-// replace them per field.
-var messages = map[string]string{
-	"required":                    "This field is required.",
-	"invalid":                     "Enter a valid value.",
-	"invalid_utf8":                "Enter text in UTF-8.",
-	"null_characters_not_allowed": "Null characters are not allowed.",
-	"max_length":                  "Ensure this value has at most {limit_value} characters (it has {show_value}).",
-	"min_length":                  "Ensure this value has at least {limit_value} characters (it has {show_value}).",
-	"max_value":                   "Ensure this value is less than or equal to {limit_value}.",
-	"min_value":                   "Ensure this value is greater than or equal to {limit_value}.",
-	"step_size":                   "Ensure this value is a multiple of step size {limit_value}.",
-	"max_digits":                  "Ensure that there are no more than {max} digits in total.",
-	"max_decimal_places":          "Ensure that there are no more than {max} decimal places.",
-	"max_whole_digits":            "Ensure that there are no more than {max} digits before the decimal point.",
-	"invalid_integer":             "Enter a whole number.",
-	"invalid_number":              "Enter a number.",
-	"invalid_email":               "Enter a valid email address.",
-	"invalid_url":                 "Enter a valid URL.",
-	"invalid_slug":                "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.",
-	"invalid_date":                "Enter a valid date.",
-	"invalid_time":                "Enter a valid time.",
-	"invalid_datetime":            "Enter a valid date/time.",
-	"invalid_duration":            "Enter a valid duration.",
-	"overflow":                    "The number of days must be between {min_days} and {max_days}.",
-	"invalid_choice":              "Select a valid choice. {value} is not one of the available choices.",
-	"invalid_list":                "Enter a list of values.",
-	"invalid_uuid":                "Enter a valid UUID.",
-	"invalid_json":                "Enter a valid JSON.",
-	"invalid_file":                "No file was submitted. Check the encoding type on the form.",
-	"missing":                     "No file was submitted.",
-	"empty":                       "The submitted file is empty.",
-	"max_filename_length":         "Ensure this filename has at most {max} characters (it has {length}).",
-	"contradiction":               "Please either submit a file or check the clear checkbox, not both.",
-	"file_too_large":              "Ensure this file is at most {limit_value} bytes (it has {show_value}).",
-	"invalid_file_type":           "Files of type {type} are not allowed. Allowed types are: {allowed}.",
-	"invalid_extension":           "File extension “{extension}” is not allowed. Allowed extensions are: {allowed_extensions}.",
-	"invalid_image":               "Upload a valid image. The file you uploaded was either not an image or a corrupted image.",
-	"image_too_large":             "Ensure this image is at most {max_width}×{max_height} pixels (it is {width}×{height}).",
-	"too_many_values":             "Send this field once.",
-}
-
 // newError returns the error of code with params and the default message.
 func newError(code string, params map[string]any) *Error {
-	msg, ok := messages[code]
-	if !ok {
-		msg = messages["invalid"]
-	}
-	return &Error{Code: code, Message: msg, Params: params}
+	return &Error{Code: code, Message: cleaned.Message(code), Params: params}
 }

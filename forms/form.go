@@ -142,8 +142,8 @@ type Form[T any] struct {
 	// times are shown: the project's time zone. UTC when nil.
 	Location *time.Location
 	// Renderer renders the form's templates; the forms' own templates
-	// (Templates) when nil. A project passes its templates.Engine, whose
-	// Dirs end with Templates, to override some.
+	// (Templates()) when nil. A project passes its templates.Engine, whose
+	// Dirs end with Templates(), to override some.
 	Renderer Renderer
 	// Template renders the whole form in HTML; "forms/div.html", Django's
 	// div layout, when empty.

@@ -27,12 +27,15 @@ type Renderer interface {
 //go:embed templates
 var embedded embed.FS
 
-// Templates holds the forms' templates: forms/div.html (a whole form),
+// Templates returns the forms' templates: forms/div.html (a whole form),
 // forms/field.html (a label, help text, errors and widget),
 // forms/errors.html, and forms/widgets/*.html. A project overrides any of
 // them by writing a file of the same name in a directory its
-// templates.Engine searches before this one.
-var Templates fs.FS = mustSub(embedded, "templates")
+// templates.Engine searches before this one. It is a function, not a
+// variable, so that no code can swap the templates of every form.
+func Templates() fs.FS { return templateFS }
+
+var templateFS = mustSub(embedded, "templates")
 
 func mustSub(f fs.FS, dir string) fs.FS {
 	s, err := fs.Sub(f, dir)
@@ -42,8 +45,8 @@ func mustSub(f fs.FS, dir string) fs.FS {
 	return s
 }
 
-// defaultRenderer renders with Templates alone.
-var defaultRenderer = templates.New(templates.Options{Dirs: []fs.FS{Templates}})
+// defaultRenderer renders with the forms' templates alone.
+var defaultRenderer = templates.New(templates.Options{Dirs: []fs.FS{templateFS}})
 
 // BoundField is a field of a form with its data: what templates render,
 // Django's BoundField. Its methods that return template.HTML are safe to

@@ -169,7 +169,7 @@ func TestRender_ProjectOverridesTemplates(t *testing.T) {
 		"forms/widgets/input.html": {Data: []byte(`{{with .widget}}<input class="project" name="{{.Name}}"{{.Attrs.HTML}}>{{end}}`)},
 	}
 	f := New[Values](Field{Name: "q"}, Field{Name: "body", Widget: Textarea{}})
-	f.Renderer = templates.New(templates.Options{Dirs: []iofs.FS{project, Templates}})
+	f.Renderer = templates.New(templates.Options{Dirs: []iofs.FS{project, Templates()}})
 	f.Template = "forms/div.html"
 	h, err := f.HTML()
 	if err != nil {
@@ -195,7 +195,7 @@ func TestIsMultipart(t *testing.T) {
 
 func TestRender_InAPage(t *testing.T) {
 	page := fstest.MapFS{"page.html": {Data: []byte(`<form method="post">{{.form.HTML}}{{with .form.Field "q"}}<p>{{.LabelTag}} {{.Widget}} {{range .Errors}}{{.}}{{end}}</p>{{end}}</form>`)}}
-	e := templates.New(templates.Options{Dirs: []iofs.FS{page, Templates}})
+	e := templates.New(templates.Options{Dirs: []iofs.FS{page, Templates()}})
 	f := New[Values](Field{Name: "q", Type: Char{MaxLength: 3}})
 	f.Renderer = e
 	f.BindValues(url.Values{"q": {"<b>x"}}, nil)

@@ -252,9 +252,10 @@ func collectAndDelete(ctx context.Context, db *database.DB, reg *Registry, m *Me
 
 // needsCollector reports whether deleting rows of m must go through the
 // collector: a registry is attached, and it holds hooks for a model or a
-// key that points at m.
+// key that points at m. A historical model (no Go type, so no registered
+// key can name it) follows the database's rules too.
 func needsCollector(reg *Registry, m *Meta) bool {
-	if reg == nil || m.composite() || !m.PK.Kind.IsAuto() && m.PK.Kind != dialect.KindBigInt {
+	if reg == nil || m.typ == nil || m.composite() || !m.PK.Kind.IsAuto() && m.PK.Kind != dialect.KindBigInt {
 		return false // keys that are not integers: the database's own rules apply
 	}
 	return reg.hooksFor(m.typ).onDelete() || len(reg.referrers(m)) > 0

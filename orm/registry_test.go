@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/orm"
 )
@@ -216,7 +217,7 @@ func TestDeleteCollector_SetNull(t *testing.T) {
 		_, terry := library(t, db)
 		ctx := t.Context()
 		reg := orm.NewRegistry()
-		if err := orm.Register[Book](reg); err != nil {
+		if err := reg.Add(Book{}); err != nil { // as a project adds its apps' models
 			t.Fatal(err)
 		}
 		reg.Use(db)
@@ -244,7 +245,72 @@ func TestRegister_Errors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "model NoRule, field Book: a relation needs on_delete: cascade, protect, restrict, set_null, set_default or do_nothing") {
 		t.Errorf("a ForeignKey without on_delete: %v", err)
 	}
+	for _, tc := range []struct {
+		models []any
+		want   string
+	}{
+		{[]any{NoRule{}}, "model NoRule, field Book: a relation needs on_delete"},
+		{[]any{Book{}, &Author{}}, "orm: Registry.Add of *orm_test.Author: give zero values of model structs, as Question{}"},
+		{[]any{nil}, "orm: Registry.Add of <nil>: give zero values"},
+	} {
+		if err := reg.Add(tc.models...); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("Add(%T) = %v, want %q", tc.models, err, tc.want)
+		}
+	}
 	if len(reg.Models()) != 0 {
 		t.Errorf("a bad model was registered: %v", reg.Models())
+	}
+}
+
+// A historical model, as data migrations use, has no Go type: a registry
+// attached to the database must not take the registered models' plain
+// fields for keys pointing at it.
+func TestDeleteCollector_Historical(t *testing.T) {
+	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
+		library(t, db)
+		ctx := t.Context()
+		nobody := Author{Name: "Nobody"}
+		if err := orm.Insert(ctx, db, &nobody); err != nil {
+			t.Fatal(err)
+		}
+		reg := orm.NewRegistry()
+		if err := reg.Add(Book{}); err != nil {
+			t.Fatal(err)
+		}
+		reg.Use(db)
+		author, err := orm.HistoricalModel("Author", meta[Author](t).Table, []orm.HistoricalField{
+			{Name: "id", Column: "id", Kind: dialect.KindBigAuto, PrimaryKey: true},
+			{Name: "name", Column: "name", Kind: dialect.KindChar},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n, err := orm.QueryHistorical(db, author).Filter("name", "Nobody").Delete(ctx); err != nil || n != 1 {
+			t.Fatalf("deleting Nobody: %d, %v", n, err)
+		}
+		if n, err := orm.Query[Book](db).Count(ctx); err != nil || n != 3 {
+			t.Errorf("books after deleting an author of none: %d, %v; want 3", n, err)
+		}
+	})
+}
+
+// A registry in use is frozen: what a database follows does not change
+// under its writes.
+func TestRegister_AfterUse(t *testing.T) {
+	db := nuagestest.OpenDB(t, nuagestest.SQLite)
+	reg := orm.NewRegistry()
+	if err := reg.Add(Author{}); err != nil {
+		t.Fatal(err)
+	}
+	reg.Use(db)
+	const want = "orm: cannot register Book: the registry is in use by a database already; register every model before Use"
+	if err := orm.Register[Book](reg); err == nil || err.Error() != want {
+		t.Errorf("Register after Use: %v, want %s", err, want)
+	}
+	if err := reg.Add(Book{}); err == nil || err.Error() != want {
+		t.Errorf("Add after Use: %v, want %s", err, want)
+	}
+	if got := len(reg.Models()); got != 1 {
+		t.Errorf("%d models after refused registrations, want 1", got)
 	}
 }

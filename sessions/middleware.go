@@ -75,8 +75,18 @@ func From(r *http.Request) *Session {
 }
 
 // ErrInterrupted answers a request whose session was deleted while it
-// ran, typically by a logout in another tab: Django's SessionInterrupted.
-var ErrInterrupted = web.BadRequest("The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.")
+// ran, typically by a logout in another tab, with a 400: Django's
+// SessionInterrupted. Match it with errors.Is. It is a constant, so that
+// no code can change what every such request is told.
+const ErrInterrupted = interruptedError("The request's session was deleted before the request completed. The user may have logged out in a concurrent request, for example.")
+
+// interruptedError is ErrInterrupted's type: its text, shown to the client.
+type interruptedError string
+
+func (e interruptedError) Error() string { return string(e) }
+
+// Unwrap is the 400 the error page answers with.
+func (e interruptedError) Unwrap() error { return web.BadRequest(string(e)) }
 
 // Middleware gives each request a Session (From reads it) and, before
 // the response's headers go out, saves it if it was modified and sets or

@@ -22,6 +22,7 @@ import (
 	"github.com/nuages-go/nuages/nuagestest"
 	"github.com/nuages-go/nuages/sessions"
 	"github.com/nuages-go/nuages/signing"
+	"github.com/nuages-go/nuages/web"
 )
 
 const secret = "a-test-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
@@ -305,6 +306,19 @@ func TestInterrupted(t *testing.T) {
 			t.Errorf("%d %q", res.StatusCode, body)
 		}
 	})
+}
+
+// ErrInterrupted matches through wrapping and answers with a 400 that
+// tells the client what happened.
+func TestErrInterrupted(t *testing.T) {
+	err := fmt.Errorf("saving: %w", sessions.ErrInterrupted)
+	if !errors.Is(err, sessions.ErrInterrupted) {
+		t.Error("errors.Is does not match a wrapped ErrInterrupted")
+	}
+	he, ok := errors.AsType[*web.Error](err)
+	if !ok || he.Status != http.StatusBadRequest || he.Message != sessions.ErrInterrupted.Error() {
+		t.Errorf("ErrInterrupted's HTTP error: %#v, %v; want a 400 with its text", he, ok)
+	}
 }
 
 // failing is a store whose every call fails, as a database that is down.

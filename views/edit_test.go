@@ -32,7 +32,7 @@ var editPages = fstest.MapFS{
 
 func editSite(t *testing.T, db *database.DB, sent *[]Contact) http.Handler {
 	t.Helper()
-	engine := templates.New(templates.Options{Dirs: []fs.FS{editPages, forms.Templates}})
+	engine := templates.New(templates.Options{Dirs: []fs.FS{editPages, forms.Templates()}})
 	all := func(*http.Request) orm.QuerySet[Article] { return orm.Query[Article](db) }
 	dbOf := func(*http.Request) (*database.DB, error) { return db, nil }
 	fields := modelform.Options{Fields: []string{"title", "slug"}}

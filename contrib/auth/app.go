@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/nuages-go/nuages"
@@ -20,7 +21,11 @@ import (
 )
 
 // App is the auth app. Its zero value is Django's defaults; install a
-// pointer to it, which its Ready hook completes.
+// pointer to it, which its Ready hook completes. A value serves one
+// project, as a Django app belongs to one project: Ready refuses a value
+// already installed in another project, since the project's settings,
+// databases and the completed fields are kept in it. Give each project
+// (each test) its own &auth.App{}.
 type App struct {
 	// Hashers makes and checks passwords: Django's PASSWORD_HASHERS
 	// (passwords.New with the defaults when nil).
@@ -62,7 +67,8 @@ type App struct {
 	// the first migrate; User when nil.
 	UserModel *UserModel
 
-	project *nuages.Project
+	bound   atomic.Pointer[nuages.Project] // the project whose Ready took the value; set once
+	project *nuages.Project                // bound's value, for the methods that run after Ready
 }
 
 // Name is the app's label, Django's.
@@ -127,6 +133,9 @@ func onUserModel(op migrate.Operation) bool {
 func (a *App) Ready(_ context.Context, p *nuages.Project) error {
 	if p.Settings().SessionEngine == nuages.SessionsNone {
 		return errors.New(`auth keeps logins in sessions: set SessionEngine to "db" or "cookies"`)
+	}
+	if !a.bound.CompareAndSwap(nil, p) && a.bound.Load() != p {
+		return errors.New("auth: this *auth.App is already installed in another project: give each project its own &auth.App{}")
 	}
 	a.project = p
 	if a.UserModel == nil {

@@ -363,3 +363,18 @@ func TestNoUserAndResetTimeout(t *testing.T) {
 		t.Errorf("ResetTokens().Timeout = %v, want the app's hour", got)
 	}
 }
+
+// An App value keeps its project: installing it in a second project is
+// refused, not shared.
+func TestAppServesOneProject(t *testing.T) {
+	t.Parallel()
+	app := &auth.App{}
+	p := nuagestest.New(t, testSettings(nil), app)
+	_, err := nuages.New(t.Context(), nuagestest.Settings(t, nuagestest.SQLite, testSettings(nil)), app)
+	if want := `nuages: app "auth" is not ready: auth: this *auth.App is already installed in another project: give each project its own &auth.App{}`; err == nil || err.Error() != want {
+		t.Errorf("a second project with the same app: %v, want %s", err, want)
+	}
+	if auth.AppOf(p) != app {
+		t.Error("the first project lost its app")
+	}
+}

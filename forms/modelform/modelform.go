@@ -48,6 +48,7 @@ import (
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/database/dialect"
 	"github.com/nuages-go/nuages/forms"
+	"github.com/nuages-go/nuages/forms/internal/cleaned"
 	"github.com/nuages-go/nuages/orm"
 )
 
@@ -446,7 +447,11 @@ func store(obj any, mf *orm.Field, v any) error {
 		dst.SetZero()
 		return nil
 	}
-	return forms.Store(dst, v)
+	err := cleaned.Store(dst, v)
+	if inv, ok := err.(*cleaned.Invalid); ok {
+		return &forms.Error{Code: inv.Code, Message: cleaned.Message(inv.Code), Params: inv.Params}
+	}
+	return err
 }
 
 // addModelErrors adds FullClean's problems to the form: under their field
