@@ -96,6 +96,7 @@ func checkRegistry(t *testing.T, engine string, app *library) {
 	s.SecretKey = nuages.InsecureKeyPrefix + "test"
 	s.SessionEngine = nuages.SessionsNone
 	s.Databases = map[string]database.Config{"default": {URL: nuagestest.URL(t, engine)}}
+	s.Engines = nuagestest.AllEngines()
 	p, err := nuages.New(ctx, s, app)
 	if err != nil {
 		t.Fatal(err)
