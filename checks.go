@@ -68,12 +68,87 @@ const (
 )
 
 // Check is a system check: it inspects the project and reports problems.
-type Check struct {
-	Tags []string
-	// Deploy checks run only with check --deploy: they are about
-	// production settings.
-	Deploy bool
-	Run    func(ctx context.Context, in CheckInput) []Message
+// A check may carry tags (Tagger) and be for deployments only
+// (DeployOnlyChecker): Tagged and DeployOnly add both to any check.
+type Check interface {
+	Check(ctx context.Context, in CheckInput) []Message
+}
+
+// CheckFunc is an adapter to use a function as a Check.
+type CheckFunc func(ctx context.Context, in CheckInput) []Message
+
+// Check returns f(ctx, in).
+func (f CheckFunc) Check(ctx context.Context, in CheckInput) []Message { return f(ctx, in) }
+
+// Tagger is a Check with tags, Django's check tags: check -tag selects
+// checks by them, and a check tagged "database" runs only when it may
+// connect (check -database).
+type Tagger interface {
+	Tags() []string
+}
+
+// DeployOnlyChecker is a Check that may be about production settings
+// only: when DeployOnly returns true it runs only with check -deploy.
+type DeployOnlyChecker interface {
+	DeployOnly() bool
+}
+
+// Tagged returns c with tags added to its own.
+func Tagged(c Check, tags ...string) Check {
+	w := describe(c)
+	w.tags = append(slices.Clip(w.tags), tags...)
+	return w
+}
+
+// DeployOnly returns c as a deployment check, run only with check
+// -deploy, as Django's register(deploy=True).
+func DeployOnly(c Check) Check {
+	w := describe(c)
+	w.deploy = true
+	return w
+}
+
+// described is a check with the tags and deploy flag given by Tagged and
+// DeployOnly.
+type described struct {
+	check  Check
+	tags   []string
+	deploy bool
+}
+
+var (
+	_ Tagger            = described{}
+	_ DeployOnlyChecker = described{}
+)
+
+func (d described) Check(ctx context.Context, in CheckInput) []Message {
+	return d.check.Check(ctx, in)
+}
+
+func (d described) Tags() []string   { return d.tags }
+func (d described) DeployOnly() bool { return d.deploy }
+
+// describe returns c as a described check, keeping the tags and deploy
+// flag it has: wrapping twice adds to one wrapper.
+func describe(c Check) described {
+	if d, ok := c.(described); ok {
+		return d
+	}
+	return described{check: c, tags: checkTags(c), deploy: deployOnly(c)}
+}
+
+// checkTags returns c's tags, if it is a Tagger.
+func checkTags(c Check) []string {
+	if t, ok := c.(Tagger); ok {
+		return t.Tags()
+	}
+	return nil
+}
+
+// deployOnly reports whether c is a deployment check.
+func deployOnly(c Check) bool {
+	d, ok := c.(DeployOnlyChecker)
+	return ok && d.DeployOnly()
 }
 
 // CheckInput is what a check inspects.
@@ -102,16 +177,17 @@ func (p *Project) Check(ctx context.Context, opts CheckOptions) (msgs []Message,
 	}
 	in := CheckInput{Project: p, Databases: opts.Databases}
 	for _, c := range checks {
-		if c.Deploy && !opts.Deploy {
+		if deployOnly(c) && !opts.Deploy {
 			continue
 		}
-		if len(opts.Tags) > 0 && !slices.ContainsFunc(c.Tags, func(t string) bool { return slices.Contains(opts.Tags, t) }) {
+		tags := checkTags(c)
+		if len(opts.Tags) > 0 && !slices.ContainsFunc(tags, func(t string) bool { return slices.Contains(opts.Tags, t) }) {
 			continue
 		}
-		if slices.Contains(c.Tags, TagDatabase) && len(opts.Databases) == 0 {
+		if slices.Contains(tags, TagDatabase) && len(opts.Databases) == 0 {
 			continue
 		}
-		for _, m := range c.Run(ctx, in) {
+		for _, m := range c.Check(ctx, in) {
 			if slices.Contains(p.settings.SilencedSystemChecks, m.ID) {
 				silenced++
 				continue
@@ -155,23 +231,24 @@ func report(w io.Writer, msgs []Message, silenced int) {
 
 // builtinChecks are Nuages's own checks; docs/project.md lists their ids.
 func builtinChecks() []Check {
+	deploy := func(f CheckFunc) Check { return DeployOnly(Tagged(f, TagSecurity)) }
 	return []Check{
-		{Tags: []string{TagSecurity}, Deploy: true, Run: checkSecretKey},
-		{Tags: []string{TagSecurity}, Deploy: true, Run: func(_ context.Context, in CheckInput) []Message {
+		deploy(checkSecretKey),
+		deploy(func(_ context.Context, in CheckInput) []Message {
 			if !in.Project.settings.Debug {
 				return nil
 			}
 			return []Message{{Level: Warning, ID: "security.W018", Msg: "You should not have DEBUG set to true in deployment.", Hint: "Set DEBUG=false in the environment."}}
-		}},
-		{Tags: []string{TagSecurity}, Deploy: true, Run: func(_ context.Context, in CheckInput) []Message {
+		}),
+		deploy(func(_ context.Context, in CheckInput) []Message {
 			if len(in.Project.settings.AllowedHosts) > 0 {
 				return nil
 			}
 			return []Message{{Level: Warning, ID: "security.W020", Msg: "ALLOWED_HOSTS must not be empty in deployment.", Hint: "Set ALLOWED_HOSTS to the site's host names, e.g. ALLOWED_HOSTS=example.com,www.example.com."}}
-		}},
-		{Tags: []string{TagSecurity}, Deploy: true, Run: checkDeploySecurity},
-		{Tags: []string{TagSecurity}, Run: checkSecurityValues},
-		{Tags: []string{TagDatabase}, Run: checkDatabases},
+		}),
+		deploy(checkDeploySecurity),
+		Tagged(CheckFunc(checkSecurityValues), TagSecurity),
+		Tagged(CheckFunc(checkDatabases), TagDatabase),
 	}
 }
 

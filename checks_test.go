@@ -1,6 +1,7 @@
 package nuages
 
 import (
+	"context"
 	"net/http"
 	"slices"
 	"strings"
@@ -169,5 +170,68 @@ func TestSecuritySettingsFromEnv(t *testing.T) {
 		if err := s.LoadEnv([]string{bad}); err == nil {
 			t.Errorf("%s accepted", bad)
 		}
+	}
+}
+
+// hostCheck is a check of the user's own type with tags: Project.Check
+// finds them by type assertion, and Tagged and DeployOnly keep them.
+type hostCheck struct{ id string }
+
+func (c hostCheck) Check(context.Context, CheckInput) []Message {
+	return []Message{{Level: Warning, ID: c.id}}
+}
+
+func (hostCheck) Tags() []string { return []string{"hosts"} }
+
+type checksApp []Check
+
+func (checksApp) Name() string      { return "checks" }
+func (a checksApp) Checks() []Check { return a }
+
+// Which checks run, by the tags and deploy flag that Tagged, DeployOnly
+// and the check's own methods give them, in any order of wrapping.
+func TestCheck_TagsAndDeploy(t *testing.T) {
+	msg := func(id string) CheckFunc {
+		return func(context.Context, CheckInput) []Message { return []Message{{Level: Warning, ID: id}} }
+	}
+	app := checksApp{
+		msg("plain"),
+		Tagged(msg("tagged"), "polls"),
+		DeployOnly(msg("deploy")),
+		DeployOnly(Tagged(msg("deploy_tagged"), "polls")),
+		Tagged(DeployOnly(msg("tagged_deploy")), "polls", "extra"),
+		hostCheck{"own"},
+		Tagged(hostCheck{"own_tagged"}, "polls"),
+		DeployOnly(hostCheck{"own_deploy"}),
+		Tagged(msg("database"), TagDatabase),
+	}
+	cases := []struct {
+		name string
+		opts CheckOptions
+		want []string
+	}{
+		{"default", CheckOptions{}, []string{"plain", "tagged", "own", "own_tagged"}},
+		{"deploy", CheckOptions{Deploy: true}, []string{"plain", "tagged", "deploy", "deploy_tagged", "tagged_deploy", "own", "own_tagged", "own_deploy"}},
+		{"tag", CheckOptions{Tags: []string{"polls"}}, []string{"tagged", "own_tagged"}},
+		{"deploy_tag", CheckOptions{Deploy: true, Tags: []string{"polls"}}, []string{"tagged", "deploy_tagged", "tagged_deploy", "own_tagged"}},
+		{"own_tags_kept", CheckOptions{Deploy: true, Tags: []string{"hosts"}}, []string{"own", "own_tagged", "own_deploy"}},
+		{"second_tag", CheckOptions{Deploy: true, Tags: []string{"extra"}}, []string{"tagged_deploy"}},
+		{"database", CheckOptions{Tags: []string{TagDatabase}, Databases: []string{"default"}}, []string{"database"}},
+	}
+	s := devSettings(t)
+	s.Debug, s.SecretKey, s.AllowedHosts = false, strings.Repeat("abcdefghij", 6), []string{"example.com"}
+	s.Security.HSTSSeconds, s.Security.HSTSIncludeSubdomains, s.Security.HSTSPreload, s.Security.SSLRedirect = 3600, true, true, true
+	p := newProject(t, s, app)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			msgs, _ := p.Check(t.Context(), c.opts)
+			var got []string
+			for _, m := range msgs {
+				got = append(got, m.ID)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("checks run = %q, want %q", got, c.want)
+			}
+		})
 	}
 }

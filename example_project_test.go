@@ -51,14 +51,17 @@ func (polls) ContextProcessors() []templates.Processor {
 	return []templates.Processor{func(*http.Request) templates.Data { return templates.Data{"site": "Polls"} }}
 }
 
-// Checks run with the check command.
+// Checks run with the check command: a function is a check through
+// CheckFunc; Tagged and DeployOnly say when it runs.
 func (polls) Checks() []nuages.Check {
-	return []nuages.Check{{Run: func(ctx context.Context, in nuages.CheckInput) []nuages.Message {
-		if len(in.Project.Settings().AllowedHosts) == 0 {
-			return []nuages.Message{{Level: nuages.Warning, ID: "polls.W001", Msg: "ALLOWED_HOSTS is empty.", Hint: "Set ALLOWED_HOSTS."}}
-		}
-		return nil
-	}}}
+	return []nuages.Check{nuages.DeployOnly(nuages.CheckFunc(checkHosts))}
+}
+
+func checkHosts(ctx context.Context, in nuages.CheckInput) []nuages.Message {
+	if len(in.Project.Settings().AllowedHosts) == 0 {
+		return []nuages.Message{{Level: nuages.Warning, ID: "polls.W001", Msg: "ALLOWED_HOSTS is empty.", Hint: "Set ALLOWED_HOSTS."}}
+	}
+	return nil
 }
 
 // Ready runs once the project is built, before any command.

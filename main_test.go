@@ -55,7 +55,7 @@ func (a pollsApp) Commands() []*Command {
 }
 
 func (a pollsApp) Checks() []Check {
-	return []Check{{Tags: []string{"polls"}, Run: func(context.Context, CheckInput) []Message { return a.msgs }}}
+	return []Check{Tagged(CheckFunc(func(context.Context, CheckInput) []Message { return a.msgs }), "polls")}
 }
 
 func (a pollsApp) Ready(context.Context, *Project) error {
