@@ -162,6 +162,9 @@ func (a *App) Ready(_ context.Context, p *nuages.Project) error {
 	if len(a.Backends) == 0 {
 		a.Backends = []Backend{a.ModelBackend()}
 	}
+	if err := checkBackends(a.Backends); err != nil {
+		return err
+	}
 	if a.LoginURL == "" {
 		a.LoginURL = "/accounts/login/"
 	}

@@ -5,27 +5,130 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"reflect"
 	"slices"
 
 	"github.com/nuages-go/nuages/orm"
 )
 
-// Backend authenticates users and grants permissions: an entry of
-// Django's AUTHENTICATION_BACKENDS. App.Backends lists them in order; the
-// model backend alone when empty.
+// Backend authenticates users: an entry of Django's
+// AUTHENTICATION_BACKENDS. App.Backends lists them in order; the model
+// backend alone when empty. A backend may have further abilities, each a
+// one-method interface found by type assertion: NamedBackend,
+// PermBackend, ModulePermsBackend.
+//
+// A wrapper around a backend (to log, count or limit attempts) has an
+// Unwrap method returning it, as http.ResponseController finds the
+// abilities of a wrapped ResponseWriter: an ability the wrapper does not
+// have is looked for in the backend it wraps, and the wrapped model
+// backend keeps its name in sessions.
 type Backend interface {
-	// Name identifies the backend in sessions, as Django's dotted path
-	// does: a session logged in through a backend no longer configured
-	// is logged out.
-	Name() string
 	// Authenticate returns the user with these credentials (a row of the
 	// user model: a backend for another directory creates or updates it),
 	// or ErrInvalidCredentials when it does not know them, and the next
 	// backend is asked; another error stops.
 	Authenticate(ctx context.Context, username, password string) (AnyUser, error)
-	// HasPerm reports whether the backend grants u perm, on obj when obj
-	// is not nil (object permissions). Any backend granting it is enough.
+}
+
+// BackendFunc is an adapter to use a function as a Backend. It has no
+// name of its own to keep in sessions: wrap it with Named.
+type BackendFunc func(ctx context.Context, username, password string) (AnyUser, error)
+
+// Authenticate returns f(ctx, username, password).
+func (f BackendFunc) Authenticate(ctx context.Context, username, password string) (AnyUser, error) {
+	return f(ctx, username, password)
+}
+
+// NamedBackend is a Backend with a name, which identifies it in sessions
+// as Django's dotted path does: a session logged in through a backend no
+// longer configured is logged out. A backend without Name is named by its
+// Go type ("example.com/ldap.Backend").
+type NamedBackend interface {
+	Name() string
+}
+
+// PermBackend is a Backend that grants permissions, Django's backend
+// has_perm: HasPerm reports whether it grants u perm, on obj when obj is
+// not nil (object permissions). Any backend granting it is enough.
+type PermBackend interface {
 	HasPerm(ctx context.Context, u AnyUser, perm string, obj any) (bool, error)
+}
+
+// Named returns b with name, for a backend with no name of its own (a
+// BackendFunc) or to keep the name sessions hold when its type is
+// renamed.
+func Named(name string, b Backend) Backend { return named{name, b} }
+
+type named struct {
+	name string
+	b    Backend
+}
+
+func (n named) Authenticate(ctx context.Context, username, password string) (AnyUser, error) {
+	return n.b.Authenticate(ctx, username, password)
+}
+func (n named) Name() string    { return n.name }
+func (n named) Unwrap() Backend { return n.b }
+
+// ability returns the first backend of b's Unwrap chain that has the
+// ability T: b itself, or a backend it wraps.
+func ability[T any](b Backend) (T, bool) {
+	for b != nil {
+		if t, ok := b.(T); ok {
+			return t, true
+		}
+		w, ok := b.(interface{ Unwrap() Backend })
+		if !ok {
+			break
+		}
+		b = w.Unwrap()
+	}
+	var zero T
+	return zero, false
+}
+
+// backendName is b's name in sessions: its NamedBackend name, or the Go
+// type of the backend it wraps last; "" for a function or a type without
+// a name, which Ready refuses.
+func backendName(b Backend) string {
+	if n, ok := ability[NamedBackend](b); ok {
+		return n.Name()
+	}
+	for {
+		w, ok := b.(interface{ Unwrap() Backend })
+		if !ok || w.Unwrap() == nil {
+			break
+		}
+		b = w.Unwrap()
+	}
+	t := reflect.TypeOf(b)
+	if t != nil && t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == nil || t.Name() == "" || t == reflect.TypeFor[BackendFunc]() {
+		return ""
+	}
+	return t.PkgPath() + "." + t.Name()
+}
+
+// checkBackends reports a backend without a name, or two with one name:
+// sessions could not tell them apart.
+func checkBackends(backends []Backend) error {
+	seen := map[string]int{}
+	for i, b := range backends {
+		if b == nil {
+			return fmt.Errorf("auth: App.Backends[%d] is nil", i)
+		}
+		name := backendName(b)
+		if name == "" {
+			return fmt.Errorf("auth: App.Backends[%d] (%T) has no name to keep in sessions: wrap it with auth.Named(\"yourapp.YourBackend\", b)", i, b)
+		}
+		if j, ok := seen[name]; ok {
+			return fmt.Errorf("auth: App.Backends[%d] and [%d] are both named %q: sessions could not tell them apart (wrap one with auth.Named)", j, i, name)
+		}
+		seen[name] = i
+	}
+	return nil
 }
 
 // ModelBackendName is the model backend's Name: Django's, so that
@@ -34,7 +137,8 @@ const ModelBackendName = "django.contrib.auth.backends.ModelBackend"
 
 // ModelBackend returns the backend of the auth tables, Django's
 // ModelBackend: login names (the user model's UsernameField) and password
-// hashes, users' and groups' permissions; no object permissions.
+// hashes, users' and groups' permissions; no object permissions. It is a
+// NamedBackend and a PermBackend.
 func (a *App) ModelBackend() Backend { return modelBackend{a, false} }
 
 // EmailBackend is the model backend with the e-mail address as the login
@@ -47,6 +151,11 @@ type modelBackend struct {
 	a     *App
 	email bool
 }
+
+var (
+	_ NamedBackend = modelBackend{}
+	_ PermBackend  = modelBackend{}
+)
 
 func (b modelBackend) Name() string {
 	if !b.email {
@@ -116,7 +225,7 @@ func (a *App) Authenticate(ctx context.Context, username, password string) (AnyU
 		if err != nil {
 			return nil, err
 		}
-		u.AuthUser().backend = b.Name()
+		u.AuthUser().backend = backendName(b)
 		return u, nil
 	}
 	if a.OnLoginFailed != nil {
@@ -131,7 +240,7 @@ func (a *App) Authenticate(ctx context.Context, username, password string) (AnyU
 
 // backendNamed reports whether name is a configured backend's.
 func (a *App) backendNamed(name string) bool {
-	return slices.ContainsFunc(a.Backends, func(b Backend) bool { return b.Name() == name })
+	return slices.ContainsFunc(a.Backends, func(b Backend) bool { return backendName(b) == name })
 }
 
 // HasPerm reports whether u has perm ("polls.change_question"), on obj
@@ -148,7 +257,11 @@ func (a *App) HasPerm(ctx context.Context, u AnyUser, perm string, obj any) (boo
 		return true, nil
 	}
 	for _, b := range a.Backends {
-		if ok, err := b.HasPerm(ctx, u, perm, obj); err != nil || ok {
+		pb, ok := ability[PermBackend](b)
+		if !ok {
+			continue
+		}
+		if ok, err := pb.HasPerm(ctx, u, perm, obj); err != nil || ok {
 			return ok, err
 		}
 	}

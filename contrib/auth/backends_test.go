@@ -6,10 +6,14 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/nuages-go/nuages"
 	"github.com/nuages-go/nuages/contrib/auth"
+	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/nuagestest"
+	"github.com/nuages-go/nuages/nuagestest/authtest"
 	"github.com/nuages-go/nuages/orm"
 )
 
@@ -145,4 +149,68 @@ func TestEmailBackend(t *testing.T) {
 	client := nuagestest.NewSiteClient(t, p)
 	client.Post("/accounts/login/", url.Values{"username": {"ada@example.com"}, "password": {"correct horse"}, "next": {"/private/"}}).AssertRedirects("/private/")
 	client.Get("/private/").AssertContains("hello ada")
+}
+
+// counted counts the attempts of the backend it wraps; Unwrap lets the
+// wrapped backend keep its name in sessions and its permissions.
+type counted struct {
+	auth.Backend
+	attempts *atomic.Int64
+}
+
+func (c counted) Authenticate(ctx context.Context, username, password string) (auth.AnyUser, error) {
+	c.attempts.Add(1)
+	return c.Backend.Authenticate(ctx, username, password)
+}
+
+func (c counted) Unwrap() auth.Backend { return c.Backend }
+
+// A function is a backend through BackendFunc, named with Named; a
+// wrapped model backend logs users in and grants their permissions as
+// the model backend does.
+func TestBackendFuncAndWrapper(t *testing.T) {
+	t.Parallel()
+	app := &auth.App{}
+	var attempts atomic.Int64
+	var robot *auth.User
+	token := auth.BackendFunc(func(ctx context.Context, username, password string) (auth.AnyUser, error) {
+		if username != "robot" || password != "a long API token" {
+			return nil, auth.ErrInvalidCredentials
+		}
+		return robot, nil
+	})
+	app.Backends = []auth.Backend{counted{app.ModelBackend(), &attempts}, auth.Named("example.TokenBackend", token)}
+	p := viewsSite(t, nuagestest.SQLite, app)
+	authtest.CreateUser(t, app, "alice", "correct horse", "auth.view_group")
+	robot = authtest.CreateUser(t, app, "robot", "unused password")
+
+	// Through the login view, whose session names the backend.
+	alice := nuagestest.NewSiteClient(t, p)
+	alice.Post("/accounts/login/", url.Values{"username": {"alice"}, "password": {"correct horse"}, "next": {"/private/"}}).AssertRedirects("/private/")
+	alice.Get("/private/").AssertContains("hello alice")
+	alice.Get("/modules/auth/").AssertContains("true <nil>") // the model backend's permissions, through the wrapper
+
+	bot := nuagestest.NewSiteClient(t, p)
+	bot.Post("/accounts/login/", url.Values{"username": {"robot"}, "password": {"a long API token"}, "next": {"/private/"}}).AssertRedirects("/private/")
+	bot.Get("/private/").AssertContains("hello robot")
+	bot.Get("/modules/auth/").AssertContains("false <nil>")
+	if got := attempts.Load(); got != 2 { // alice, then robot (the model backend asked first)
+		t.Errorf("attempts through the wrapper = %d, want 2", got)
+	}
+}
+
+// A BackendFunc has no name for sessions: the project refuses it until
+// it is wrapped with Named.
+func TestBackendFuncWithoutName(t *testing.T) {
+	t.Parallel()
+	app := &auth.App{}
+	app.Backends = []auth.Backend{auth.BackendFunc(func(context.Context, string, string) (auth.AnyUser, error) {
+		return nil, auth.ErrInvalidCredentials
+	})}
+	s := testSettings(nil)
+	s.Databases = map[string]database.Config{"default": {URL: "sqlite://:memory:"}}
+	_, err := nuages.New(t.Context(), s, app)
+	if err == nil || !strings.Contains(err.Error(), "wrap it with auth.Named") {
+		t.Errorf("nuages.New = %v, want an error saying to wrap the function with auth.Named", err)
+	}
 }

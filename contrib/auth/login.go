@@ -292,7 +292,7 @@ func Login(r *http.Request, user AnyUser) error {
 	}
 	backend := b.backend
 	if backend == "" { // a user not from Authenticate: the model backend if configured, or the first (Django's force_login)
-		backend = a.Backends[0].Name()
+		backend = backendName(a.Backends[0])
 		if a.backendNamed(ModelBackendName) {
 			backend = ModelBackendName
 		}

@@ -92,7 +92,7 @@ func HasModulePerms(r *http.Request, app string) (bool, error) {
 		}
 	}
 	for _, b := range ra.app.Backends {
-		if mb, ok := b.(ModulePermsBackend); ok {
+		if mb, ok := ability[ModulePermsBackend](b); ok {
 			if ok, err := mb.HasModulePerms(r.Context(), u, app); err != nil || ok {
 				return ok, err
 			}
@@ -106,7 +106,6 @@ func HasModulePerms(r *http.Request, app string) (bool, error) {
 // grants permissions of its own implements it, so that the admin shows
 // their apps.
 type ModulePermsBackend interface {
-	Backend
 	HasModulePerms(ctx context.Context, u AnyUser, app string) (bool, error)
 }
 
@@ -135,11 +134,12 @@ func (ra *requestAuth) has(ctx context.Context, u AnyUser, perm string) (bool, e
 	}
 	ok := ra.modelPerms[perm]
 	for _, b := range ra.app.Backends {
-		if _, model := b.(modelBackend); ok || model {
+		pb, grants := ability[PermBackend](b)
+		if ok || !grants || isModelBackend(b) {
 			continue
 		}
 		var err error
-		if ok, err = b.HasPerm(ctx, u, perm, nil); err != nil {
+		if ok, err = pb.HasPerm(ctx, u, perm, nil); err != nil {
 			return false, err
 		}
 	}
@@ -150,6 +150,15 @@ func (ra *requestAuth) has(ctx context.Context, u AnyUser, perm string) (bool, e
 	return ok, nil
 }
 
+// isModelBackend reports whether b grants the model backend's
+// permissions: it is the model backend, or wraps it without a HasPerm of
+// its own.
+func isModelBackend(b Backend) bool {
+	pb, _ := ability[PermBackend](b)
+	_, ok := pb.(modelBackend)
+	return ok
+}
+
 // loadModelPerms reads the model backend's permissions of u, once; the
 // caller holds ra.once.
 func (ra *requestAuth) loadModelPerms(ctx context.Context, u AnyUser) error {
@@ -157,7 +166,7 @@ func (ra *requestAuth) loadModelPerms(ctx context.Context, u AnyUser) error {
 		return nil
 	}
 	ra.modelPerms = map[string]bool{}
-	if !slices.ContainsFunc(ra.app.Backends, func(b Backend) bool { _, ok := b.(modelBackend); return ok }) {
+	if !slices.ContainsFunc(ra.app.Backends, isModelBackend) {
 		return nil
 	}
 	p, err := ra.app.Permissions(ctx, u)
