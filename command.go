@@ -9,7 +9,11 @@ import (
 )
 
 // Command is a subcommand of the project binary, like a Django management
-// command.
+// command. It is a registration, as the go command's own commands are
+// (cmd/go/internal/base.Command): the name, usage and flags are data that
+// help reads without running anything, and the behaviour is the one Run
+// function, which a method value gives (Run: a.publish) and a wrapper
+// decorates (cmd.Run = withLock(cmd.Run)).
 type Command struct {
 	Name    string // what users type, e.g. "migrate"
 	Summary string // one line for help
