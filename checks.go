@@ -69,7 +69,9 @@ const (
 
 // Check is a system check: it inspects the project and reports problems.
 // A check may carry tags (Tagger) and be for deployments only
-// (DeployOnlyChecker): Tagged and DeployOnly add both to any check.
+// (DeployOnlyChecker): Tagged and DeployOnly add both to any check. A
+// wrapper around a check (to time it, say) has an Unwrap method returning
+// it: the abilities the wrapper does not have are the wrapped check's.
 type Check interface {
 	Check(ctx context.Context, in CheckInput) []Message
 }
@@ -137,9 +139,9 @@ func describe(c Check) described {
 	return described{check: c, tags: checkTags(c), deploy: deployOnly(c)}
 }
 
-// checkTags returns c's tags, if it is a Tagger.
+// checkTags returns c's tags, if it or a check it wraps is a Tagger.
 func checkTags(c Check) []string {
-	if t, ok := c.(Tagger); ok {
+	if t, ok := checkAbility[Tagger](c); ok {
 		return t.Tags()
 	}
 	return nil
@@ -147,8 +149,25 @@ func checkTags(c Check) []string {
 
 // deployOnly reports whether c is a deployment check.
 func deployOnly(c Check) bool {
-	d, ok := c.(DeployOnlyChecker)
+	d, ok := checkAbility[DeployOnlyChecker](c)
 	return ok && d.DeployOnly()
+}
+
+// checkAbility returns the first check of c's Unwrap chain that has the
+// ability T.
+func checkAbility[T any](c Check) (T, bool) {
+	for c != nil {
+		if t, ok := c.(T); ok {
+			return t, true
+		}
+		w, ok := c.(interface{ Unwrap() Check })
+		if !ok {
+			break
+		}
+		c = w.Unwrap()
+	}
+	var zero T
+	return zero, false
 }
 
 // CheckInput is what a check inspects.

@@ -183,6 +183,13 @@ func (c hostCheck) Check(context.Context, CheckInput) []Message {
 
 func (hostCheck) Tags() []string { return []string{"hosts"} }
 
+// timed wraps a check, as a user's wrapper would; Unwrap keeps the
+// wrapped check's tags and deploy flag.
+type timed struct{ next Check }
+
+func (t timed) Check(ctx context.Context, in CheckInput) []Message { return t.next.Check(ctx, in) }
+func (t timed) Unwrap() Check                                      { return t.next }
+
 type checksApp []Check
 
 func (checksApp) Name() string      { return "checks" }
@@ -203,6 +210,7 @@ func TestCheck_TagsAndDeploy(t *testing.T) {
 		hostCheck{"own"},
 		Tagged(hostCheck{"own_tagged"}, "polls"),
 		DeployOnly(hostCheck{"own_deploy"}),
+		timed{DeployOnly(Tagged(msg("wrapped"), "polls"))},
 		Tagged(msg("database"), TagDatabase),
 	}
 	cases := []struct {
@@ -211,9 +219,9 @@ func TestCheck_TagsAndDeploy(t *testing.T) {
 		want []string
 	}{
 		{"default", CheckOptions{}, []string{"plain", "tagged", "own", "own_tagged"}},
-		{"deploy", CheckOptions{Deploy: true}, []string{"plain", "tagged", "deploy", "deploy_tagged", "tagged_deploy", "own", "own_tagged", "own_deploy"}},
+		{"deploy", CheckOptions{Deploy: true}, []string{"plain", "tagged", "deploy", "deploy_tagged", "tagged_deploy", "own", "own_tagged", "own_deploy", "wrapped"}},
 		{"tag", CheckOptions{Tags: []string{"polls"}}, []string{"tagged", "own_tagged"}},
-		{"deploy_tag", CheckOptions{Deploy: true, Tags: []string{"polls"}}, []string{"tagged", "deploy_tagged", "tagged_deploy", "own_tagged"}},
+		{"deploy_tag", CheckOptions{Deploy: true, Tags: []string{"polls"}}, []string{"tagged", "deploy_tagged", "tagged_deploy", "own_tagged", "wrapped"}},
 		{"own_tags_kept", CheckOptions{Deploy: true, Tags: []string{"hosts"}}, []string{"own", "own_tagged", "own_deploy"}},
 		{"second_tag", CheckOptions{Deploy: true, Tags: []string{"extra"}}, []string{"tagged_deploy"}},
 		{"database", CheckOptions{Tags: []string{TagDatabase}, Databases: []string{"default"}}, []string{"database"}},
