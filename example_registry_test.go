@@ -31,12 +31,10 @@ func (journal) Name() string  { return "journal" }
 func (journal) Models() []any { return []any{Post{}, Comment{}} }
 
 func (journal) Hooks(r *orm.Registry) error {
-	return orm.Register(r, orm.Hooks[Comment]{
-		AfterDelete: func(ctx context.Context, db *database.DB, c *Comment) error {
-			fmt.Println("deleted comment:", c.Text)
-			return nil
-		},
-	})
+	return orm.Register(r, orm.On(orm.AfterDelete, func(ctx context.Context, e orm.Event[Comment]) error {
+		fmt.Println("deleted comment:", e.Obj.Text)
+		return nil
+	}))
 }
 
 // A project's databases follow its apps' models and hooks: deleting a

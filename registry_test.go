@@ -46,20 +46,16 @@ func (*library) Name() string  { return "library" }
 func (*library) Models() []any { return []any{Shelf{}, Volume{}, Lending{}} }
 
 func (l *library) Hooks(r *orm.Registry) error {
-	return orm.Register(r, orm.Hooks[Volume]{
-		BeforeSave: func(_ context.Context, _ *database.DB, v *Volume) error {
-			v.Title = strings.TrimSpace(v.Title)
+	return orm.Register(r,
+		orm.On(orm.BeforeSave, func(_ context.Context, e orm.Event[Volume]) error {
+			e.Obj.Title = strings.TrimSpace(e.Obj.Title)
 			return nil
-		},
-		BeforeDelete: func(_ context.Context, db *database.DB, v *Volume) error {
-			l.record(db, "before "+v.Title)
+		}),
+		orm.On(orm.BeforeDelete|orm.AfterDelete, func(_ context.Context, e orm.Event[Volume]) error {
+			l.record(e.DB, map[orm.Op]string{orm.BeforeDelete: "before ", orm.AfterDelete: "after "}[e.Op]+e.Obj.Title)
 			return nil
-		},
-		AfterDelete: func(_ context.Context, db *database.DB, v *Volume) error {
-			l.record(db, "after "+v.Title)
-			return nil
-		},
-	})
+		}),
+	)
 }
 
 func (l *library) record(db *database.DB, s string) {

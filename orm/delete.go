@@ -152,7 +152,7 @@ func (c *collector) run(ctx context.Context) (map[*Meta]int64, error) {
 	loaded := map[*Meta][]reflect.Value{}
 	for _, m := range c.order {
 		h := c.reg.hooksFor(m.typ)
-		if !h.onDelete() {
+		if !h.on(BeforeDelete | AfterDelete) {
 			continue
 		}
 		objs, err := c.load(ctx, m)
@@ -161,8 +161,8 @@ func (c *collector) run(ctx context.Context) (map[*Meta]int64, error) {
 		}
 		loaded[m] = objs
 		for _, obj := range objs {
-			if err := run(h.beforeDelete, ctx, c.db, obj.Interface()); err != nil {
-				return nil, hookError(m, "BeforeDelete", err)
+			if err := h.run(ctx, m, BeforeDelete, c.db, obj.Interface(), false); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -194,8 +194,8 @@ func (c *collector) run(ctx context.Context) (map[*Meta]int64, error) {
 	for _, m := range c.order {
 		h := c.reg.hooksFor(m.typ)
 		for _, obj := range loaded[m] {
-			if err := run(h.afterDelete, ctx, c.db, obj.Interface()); err != nil {
-				return nil, hookError(m, "AfterDelete", err)
+			if err := h.run(ctx, m, AfterDelete, c.db, obj.Interface(), false); err != nil {
+				return nil, err
 			}
 		}
 	}
@@ -258,5 +258,5 @@ func needsCollector(reg *Registry, m *Meta) bool {
 	if reg == nil || m.typ == nil || m.composite() || !m.PK.Kind.IsAuto() && m.PK.Kind != dialect.KindBigInt {
 		return false // keys that are not integers: the database's own rules apply
 	}
-	return reg.hooksFor(m.typ).onDelete() || len(reg.referrers(m)) > 0
+	return reg.hooksFor(m.typ).on(BeforeDelete|AfterDelete) || len(reg.referrers(m)) > 0
 }

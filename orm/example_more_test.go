@@ -126,12 +126,10 @@ func ExampleRegistry() {
 	defer db.Close()
 
 	reg := orm.NewRegistry()
-	err := orm.Register(reg, orm.Hooks[Dish]{
-		AfterSave: func(ctx context.Context, db *database.DB, d *Dish, created bool) error {
-			fmt.Println("saved", d.Name, "created:", created)
-			return nil
-		},
-	})
+	err := orm.Register(reg, orm.On(orm.AfterSave, func(ctx context.Context, e orm.Event[Dish]) error {
+		fmt.Println("saved", e.Obj.Name, "created:", e.Created)
+		return nil
+	}))
 	if err == nil {
 		err = orm.Register[Order](reg) // its on_delete=protect now guards dishes
 	}

@@ -37,7 +37,7 @@ func Insert[T any](ctx context.Context, db *database.DB, obj *T) error {
 // transaction rolls back, a primary key the insert assigned is reset.
 func withSaveHooks(ctx context.Context, db *database.DB, m *Meta, v reflect.Value, write func(ctx context.Context) (created bool, err error)) error {
 	h := registryOf(db).hooksFor(m.typ)
-	if !h.onSave() {
+	if !h.on(BeforeSave | AfterSave) {
 		_, err := write(ctx)
 		return err
 	}
@@ -45,15 +45,15 @@ func withSaveHooks(ctx context.Context, db *database.DB, m *Meta, v reflect.Valu
 	pk := v.FieldByIndex(m.PK.index)
 	unsaved := m.PK.Kind.IsAuto() && pk.IsZero() // a key the insert would assign
 	err := db.Atomic(ctx, func(ctx context.Context) error {
-		if err := run(h.beforeSave, ctx, db, obj); err != nil {
-			return hookError(m, "BeforeSave", err)
+		if err := h.run(ctx, m, BeforeSave, db, obj, false); err != nil {
+			return err
 		}
 		created, err := write(ctx)
 		if err != nil {
 			return err
 		}
-		if err := h.runAfterSave(ctx, db, obj, created); err != nil {
-			return hookError(m, "AfterSave", err)
+		if err := h.run(ctx, m, AfterSave, db, obj, created); err != nil {
+			return err
 		}
 		return nil
 	})

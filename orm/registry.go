@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
 
 	"github.com/nuages-go/nuages/database"
@@ -31,29 +32,92 @@ func NewRegistry() *Registry {
 	return &Registry{byType: map[reflect.Type]*Meta{}, hooks: map[reflect.Type]*hooks{}}
 }
 
-// Hooks run around the writes of one model, like Django's pre_save,
-// post_save, pre_delete and post_delete signals, but registered on a
-// Registry value. A Before hook's error stops the write; an After hook's
-// error undoes it, since the write and its hooks share a transaction.
-// BeforeSave may still change obj; AfterSave's created tells an insert from
-// an update, which Save only knows once it has written.
-type Hooks[T any] struct {
-	BeforeSave   func(ctx context.Context, db *database.DB, obj *T) error
-	AfterSave    func(ctx context.Context, db *database.DB, obj *T, created bool) error
-	BeforeDelete func(ctx context.Context, db *database.DB, obj *T) error
-	AfterDelete  func(ctx context.Context, db *database.DB, obj *T) error
+// Op names a write a hook runs at; ops combine with |.
+type Op uint8
+
+// The writes, Django's pre_save, post_save, pre_delete and post_delete.
+const (
+	BeforeSave Op = 1 << iota
+	AfterSave
+	BeforeDelete
+	AfterDelete
+
+	allOps = BeforeSave | AfterSave | BeforeDelete | AfterDelete
+)
+
+var opNames = []string{"BeforeSave", "AfterSave", "BeforeDelete", "AfterDelete"}
+
+func (op Op) String() string {
+	var names []string
+	for i, n := range opNames {
+		if op&(1<<i) != 0 {
+			names = append(names, n)
+		}
+	}
+	if len(names) == 0 {
+		return fmt.Sprintf("Op(%d)", uint8(op))
+	}
+	return strings.Join(names, "|")
 }
 
-// hooks are a model's Hooks with the type erased, so that deletes collected
-// across models can run them.
-type hooks struct {
-	afterSave                             []func(ctx context.Context, db *database.DB, obj any, created bool) error
-	beforeSave, beforeDelete, afterDelete []func(ctx context.Context, db *database.DB, obj any) error
+// Event is the write a hook runs at.
+type Event[T any] struct {
+	Op  Op           // one write: BeforeSave, AfterSave, BeforeDelete or AfterDelete
+	DB  *database.DB // in the write's transaction
+	Obj *T           // the row; at BeforeSave the hook may still change it
+	// Created tells an insert from an update at AfterSave, which Save
+	// only knows once it has written.
+	Created bool
+}
+
+// Hook runs around the writes of model T, like Django's signal
+// receivers, but registered on a Registry value. An error at a Before
+// op stops the write; at an After op it undoes it, since the write and
+// its hooks share a transaction.
+//
+// A hook runs at every op unless it is an OpsHook, as On makes one of a
+// function. Say which ops: a model with save hooks saves in a
+// transaction, and its deletes load the rows for the delete hooks.
+type Hook[T any] interface {
+	Hook(ctx context.Context, e Event[T]) error
+}
+
+// HookFunc is an adapter to use a function as a Hook.
+type HookFunc[T any] func(ctx context.Context, e Event[T]) error
+
+// Hook returns f(ctx, e).
+func (f HookFunc[T]) Hook(ctx context.Context, e Event[T]) error { return f(ctx, e) }
+
+// OpsHook is a Hook that runs only at the ops Ops returns.
+type OpsHook interface {
+	Ops() Op
+}
+
+// On returns f as a hook that runs only at ops, as ent's hook.On:
+//
+//	orm.On(orm.BeforeSave, func(ctx context.Context, e orm.Event[Question]) error { ... })
+func On[T any](ops Op, f HookFunc[T]) Hook[T] { return onOps[T]{ops, f} }
+
+type onOps[T any] struct {
+	ops Op
+	f   HookFunc[T]
+}
+
+func (h onOps[T]) Hook(ctx context.Context, e Event[T]) error { return h.f(ctx, e) }
+func (h onOps[T]) Ops() Op                                    { return h.ops }
+
+// hooks are a model's hooks with the type erased, so that deletes
+// collected across models can run them.
+type hooks []erasedHook
+
+type erasedHook struct {
+	ops Op
+	run func(ctx context.Context, op Op, db *database.DB, obj any, created bool) error
 }
 
 // Register adds model T, with any hooks, to r. It is an error when T is
 // not a valid model.
-func Register[T any](r *Registry, hs ...Hooks[T]) error {
+func Register[T any](r *Registry, hs ...Hook[T]) error {
 	m, err := MetaOf[T]()
 	if err != nil {
 		return err
@@ -65,20 +129,16 @@ func Register[T any](r *Registry, hs ...Hooks[T]) error {
 	}
 	h := r.add(m)
 	for _, hk := range hs {
-		if f := hk.BeforeSave; f != nil {
-			h.beforeSave = append(h.beforeSave, func(ctx context.Context, db *database.DB, obj any) error { return f(ctx, db, obj.(*T)) })
+		if hk == nil {
+			return fmt.Errorf("orm: Register of %s: a nil hook", m.Name)
 		}
-		if f := hk.AfterSave; f != nil {
-			h.afterSave = append(h.afterSave, func(ctx context.Context, db *database.DB, obj any, created bool) error {
-				return f(ctx, db, obj.(*T), created)
-			})
+		ops := allOps
+		if o, ok := hk.(OpsHook); ok {
+			ops = o.Ops() & allOps
 		}
-		if f := hk.BeforeDelete; f != nil {
-			h.beforeDelete = append(h.beforeDelete, func(ctx context.Context, db *database.DB, obj any) error { return f(ctx, db, obj.(*T)) })
-		}
-		if f := hk.AfterDelete; f != nil {
-			h.afterDelete = append(h.afterDelete, func(ctx context.Context, db *database.DB, obj any) error { return f(ctx, db, obj.(*T)) })
-		}
+		*h = append(*h, erasedHook{ops, func(ctx context.Context, op Op, db *database.DB, obj any, created bool) error {
+			return hk.Hook(ctx, Event[T]{Op: op, DB: db, Obj: obj.(*T), Created: created})
+		}})
 	}
 	return nil
 }
@@ -182,29 +242,37 @@ type referrer struct {
 	fk   *Field
 }
 
-// run calls fns in order and stops at the first error.
-func run(fns []func(ctx context.Context, db *database.DB, obj any) error, ctx context.Context, db *database.DB, obj any) error {
-	for _, f := range fns {
-		if err := f(ctx, db, obj); err != nil {
-			return err
+// on reports whether a hook runs at one of ops.
+func (h *hooks) on(ops Op) bool {
+	if h == nil {
+		return false
+	}
+	for _, hk := range *h {
+		if hk.ops&ops != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// run calls the hooks of op on obj, a *T, in order; the first error stops
+// and names the model.
+func (h *hooks) run(ctx context.Context, m *Meta, op Op, db *database.DB, obj any, created bool) error {
+	if h == nil {
+		return nil
+	}
+	for _, hk := range *h {
+		if hk.ops&op == 0 {
+			continue
+		}
+		if err := hk.run(ctx, op, db, obj, created); err != nil {
+			return hookError(m, op, err)
 		}
 	}
 	return nil
 }
-
-func (h *hooks) runAfterSave(ctx context.Context, db *database.DB, obj any, created bool) error {
-	for _, f := range h.afterSave {
-		if err := f(ctx, db, obj, created); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (h *hooks) onSave() bool   { return h != nil && len(h.beforeSave)+len(h.afterSave) > 0 }
-func (h *hooks) onDelete() bool { return h != nil && len(h.beforeDelete)+len(h.afterDelete) > 0 }
 
 // hookError names the model in a hook's failure.
-func hookError(m *Meta, stage string, err error) error {
-	return fmt.Errorf("orm: %s hook of %s: %w", stage, m.Name, err)
+func hookError(m *Meta, op Op, err error) error {
+	return fmt.Errorf("orm: %s hook of %s: %w", op, m.Name, err)
 }

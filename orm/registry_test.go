@@ -34,22 +34,22 @@ func TestSaveHooks(t *testing.T) {
 		var log []string
 		fail := ""
 		reg := orm.NewRegistry()
-		err := orm.Register(reg, orm.Hooks[Author]{
-			BeforeSave: func(ctx context.Context, db *database.DB, a *Author) error {
-				a.Name = strings.TrimSpace(a.Name)
+		err := orm.Register(reg,
+			orm.On(orm.BeforeSave, func(ctx context.Context, e orm.Event[Author]) error {
+				e.Obj.Name = strings.TrimSpace(e.Obj.Name)
 				if fail == "before" {
 					return errors.New("refused")
 				}
 				return nil
-			},
-			AfterSave: func(ctx context.Context, db *database.DB, a *Author, created bool) error {
-				log = append(log, fmt.Sprintf("%s created=%v", a.Name, created))
+			}),
+			orm.On(orm.AfterSave, func(ctx context.Context, e orm.Event[Author]) error {
+				log = append(log, fmt.Sprintf("%s created=%v", e.Obj.Name, e.Created))
 				if fail == "after" {
 					return errors.New("undone")
 				}
 				return nil
-			},
-		})
+			}),
+		)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -100,16 +100,11 @@ func TestDeleteCollector(t *testing.T) {
 		reg := orm.NewRegistry()
 		for _, err := range []error{
 			orm.Register[Author](reg),
-			orm.Register(reg, orm.Hooks[Book]{
-				BeforeDelete: func(ctx context.Context, db *database.DB, b *Book) error {
-					deleted = append(deleted, "before "+b.Title)
-					return nil
-				},
-				AfterDelete: func(ctx context.Context, db *database.DB, b *Book) error {
-					deleted = append(deleted, "after "+b.Title)
-					return nil
-				},
-			}),
+			orm.Register(reg, orm.On(orm.BeforeDelete|orm.AfterDelete, func(ctx context.Context, e orm.Event[Book]) error {
+				when := map[orm.Op]string{orm.BeforeDelete: "before ", orm.AfterDelete: "after "}[e.Op]
+				deleted = append(deleted, when+e.Obj.Title)
+				return nil
+			})),
 			orm.Register[Review](reg),
 			orm.Register[Passport](reg),
 			orm.Register[Loan](reg),
@@ -312,5 +307,67 @@ func TestRegister_AfterUse(t *testing.T) {
 	}
 	if got := len(reg.Models()); got != 1 {
 		t.Errorf("%d models after refused registrations, want 1", got)
+	}
+}
+
+// traced is a hook wrapper, as middleware wraps a handler: it records each
+// op before the hook it wraps, and keeps that hook's ops.
+type traced[T any] struct {
+	next orm.Hook[T]
+	ops  *[]string
+}
+
+func (t traced[T]) Hook(ctx context.Context, e orm.Event[T]) error {
+	*t.ops = append(*t.ops, "traced "+e.Op.String())
+	return t.next.Hook(ctx, e)
+}
+
+func (t traced[T]) Ops() orm.Op {
+	if o, ok := t.next.(orm.OpsHook); ok {
+		return o.Ops()
+	}
+	return orm.BeforeSave | orm.AfterSave | orm.BeforeDelete | orm.AfterDelete
+}
+
+// A HookFunc runs at every op, a hook from On only at its own; a wrapper
+// keeps the ops of the hook it wraps.
+func TestHookOps(t *testing.T) {
+	db := nuagestest.OpenDB(t, nuagestest.SQLite)
+	migrate(t, db, meta[Author](t))
+	ctx := t.Context()
+	var ops []string
+	record := func(name string) orm.HookFunc[Author] {
+		return func(ctx context.Context, e orm.Event[Author]) error {
+			ops = append(ops, fmt.Sprintf("%s %s created=%v", name, e.Op, e.Created))
+			return nil
+		}
+	}
+	reg := orm.NewRegistry()
+	if err := orm.Register(reg,
+		record("every"),
+		orm.On(orm.AfterSave, record("after_save")),
+		traced[Author]{orm.On(orm.BeforeDelete, record("before_delete")), &ops},
+	); err != nil {
+		t.Fatal(err)
+	}
+	reg.Use(db)
+	a := Author{Name: "Ursula", Country: "US"}
+	if err := orm.Insert(ctx, db, &a); err != nil {
+		t.Fatal(err)
+	}
+	if err := orm.Delete(ctx, db, &a); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"every BeforeSave created=false",
+		"every AfterSave created=true",
+		"after_save AfterSave created=true",
+		"every BeforeDelete created=false",
+		"traced BeforeDelete",
+		"before_delete BeforeDelete created=false",
+		"every AfterDelete created=false",
+	}
+	if !slices.Equal(ops, want) {
+		t.Errorf("hooks ran:\n%s\nwant:\n%s", strings.Join(ops, "\n"), strings.Join(want, "\n"))
 	}
 }
