@@ -77,7 +77,9 @@ type Event[T any] struct {
 //
 // A hook runs at every op unless it is an OpsHook, as On makes one of a
 // function. Say which ops: a model with save hooks saves in a
-// transaction, and its deletes load the rows for the delete hooks.
+// transaction, and its deletes load the rows for the delete hooks. A
+// wrapper around a hook has an Unwrap method returning it: without Ops of
+// its own, it runs at the wrapped hook's ops.
 type Hook[T any] interface {
 	Hook(ctx context.Context, e Event[T]) error
 }
@@ -132,10 +134,7 @@ func Register[T any](r *Registry, hs ...Hook[T]) error {
 		if hk == nil {
 			return fmt.Errorf("orm: Register of %s: a nil hook", m.Name)
 		}
-		ops := allOps
-		if o, ok := hk.(OpsHook); ok {
-			ops = o.Ops() & allOps
-		}
+		ops := opsOf(hk)
 		*h = append(*h, erasedHook{ops, func(ctx context.Context, op Op, db *database.DB, obj any, created bool) error {
 			return hk.Hook(ctx, Event[T]{Op: op, DB: db, Obj: obj.(*T), Created: created})
 		}})
@@ -240,6 +239,22 @@ func (r *Registry) referrers(m *Meta) []referrer { return r.refs[m.typ] }
 type referrer struct {
 	meta *Meta
 	fk   *Field
+}
+
+// opsOf returns the ops h runs at: those of the first OpsHook of its
+// Unwrap chain, or all.
+func opsOf[T any](h Hook[T]) Op {
+	for h != nil {
+		if o, ok := h.(OpsHook); ok {
+			return o.Ops() & allOps
+		}
+		w, ok := h.(interface{ Unwrap() Hook[T] })
+		if !ok {
+			break
+		}
+		h = w.Unwrap()
+	}
+	return allOps
 }
 
 // on reports whether a hook runs at one of ops.

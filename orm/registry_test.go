@@ -311,7 +311,7 @@ func TestRegister_AfterUse(t *testing.T) {
 }
 
 // traced is a hook wrapper, as middleware wraps a handler: it records each
-// op before the hook it wraps, and keeps that hook's ops.
+// op before the hook it wraps; Unwrap keeps that hook's ops.
 type traced[T any] struct {
 	next orm.Hook[T]
 	ops  *[]string
@@ -322,12 +322,7 @@ func (t traced[T]) Hook(ctx context.Context, e orm.Event[T]) error {
 	return t.next.Hook(ctx, e)
 }
 
-func (t traced[T]) Ops() orm.Op {
-	if o, ok := t.next.(orm.OpsHook); ok {
-		return o.Ops()
-	}
-	return orm.BeforeSave | orm.AfterSave | orm.BeforeDelete | orm.AfterDelete
-}
+func (t traced[T]) Unwrap() orm.Hook[T] { return t.next }
 
 // A HookFunc runs at every op, a hook from On only at its own; a wrapper
 // keeps the ops of the hook it wraps.
