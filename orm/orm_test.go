@@ -229,18 +229,27 @@ func TestQuery_Terminals(t *testing.T) {
 	})
 }
 
+// auto_now_add is set at the insert and auto_now at every save, by the
+// clock of the database handle.
 func TestAutoNow(t *testing.T) {
-	db := nuagestest.OpenDB(t, nuagestest.SQLite)
+	t.Parallel()
+	t1, t2 := day(2024, 1, 1, 9, 0), day(2024, 1, 2, 9, 0)
+	now := t1
+	db, err := database.Open(t.Context(), "default", database.Config{
+		URL: nuagestest.URL(t, nuagestest.SQLite),
+		Now: func() time.Time { return now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	migrate(t, db, meta[Question](t))
 	ctx := t.Context()
-	t1, t2 := day(2024, 1, 1, 9, 0), day(2024, 1, 2, 9, 0)
-	restore := orm.SetNow(func() time.Time { return t1 })
 	q := Question{Text: "Clock?", PubDate: t1}
 	if err := orm.Save(ctx, db, &q); err != nil {
 		t.Fatal(err)
 	}
-	restore()
-	defer orm.SetNow(func() time.Time { return t2 })()
+	now = t2
 	if err := orm.Save(ctx, db, &q); err != nil {
 		t.Fatal(err)
 	}
@@ -250,6 +259,13 @@ func TestAutoNow(t *testing.T) {
 	}
 	if !got.Created.Equal(t1) || !got.Updated.Equal(t2) {
 		t.Errorf("created %v, updated %v; want created at the insert (%v), updated at the last save (%v)", got.Created, got.Updated, t1, t2)
+	}
+	objs := []Question{{Text: "Bulk?", PubDate: t1}}
+	if err := orm.BulkCreate(ctx, db, objs); err != nil {
+		t.Fatal(err)
+	}
+	if !objs[0].Created.Equal(t2) || !objs[0].Updated.Equal(t2) {
+		t.Errorf("BulkCreate: created %v, updated %v; want both %v", objs[0].Created, objs[0].Updated, t2)
 	}
 }
 
