@@ -90,6 +90,7 @@ func texts(qs []Question) string {
 // TestQuery runs one table of queries on every engine and expects the same
 // rows from each.
 func TestQuery(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -167,6 +168,7 @@ func TestQuery(t *testing.T) {
 }
 
 func TestQuery_Terminals(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -270,6 +272,7 @@ func TestAutoNow(t *testing.T) {
 }
 
 func TestInstances(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		ctx := t.Context()
@@ -317,6 +320,7 @@ func TestInstances(t *testing.T) {
 // field names, lookups and orderings are refused before any SQL runs, and
 // crafted values are bound.
 func TestSafety(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, nuagestest.SQLite)
 	migrate(t, db, meta[Question](t))
 	seed(t, db)
@@ -493,6 +497,7 @@ func TestMeta_Errors(t *testing.T) {
 }
 
 func TestCustomPrimaryKeyAndDefaultOrdering(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		m, err := orm.MetaOf[customTable]()
 		if err != nil {
@@ -513,6 +518,7 @@ func TestCustomPrimaryKeyAndDefaultOrdering(t *testing.T) {
 }
 
 func TestNullOrdering_SameOnEveryEngine(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db) // only "What is Go?" has a note
@@ -535,6 +541,7 @@ func TestNullOrdering_SameOnEveryEngine(t *testing.T) {
 }
 
 func TestSelectForUpdate(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -575,6 +582,7 @@ type Profile struct {
 }
 
 func TestJSONAndUUIDFields(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		m := meta[Profile](t)
 		for name, want := range map[string]dialect.Kind{"key": dialect.KindUUID, "backup": dialect.KindUUID, "settings": dialect.KindJSON, "tags": dialect.KindJSON, "address": dialect.KindJSON} {
@@ -632,6 +640,7 @@ type Task struct {
 }
 
 func TestDurationFields(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Task](t))
 		ctx := t.Context()
