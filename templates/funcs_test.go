@@ -114,6 +114,7 @@ func TestFuncs_Text(t *testing.T) {
 }
 
 func TestFuncs_Numbers(t *testing.T) {
+	t.Parallel()
 	f := func(v any) templates.Data { return templates.Data{"v": v} }
 	runFuncs(t, []funcCase{
 		// Django's floatformat table.
