@@ -20,6 +20,7 @@ import (
 )
 
 func TestProjectCache(t *testing.T) {
+	t.Parallel()
 	s := devSettings(t)
 	s.CacheBackends = []cache.Backend{redis.Backend{}}
 	s.Caches = map[string]CacheConfig{
@@ -149,6 +150,7 @@ func TestCacheEnv(t *testing.T) {
 // TestProjectRedisCache opens a Redis cache from settings on the real
 // server, when NUAGES_TEST_REDIS names one.
 func TestProjectRedisCache(t *testing.T) {
+	t.Parallel()
 	u := testenv.Lookup(t, testenv.Redis)
 	s := devSettings(t)
 	prefix := "projecttest" + time.Now().Format("150405.000000000")
@@ -172,6 +174,7 @@ func TestProjectRedisCache(t *testing.T) {
 // public pages are served from the cache (compressed on the way out by
 // Gzip), personal pages never are, whichever session cookie comes first.
 func TestSiteCache(t *testing.T) {
+	t.Parallel()
 	s := devSettings(t)
 	calls := map[string]int{}
 	s.Middleware = func(p *Project) []func(http.Handler) http.Handler {
@@ -248,6 +251,7 @@ func TestSiteCache(t *testing.T) {
 // TestTemplateCacheFunc shows the project's templates caching a fragment in
 // the default cache.
 func TestTemplateCacheFunc(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	page := `{{define "side"}}<aside>{{.n}}</aside>{{end}}<main>{{cache 60 "page.html#side" . .user}}</main>`
 	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte(page), 0o644); err != nil {

@@ -14,6 +14,7 @@ import (
 )
 
 func TestCheckCommand(t *testing.T) {
+	t.Parallel()
 	strong := strings.Repeat("abcdefghij", 6)
 	tests := []struct {
 		name     string
@@ -75,6 +76,7 @@ func TestCheckCommand(t *testing.T) {
 }
 
 func TestCheckCommand_UnreachableDatabase(t *testing.T) {
+	t.Parallel()
 	s := devSettings(t)
 	s.Databases["default"] = database.Config{URL: "postgres://app:hunter2@127.0.0.1:1/shop?sslmode=disable"}
 	s.Engines = []database.Engine{postgres.Engine{}}
@@ -96,6 +98,7 @@ func TestCheckCommand_UnreachableDatabase(t *testing.T) {
 // Each deployment setting left weak gives Django's check id, and only
 // that one; a secure configuration gives none.
 func TestDeploySecurityChecks(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name   string
 		edit   func(*Settings)

@@ -13,6 +13,7 @@ import (
 // The project's stack checks CSRF, except for the views marked exempt,
 // which the router finds.
 func TestProjectCSRF(t *testing.T) {
+	t.Parallel()
 	s := devSettings(t)
 	s.SessionEngine = SessionsNone
 	ok := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("accepted")) })

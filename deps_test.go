@@ -54,6 +54,7 @@ type pkg struct {
 }
 
 func TestDependencies(t *testing.T) {
+	t.Parallel()
 	pkgs := loadPackages(t, ".")
 	if len(pkgs) < 3 {
 		t.Fatalf("found %d packages; is the test running at the module root?", len(pkgs))
@@ -64,6 +65,7 @@ func TestDependencies(t *testing.T) {
 }
 
 func TestPackageDocs(t *testing.T) {
+	t.Parallel()
 	for _, v := range checkDocs(loadPackages(t, ".")) {
 		t.Error(v)
 	}

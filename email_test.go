@@ -91,6 +91,7 @@ func TestEmailSettings_Validate(t *testing.T) {
 }
 
 func TestProject_Mail(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	tests := []struct {
 		email EmailSettings
@@ -156,6 +157,7 @@ func TestProject_Mail(t *testing.T) {
 }
 
 func TestSendTestEmailCommand(t *testing.T) {
+	t.Parallel()
 	var outbox mail.Outbox
 	s := devSettings(t)
 	s.Email.Custom = &outbox
@@ -203,6 +205,7 @@ func TestSendTestEmailCommand(t *testing.T) {
 // TestSendTestEmailCommand_Backends runs the command through the file
 // backend and through SMTP to a server that is not there.
 func TestSendTestEmailCommand_Backends(t *testing.T) {
+	t.Parallel()
 	dir := filepath.Join(t.TempDir(), "mail")
 	s := devSettings(t)
 	if err := s.LoadEnv([]string{"EMAIL_BACKEND=file", "EMAIL_FILE_PATH=" + dir}); err != nil {
@@ -242,6 +245,7 @@ func TestSendTestEmailCommand_Backends(t *testing.T) {
 // TestDebugPage_EmailSettings checks that the debug page lists the e-mail
 // settings with the password masked.
 func TestDebugPage_EmailSettings(t *testing.T) {
+	t.Parallel()
 	s := devSettings(t)
 	s.Email = EmailSettings{Host: "smtp.example.com", Port: 587, UseTLS: true, HostUser: "apikey", HostPassword: "hunter2-smtp"}
 	s.URLs = func(*Project) ([]web.Pattern, error) {

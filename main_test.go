@@ -99,6 +99,7 @@ func runCLI(t *testing.T, p *Project, args ...string) (code int, stdout, stderr 
 }
 
 func TestRun(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), pollsApp{})
 	tests := []struct {
 		name       string
@@ -188,6 +189,7 @@ func (c commander) Name() string         { return c.name }
 func (c commander) Commands() []*Command { return []*Command{c.cmd} }
 
 func TestProject(t *testing.T) {
+	t.Parallel()
 	var ready []string
 	s := devSettings(t)
 	s.Databases["replica"] = database.Config{URL: "sqlite:///" + t.TempDir() + "/replica.sqlite3"}
@@ -227,6 +229,7 @@ func TestProject(t *testing.T) {
 }
 
 func TestDBShell(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t))
 	t.Run("missing_program", func(t *testing.T) {
 		p.lookPath = func(string) (string, error) { return "", exec.ErrNotFound }

@@ -35,6 +35,7 @@ func (a shopApp) Migrations() []*migrate.Migration {
 }
 
 func TestMigrationCommands(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), shopApp{})
 	steps := []struct {
 		args    []string
@@ -73,6 +74,7 @@ func TestMigrationCommands(t *testing.T) {
 }
 
 func TestMigrationGraph_WrongApp(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), shopApp{label: "store"})
 	_, err := p.MigrationGraph()
 	if err == nil || !strings.Contains(err.Error(), `app "shop" returns the migration store.0001_initial: a migration's App must be the app's name`) {
@@ -93,6 +95,7 @@ type modelShop struct{ shopApp }
 func (modelShop) Models() []any { return []any{Product{}} }
 
 func TestMakeMigrations(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), modelShop{})
 	dir := t.TempDir()
 	run := func(input string, args ...string) (int, string, string) {
@@ -150,6 +153,7 @@ func TestMakeMigrations(t *testing.T) {
 }
 
 func TestMigrateFakeInitial(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), shopApp{})
 	db, err := p.DB(t.Context(), "default")
 	if err != nil {
@@ -180,6 +184,7 @@ func (forkApp) Migrations() []*migrate.Migration {
 }
 
 func TestMakeMigrationsMerge(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), forkApp{})
 	if code, _, errOut := runCLI(t, p, "migrate"); code != 1 || !strings.Contains(errOut, `app "fork" has 2 latest migrations, fork.0002_a and fork.0002_b: merge them (makemigrations -merge)`) {
 		t.Errorf("migrate with two leaves: exit %d, %s", code, errOut)
@@ -223,6 +228,7 @@ func (noteApp) Migrations() []*migrate.Migration {
 }
 
 func TestFixtureCommands(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), noteApp{})
 	dir := t.TempDir()
 	fixture := filepath.Join(dir, "notes.json")
@@ -260,6 +266,7 @@ func TestFixtureCommands(t *testing.T) {
 }
 
 func TestInspectDBCommand(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), noteApp{})
 	if code, out, errOut := runCLI(t, p, "migrate"); code != 0 {
 		t.Fatalf("migrate: %d %s %s", code, out, errOut)
@@ -271,6 +278,7 @@ func TestInspectDBCommand(t *testing.T) {
 }
 
 func TestSquashMigrationsCommand(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), shopApp{})
 	dir := t.TempDir()
 	code, out, errOut := runCLI(t, p, "squashmigrations", "-dir", dir+"/{app}", "shop", "0002")
@@ -308,6 +316,7 @@ func (gadgetApp) Migrations() []*migrate.Migration {
 }
 
 func TestMakeMigrations_NotNullNeedsDefault(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t), gadgetApp{})
 	dir := t.TempDir()
 	var out, errOut strings.Builder

@@ -209,6 +209,9 @@ func (p *Project) DB(ctx context.Context, alias string) (*database.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("nuages: database %q: %w", alias, err)
 	}
+	if cfg.Now == nil {
+		cfg.Now = p.settings.Now
+	}
 	db, err := database.Open(ctx, alias, cfg)
 	if err != nil {
 		return nil, err

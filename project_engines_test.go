@@ -13,6 +13,7 @@ import (
 // Project.DB opens each engine's database with the engine Settings.Engines
 // names, and only that one is needed.
 func TestProjectDB_Engines(t *testing.T) {
+	t.Parallel()
 	named := map[string][]database.Engine{
 		nuagestest.SQLite:   nil, // built in
 		nuagestest.Postgres: {postgres.Engine{}},

@@ -53,6 +53,7 @@ func (blockingEngine) Shell(*url.URL) dialect.Shell { return dialect.Shell{} }
 // the same alias gives up with its own context, and Close waits for the
 // connection and closes it.
 func TestProjectDB_Connecting(t *testing.T) {
+	t.Parallel()
 	e := blockingEngine{entered: make(chan struct{}), release: make(chan struct{})}
 	s := devSettings(t)
 	s.Databases["slow"] = database.Config{URL: "postgres://db.example.com/slow"}
@@ -102,6 +103,7 @@ func TestProjectDB_Connecting(t *testing.T) {
 // Once open, DB returns the same database without a lock: many goroutines
 // may ask at once (run with -race).
 func TestProjectDB_Concurrent(t *testing.T) {
+	t.Parallel()
 	p := newProject(t, devSettings(t))
 	want, err := p.DB(t.Context(), "default")
 	if err != nil {

@@ -17,6 +17,7 @@ import (
 // Settings.Security reaches the project's stack: HSTS behind a proxy that
 // says HTTPS, and a CSP nonce that templates put on their scripts.
 func TestProjectSecurityHeaders(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	page := `<script nonce="{{csp_nonce .request}}">go()</script><meta name="csrf" content="{{csrf_token .request}}">`
 	if err := os.WriteFile(filepath.Join(dir, "page.html"), []byte(page), 0o644); err != nil {

@@ -57,6 +57,7 @@ func TestServerAddr(t *testing.T) {
 }
 
 func TestHandler(t *testing.T) {
+	t.Parallel()
 	get := func(h http.Handler, path string) (int, string) {
 		rec := httptest.NewRecorder()
 		h.ServeHTTP(rec, httptest.NewRequest("GET", "http://localhost"+path, nil))
@@ -114,16 +115,18 @@ func TestHandler(t *testing.T) {
 // runserver -noreload serves the site until its context ends, and lets a
 // request in flight finish.
 func TestRunServerNoReload(t *testing.T) {
+	t.Parallel()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	release := make(chan struct{})
+	started, release := make(chan struct{}), make(chan struct{})
 	s := devSettings(t)
 	s.URLs = func(p *Project) ([]web.Pattern, error) {
 		return []web.Pattern{web.Path("slow/", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			close(started)
 			<-release
 			io.WriteString(w, "done")
 		}), "")}, nil
@@ -135,6 +138,7 @@ func TestRunServerNoReload(t *testing.T) {
 	go func() {
 		exited <- p.Run(ctx, []string{"mysite", "runserver", addr, "--noreload"}, IO{In: strings.NewReader(""), Out: &out, Err: &errOut})
 	}()
+	// The server starts in the background: poll until it answers.
 	var resp *http.Response
 	for range 100 {
 		if resp, err = http.Get("http://" + addr + "/nope/"); err == nil {
@@ -157,9 +161,26 @@ func TestRunServerNoReload(t *testing.T) {
 		resp.Body.Close()
 		slow <- fmt.Sprint(resp.StatusCode, " ", string(b))
 	}()
-	time.Sleep(100 * time.Millisecond) // the slow request is in flight
+	<-started // the slow request is in flight
 	cancel()
-	time.Sleep(100 * time.Millisecond)
+	// The listener closes as the shutdown begins: wait for new connections
+	// to be refused, while the request is still in flight.
+	for i := 0; ; i++ {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			break
+		}
+		c.Close()
+		if i == 500 {
+			t.Fatal("new connections are still accepted 5s after the shutdown began")
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	select {
+	case code := <-exited:
+		t.Fatalf("runserver exited (%d) with a request in flight", code)
+	default:
+	}
 	close(release)
 	if got := <-slow; got != "200 done" {
 		t.Errorf("the request in flight got %q", got)

@@ -51,6 +51,10 @@ type Settings struct {
 	// TimeZone is the IANA name of the time zone used to display times
 	// (default "UTC"); times are stored in UTC whatever it is.
 	TimeZone string
+	// Now is the project's clock: the time the ORM writes into auto_now
+	// fields (of every database whose Config.Now is nil) and templates'
+	// timesince and timeuntil read; nil means time.Now. Tests fix it.
+	Now func() time.Time
 	// LanguageCode is the default language (default "en-us").
 	LanguageCode string
 	// SilencedSystemChecks lists check ids to hide, such as "security.W018".

@@ -3,14 +3,18 @@ package nuages
 import (
 	"fmt"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/nuages-go/nuages/cache"
 	"github.com/nuages-go/nuages/cache/redis"
 	"github.com/nuages-go/nuages/database"
 	"github.com/nuages-go/nuages/database/mysql"
 	"github.com/nuages-go/nuages/database/postgres"
+	"github.com/nuages-go/nuages/templates"
 )
 
 func TestLoadEnv(t *testing.T) {
@@ -181,3 +185,32 @@ func TestValidate(t *testing.T) {
 
 // spaced formats vals separated by spaces, as fmt.Sprintln does.
 func spaced(vals ...any) string { return strings.TrimSuffix(fmt.Sprintln(vals...), "\n") }
+
+// Settings.Now is the one clock of a project: its databases' auto_now
+// fields and its templates' timesince read it.
+func TestSettingsNow(t *testing.T) {
+	t.Parallel()
+	frozen := time.Date(2024, time.March, 31, 12, 0, 0, 0, time.UTC)
+	s := devSettings(t)
+	s.Now = func() time.Time { return frozen }
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "since.txt"), []byte("{{.at | timesince}}"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s.TemplateDirs = []string{dir}
+	p := newProject(t, s)
+	db, err := p.DB(t.Context(), "default")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := db.Now(); !got.Equal(frozen) {
+		t.Errorf("the database's clock says %v; want the settings' %v", got, frozen)
+	}
+	var b strings.Builder
+	if err := p.RenderText(&b, "since.txt", templates.Data{"at": frozen.Add(-3 * time.Hour)}); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := b.String(), "3\u00a0hours"; got != want {
+		t.Errorf("timesince rendered %q; want %q", got, want)
+	}
+}

@@ -148,6 +148,7 @@ func (p *Project) buildSite() (*site, error) {
 		Dirs:       append(append(tdirs, p.Templates()...), forms.Templates()), // the forms' own last: a project overrides them
 		Debug:      st.Debug,
 		Processors: p.contextProcessors(),
+		Now:        st.Now,
 		Funcs: map[string]any{
 			"url": func(name string, args ...any) (string, error) {
 				if s.router == nil {

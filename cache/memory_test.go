@@ -301,11 +301,12 @@ func TestFlightLeaderCanceled(t *testing.T) {
 	}()
 	<-started
 	result := make(chan string)
+	waiterCtx := &doneWatcher{Context: t.Context(), asked: make(chan struct{})}
 	go func() {
-		v, err := f.Do(t.Context(), "k", func() ([]byte, error) { return []byte("mine"), nil })
+		v, err := f.Do(waiterCtx, "k", func() ([]byte, error) { return []byte("mine"), nil })
 		result <- fmt.Sprintf("%s %v", v, err)
 	}()
-	time.Sleep(10 * time.Millisecond) // most likely waiting on the leader by now; correct either way
+	<-waiterCtx.asked // the waiter waits on the leader
 	cancel()
 	close(release)
 	if err := <-leaderDone; !errors.Is(err, context.Canceled) {
@@ -314,6 +315,19 @@ func TestFlightLeaderCanceled(t *testing.T) {
 	if got := <-result; got != "mine <nil>" {
 		t.Errorf("waiter got %q; want its own computation", got)
 	}
+}
+
+// doneWatcher closes asked when Done is first called: Flight.Do asks for
+// it only to wait on a leader.
+type doneWatcher struct {
+	context.Context
+	once  sync.Once
+	asked chan struct{}
+}
+
+func (c *doneWatcher) Done() <-chan struct{} {
+	c.once.Do(func() { close(c.asked) })
+	return c.Context.Done()
 }
 
 func FuzzValidate(f *testing.F) {

@@ -69,6 +69,7 @@ func wantNames(t *testing.T, db *database.DB, want ...string) {
 var errBoom = errors.New("boom")
 
 func TestAtomic(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		newItems(t, db)
 		ctx := t.Context()
@@ -297,6 +298,7 @@ func catch(f func()) (recovered any) {
 }
 
 func TestWithConn_OneConnection(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, nuagestest.SQLite)
 	ctx := t.Context()
 	foreignKeys := func(ctx context.Context) int {
@@ -339,6 +341,7 @@ func TestWithConn_OneConnection(t *testing.T) {
 }
 
 func TestWithConn_FailureDiscardsTheConnection(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, nuagestest.SQLite)
 	ctx := t.Context()
 	boom := errors.New("boom")

@@ -13,6 +13,7 @@ import (
 // TestClassify provokes a real violation of each kind on every engine and
 // checks that callers can branch on it with errors.Is, whatever the engine.
 func TestClassify(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		d := db.Dialect()

@@ -14,6 +14,7 @@ import (
 )
 
 func TestClose_WaitsForInFlightWork(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		db, err := database.Open(t.Context(), "default", nuagestest.Config(t, engine))
 		if err != nil {
@@ -65,6 +66,7 @@ func TestClose_WaitsForInFlightWork(t *testing.T) {
 }
 
 func TestShutdown_GivesUpWithContext(t *testing.T) {
+	t.Parallel()
 	db, err := database.Open(t.Context(), "default", database.Config{URL: nuagestest.URL(t, nuagestest.SQLite)})
 	if err != nil {
 		t.Fatal(err)

@@ -51,6 +51,10 @@ type Config struct {
 	// ConnectTimeout bounds Open's first connection (default
 	// DefaultConnectTimeout).
 	ConnectTimeout time.Duration
+	// Now is the database's clock, DB.Now: the time the ORM writes into
+	// auto_now and auto_now_add fields; nil means time.Now. Tests set a
+	// fixed one instead of changing a process-wide clock.
+	Now func() time.Time
 }
 
 // ErrClosed is returned by operations on a DB that is closing or closed.
@@ -81,6 +85,7 @@ type DB struct {
 	// writer serializes write transactions on engines with a single writer
 	// (SQLite): waiting here is cheaper and fairer than SQLite's busy loop.
 	writer chan struct{}
+	now    func() time.Time // Config.Now
 
 	// registry is the ORM's registry of models and hooks (an
 	// *orm.Registry, which this lower level cannot name), the one value a
@@ -129,7 +134,10 @@ func Open(ctx context.Context, alias string, cfg Config) (*DB, error) {
 	if err != nil {
 		return nil, fail(err)
 	}
-	db := &DB{alias: alias, pool: pool, dialect: d, idle: make(chan struct{})}
+	db := &DB{alias: alias, pool: pool, dialect: d, idle: make(chan struct{}), now: cfg.Now}
+	if db.now == nil {
+		db.now = time.Now
+	}
 	cfg.applyPool(pool)
 	if d.Features().SingleWriter {
 		db.writer = make(chan struct{}, 1)
@@ -148,6 +156,9 @@ func (cfg Config) engine(u *url.URL) (Engine, error) {
 	}
 	return cfg.Engine, nil
 }
+
+// Now returns the current time by the database's clock, Config.Now.
+func (db *DB) Now() time.Time { return db.now() }
 
 func (cfg Config) applyPool(pool *sql.DB) {
 	open := orDefault(cfg.MaxOpenConns, DefaultMaxOpenConns)

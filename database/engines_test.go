@@ -58,6 +58,7 @@ func strings1(t *testing.T, ctx context.Context, db *database.DB, query string, 
 }
 
 func TestDDL_EveryKind(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		d := db.Dialect()
 		cols := []dialect.Column{{Name: "id", Kind: dialect.KindBigAuto, PrimaryKey: true}}
@@ -121,6 +122,7 @@ func TestDDL_EveryKind(t *testing.T) {
 }
 
 func TestMatch_SameOnEveryEngine(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		d := db.Dialect()
 		create(t, db, dialect.Table{Name: "w", Columns: []dialect.Column{{Name: "s", Kind: dialect.KindChar, MaxLength: 50}}})
@@ -160,6 +162,7 @@ func TestMatch_SameOnEveryEngine(t *testing.T) {
 }
 
 func TestExtract_SameOnEveryEngine(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		d := db.Dialect()
 		create(t, db, dialect.Table{Name: "ev", Columns: []dialect.Column{{Name: "at", Kind: dialect.KindDateTime}}})
@@ -198,6 +201,7 @@ func TestExtract_SameOnEveryEngine(t *testing.T) {
 }
 
 func TestUpsertReturningLimit_SameOnEveryEngine(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		d := db.Dialect()
 		ctx := t.Context()
@@ -294,6 +298,7 @@ func newAccounts(t *testing.T, db *database.DB) {
 }
 
 func TestForUpdate_SkipLocked(t *testing.T) {
+	t.Parallel()
 	serverDBs(t, func(t *testing.T, db *database.DB) {
 		d := db.Dialect()
 		newAccounts(t, db)
@@ -337,6 +342,7 @@ func TestForUpdate_SkipLocked(t *testing.T) {
 }
 
 func TestDeadlock_IsClassified(t *testing.T) {
+	t.Parallel()
 	serverDBs(t, func(t *testing.T, db *database.DB) {
 		newAccounts(t, db)
 		p := db.Dialect().Placeholder
@@ -380,6 +386,7 @@ func TestDeadlock_IsClassified(t *testing.T) {
 }
 
 func TestSerializationFailure_IsClassified(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, nuagestest.Postgres)
 	newAccounts(t, db)
 	// Two serializable transactions read both rows and each writes one:
@@ -422,11 +429,14 @@ func TestSerializationFailure_IsClassified(t *testing.T) {
 }
 
 func TestConnectionLost_IsClassified(t *testing.T) {
+	t.Parallel()
 	serverDBs(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
-		whoAmI, kill := "SELECT pg_backend_pid()", "SELECT pg_terminate_backend($1)"
+		// pg_terminate_backend with a timeout waits for the backend to end;
+		// MySQL's KILL only marks the thread, so poll for it to be gone.
+		whoAmI, kill, alive := "SELECT pg_backend_pid()", "SELECT pg_terminate_backend($1, 5000)", ""
 		if db.Dialect().Name() == "mysql" {
-			whoAmI, kill = "SELECT CONNECTION_ID()", "KILL ?"
+			whoAmI, kill, alive = "SELECT CONNECTION_ID()", "KILL ?", "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?"
 		}
 		err := db.Atomic(ctx, func(txCtx context.Context) error {
 			var id int64
@@ -437,7 +447,16 @@ func TestConnectionLost_IsClassified(t *testing.T) {
 			if _, err := db.Exec(ctx, kill, id); err != nil {
 				return err
 			}
-			time.Sleep(100 * time.Millisecond)
+			for i := 0; alive != ""; i++ {
+				var n int
+				if err := db.QueryRow(ctx, alive, id).Scan(&n); err != nil || n == 0 {
+					break
+				}
+				if i == 500 {
+					t.Fatalf("connection %d still runs 5 s after KILL", id)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
 			_, err := db.Exec(txCtx, "SELECT 1")
 			return err
 		})
@@ -452,6 +471,7 @@ func TestConnectionLost_IsClassified(t *testing.T) {
 }
 
 func TestValuesRoundTrip_SameOnEveryEngine(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		d := db.Dialect()
 		ctx := t.Context()

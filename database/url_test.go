@@ -109,6 +109,7 @@ func TestRedact(t *testing.T) {
 }
 
 func TestOpen_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		alias   string

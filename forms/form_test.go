@@ -570,6 +570,7 @@ func multipartBody(t *testing.T, fields map[string]string, files map[string][]by
 }
 
 func TestBind(t *testing.T) {
+	t.Parallel()
 	type upload struct {
 		Title string
 		Doc   *multipart.FileHeader

@@ -264,6 +264,7 @@ func testMessage(to ...string) *mail.Message {
 }
 
 func TestSMTP_Delivers(t *testing.T) {
+	t.Parallel()
 	serverTLS, clientTLS := selfSigned(t)
 	tests := []struct {
 		name       string
@@ -332,6 +333,7 @@ func TestSMTP_Delivers(t *testing.T) {
 }
 
 func TestSMTP_Refuses(t *testing.T) {
+	t.Parallel()
 	serverTLS, clientTLS := selfSigned(t)
 	tests := []struct {
 		name      string
@@ -394,6 +396,7 @@ func TestSMTP_Refuses(t *testing.T) {
 }
 
 func TestSMTP_SomeRecipientsRefused(t *testing.T) {
+	t.Parallel()
 	srv := startSMTP(t, &fakeSMTP{Refuse: map[string]bool{"gone@example.com": true}})
 	m1 := testMessage("ada@example.com", "gone@example.com")
 	m2 := testMessage("bob@example.com")
@@ -410,6 +413,7 @@ func TestSMTP_SomeRecipientsRefused(t *testing.T) {
 }
 
 func TestSMTP_Timeouts(t *testing.T) {
+	t.Parallel()
 	t.Run("context", func(t *testing.T) {
 		srv := startSMTP(t, &fakeSMTP{Hang: true})
 		ctx, cancel := context.WithTimeout(t.Context(), 50*time.Millisecond)
@@ -448,6 +452,7 @@ func TestSMTP_Timeouts(t *testing.T) {
 // The SMTP envelope carries a quoted local part quoted, for the sender as
 // for the recipients.
 func TestSMTP_QuotedEnvelope(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, from, to     string
 		wantFrom, wantRcpt string
@@ -475,6 +480,7 @@ func TestSMTP_QuotedEnvelope(t *testing.T) {
 // servers) is authenticated with LOGIN, under the rule of PLAIN: only over
 // TLS or to localhost.
 func TestSMTP_AuthMechanisms(t *testing.T) {
+	t.Parallel()
 	serverTLS, clientTLS := selfSigned(t)
 	tests := []struct {
 		name     string

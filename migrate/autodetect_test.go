@@ -52,6 +52,7 @@ func metaOf[T any](t *testing.T) *orm.Meta {
 // models it points to, with the many-to-many table and the Meta options;
 // applied, they give tables the ORM can use.
 func TestChangesFromModels(t *testing.T) {
+	t.Parallel()
 	to, skipped, err := migrate.StateOf([]migrate.AppModels{
 		{App: "shelf", Models: []*orm.Meta{metaOf[Book](t)}},
 		{App: "people", Models: []*orm.Meta{metaOf[Author](t)}},
@@ -149,6 +150,7 @@ func (yes) Renamed(string, string, string) bool { return true }
 func (yes) RenamedModel(string, string) bool    { return true }
 
 func TestChangesRenameModel(t *testing.T) {
+	t.Parallel()
 	fields := []migrate.Field{{Name: "id", Column: "id", Kind: dialect.KindBigAuto, PrimaryKey: true}, {Name: "n", Column: "n", Kind: dialect.KindInt}}
 	create := migrate.CreateModel{App: "a", Name: "Old", Table: "old", Fields: fields}
 	pointer := migrate.CreateModel{App: "a", Name: "Ref", Table: "ref", Fields: []migrate.Field{fields[0], {Name: "to", Column: "to_id", Kind: dialect.KindBigInt, To: "a.old", OnDelete: dialect.Cascade}}}
@@ -212,6 +214,7 @@ func (Booking) Meta() orm.Options {
 }
 
 func TestPartialIndexesInMigrations(t *testing.T) {
+	t.Parallel()
 	to, skipped, err := migrate.StateOf([]migrate.AppModels{{App: "hall", Models: []*orm.Meta{metaOf[Booking](t)}}})
 	if err != nil || len(skipped) != 0 {
 		t.Fatalf("skipped %v, %v", skipped, err)
@@ -259,6 +262,7 @@ func (Slot) Meta() orm.Options {
 }
 
 func TestCombinedConditionsInMigrations(t *testing.T) {
+	t.Parallel()
 	to, skipped, err := migrate.StateOf([]migrate.AppModels{{App: "hall", Models: []*orm.Meta{metaOf[Slot](t)}}})
 	if err != nil {
 		t.Fatal(err)

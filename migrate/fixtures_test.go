@@ -45,6 +45,7 @@ const djangoFixture = `[
 ]`
 
 func TestFixturesRoundTrip(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		setUp(t, db)
@@ -95,6 +96,7 @@ func TestFixturesRoundTrip(t *testing.T) {
 }
 
 func TestFixturesBadInputChangesNothing(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		setUp(t, db)
@@ -122,6 +124,7 @@ func TestFixturesBadInputChangesNothing(t *testing.T) {
 func (Author) NaturalKey() []string { return []string{"email"} }
 
 func TestFixturesNaturalKeys(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		setUp(t, db)

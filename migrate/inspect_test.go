@@ -17,6 +17,7 @@ import (
 
 // Tables made by migrations from models read back as models alike.
 func TestInspect(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		to, _, err := migrate.StateOf([]migrate.AppModels{{App: "lib", Models: []*orm.Meta{metaOf[Author](t), metaOf[Book](t), metaOf[Tag](t), metaOf[Visit](t)}}})
@@ -62,6 +63,7 @@ func TestInspect(t *testing.T) {
 // inspectdb's output compiles, and each model it wrote is a valid model
 // (its tags parse): it is built and run, as a program, against this module.
 func TestInspectCompiles(t *testing.T) {
+	t.Parallel()
 	if testing.Short() {
 		t.Skip("builds a program")
 	}

@@ -105,6 +105,7 @@ func queryString(t *testing.T, db *database.DB, query string) string {
 }
 
 func TestMigrateForwardAndBack(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		var out strings.Builder
@@ -166,6 +167,7 @@ func TestMigrateForwardAndBack(t *testing.T) {
 }
 
 func TestMigrate_SQLitePreservesKeysOnRebuild(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	ctx := t.Context()
 	x := executor(t, db, polls(), new(strings.Builder))
@@ -194,6 +196,7 @@ func TestMigrate_SQLitePreservesKeysOnRebuild(t *testing.T) {
 }
 
 func TestMigrate_Irreversible(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	ms := append(polls(), &migrate.Migration{App: "polls", Name: "0004_raw", Dependencies: []migrate.Node{{"polls", "0003_rename_text_title"}}, Operations: []migrate.Operation{
 		migrate.RunSQL{SQL: []string{"UPDATE question SET slug = 'raw'"}},
@@ -214,6 +217,7 @@ func TestMigrate_Irreversible(t *testing.T) {
 }
 
 func TestMigrate_FailureMidway(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ms := append(polls(), &migrate.Migration{App: "polls", Name: "0004_broken", Dependencies: []migrate.Node{{"polls", "0003_rename_text_title"}}, Operations: []migrate.Operation{
 			migrate.AddField{App: "polls", Model: "Question", Field: migrate.Field{Name: "extra", Column: "extra", Kind: dialect.KindInt, Null: true}},
@@ -244,6 +248,7 @@ func TestMigrate_FailureMidway(t *testing.T) {
 }
 
 func TestMigrate_ConcurrentRunsApplyOnce(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		cfg := nuagestest.Config(t, engine)
 		var wg sync.WaitGroup
@@ -282,6 +287,7 @@ func TestMigrate_ConcurrentRunsApplyOnce(t *testing.T) {
 }
 
 func TestSQLForMigration(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	x := executor(t, db, polls(), new(strings.Builder))
 	sql, err := x.SQL(t.Context(), migrate.Node{App: "polls", Name: "0001_initial"}, false)
@@ -332,6 +338,7 @@ func TestGraphErrors(t *testing.T) {
 }
 
 func TestMoreOperations(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ms := append(polls(),
 			&migrate.Migration{App: "polls", Name: "0004_index", Dependencies: []migrate.Node{{App: "polls", Name: "0003_rename_text_title"}}, Operations: []migrate.Operation{
@@ -376,6 +383,7 @@ func TestMoreOperations(t *testing.T) {
 // TestMigrateChildProcess is the body of the processes
 // TestMigrate_ConcurrentProcesses starts; on its own it does nothing.
 func TestMigrateChildProcess(t *testing.T) {
+	t.Parallel()
 	url := os.Getenv("NUAGES_MIGRATE_CHILD_URL")
 	if url == "" {
 		return
@@ -395,6 +403,7 @@ func TestMigrateChildProcess(t *testing.T) {
 // Separate processes migrating one database at once apply each migration
 // once, as two instances deploying together would.
 func TestMigrate_ConcurrentProcesses(t *testing.T) {
+	t.Parallel()
 	if os.Getenv("NUAGES_MIGRATE_CHILD_URL") != "" {
 		return
 	}

@@ -51,6 +51,7 @@ func item() migrate.CreateModel {
 
 // 1. AlterField changing the column (db_column): SQLite loses data, others fail.
 func TestRegression_AlterFieldColumn(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ms := chain("a", []migrate.Operation{item()})
 		if err := run(t, db, ms, "", ""); err != nil {
@@ -72,6 +73,7 @@ func TestRegression_AlterFieldColumn(t *testing.T) {
 
 // 2. AlterField unique toggles on PG/MySQL don't change the schema.
 func TestRegression_AlterFieldUnique(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		uniq := migrate.Field{Name: "code", Column: "code", Kind: dialect.KindChar, MaxLength: 20, Unique: true}
 		ms := chain("a", []migrate.Operation{item()}, []migrate.Operation{migrate.AlterField{App: "a", Model: "Item", Field: uniq}})
@@ -86,6 +88,7 @@ func TestRegression_AlterFieldUnique(t *testing.T) {
 }
 
 func TestRegression_AlterFieldUniqueOff(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		c := item()
 		c.Fields[1].Unique = true
@@ -103,6 +106,7 @@ func TestRegression_AlterFieldUniqueOff(t *testing.T) {
 
 // 3. RemoveField of a FK column.
 func TestRegression_RemoveFK(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		child := migrate.CreateModel{App: "a", Name: "Child", Fields: []migrate.Field{
 			id(),
@@ -120,6 +124,7 @@ func TestRegression_RemoveFK(t *testing.T) {
 
 // 4. Null -> not null with default, rows with NULL.
 func TestRegression_NullToNotNull(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		c := item()
 		c.Fields[1].Null = true
@@ -138,6 +143,7 @@ func TestRegression_NullToNotNull(t *testing.T) {
 
 // 5. makemigrations-style: removing a field and its Meta index in one go.
 func TestRegression_RemoveFieldAndIndex(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		c := item()
 		c.Indexes = []dialect.Index{{Name: "item_code_ix", Columns: []string{"code"}}}
@@ -160,6 +166,7 @@ func TestRegression_RemoveFieldAndIndex(t *testing.T) {
 
 // 6. Migrate cancelled midway leaves SQLite connection with FKs off.
 func TestRegression_FKOffAfterCancel(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	ctx, cancel := context.WithCancel(t.Context())
 	ms := chain("a", []migrate.Operation{item(), migrate.RunGo{Name: "cancel", Code: func(e *migrate.Editor, s *migrate.State) error {
@@ -181,6 +188,7 @@ func TestRegression_FKOffAfterCancel(t *testing.T) {
 // A one-off default fills the rows a NOT NULL field is added to, then
 // goes (makemigrations writes AddField then AlterField).
 func TestRegression_OneOffDefault(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		stock := migrate.Field{Name: "stock", Column: "stock", Kind: dialect.KindBigInt}
 		withDefault := stock
@@ -207,6 +215,7 @@ func TestRegression_OneOffDefault(t *testing.T) {
 
 // AlterField changes a foreign key's action (and target) in place.
 func TestRegression_AlterFieldForeignKey(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		key := migrate.Field{Name: "item", Column: "item_id", Kind: dialect.KindBigInt, Null: true, Index: true, To: "a.item", OnDelete: dialect.Cascade}
 		setNull := key
@@ -237,6 +246,7 @@ func TestRegression_AlterFieldForeignKey(t *testing.T) {
 // Check constraints come and go with AddCheck and RemoveCheck, on SQLite by
 // rebuilding the table.
 func TestAddRemoveCheck(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		check := migrate.Check{Name: "item_code_not_x", Condition: orm.Q{"code__gt": "x"}}
 		ms := chain("a", []migrate.Operation{item()}, []migrate.Operation{migrate.AddCheck{App: "a", Model: "Item", Check: check}},

@@ -30,6 +30,7 @@ func postApps(t *testing.T) []migrate.AppModels {
 }
 
 func TestRegression_FixtureM2MAndAutoNow(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		to, _, err := migrate.StateOf(postApps(t))

@@ -20,6 +20,7 @@ type Emp struct {
 }
 
 func TestRegression_MutualFK(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		apps := []migrate.AppModels{{App: "hr", Models: []*orm.Meta{metaOf[Dept](t), metaOf[Emp](t)}}}
 		to, _, err := migrate.StateOf(apps)
@@ -44,6 +45,7 @@ type Node struct {
 }
 
 func TestRegression_FlushSelfFK(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		apps := []migrate.AppModels{{App: "tree", Models: []*orm.Meta{metaOf[Node](t)}}}
 		to, _, err := migrate.StateOf(apps)

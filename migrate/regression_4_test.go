@@ -11,6 +11,7 @@ import (
 // An index over a removed column goes with it; SQLite's rebuild must not
 // recreate it over a string constant.
 func TestRegression_SQLiteIndexOnRemovedColumn(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	c := item()
 	c.Indexes = []dialect.Index{{Name: "item_code_ix", Columns: []string{"code"}, Unique: true}}

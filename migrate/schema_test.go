@@ -93,6 +93,7 @@ func schemaMeta[T any](t *testing.T) *orm.Meta {
 // dialect declares it for the field's kind, with its max_length, max_digits
 // and decimal_places.
 func TestSchemaMatchesModels(t *testing.T) {
+	t.Parallel()
 	to, skipped, err := migrate.StateOf([]migrate.AppModels{{App: "catalog", Models: []*orm.Meta{
 		schemaMeta[SchemaPublisher](t), schemaMeta[SchemaSeries](t), schemaMeta[SchemaGenre](t),
 		schemaMeta[SchemaCountry](t), schemaMeta[SchemaVolume](t),

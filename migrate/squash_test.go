@@ -53,6 +53,7 @@ func fullState(t *testing.T, ms []*migrate.Migration) *migrate.State {
 }
 
 func TestSquash(t *testing.T) {
+	t.Parallel()
 	g, err := migrate.NewGraph(shop())
 	if err != nil {
 		t.Fatal(err)
@@ -107,6 +108,7 @@ func TestSquash(t *testing.T) {
 
 // A RunGo is kept, by reference to its migration, and folding stops at it.
 func TestSquashKeepsRunGo(t *testing.T) {
+	t.Parallel()
 	g, err := migrate.NewGraph(polls())
 	if err != nil {
 		t.Fatal(err)

@@ -46,19 +46,23 @@ type TB interface {
 
 var _ TB = (testing.TB)(nil)
 
-// EachDB runs fn once per engine, as a subtest named after the engine, each
-// with its own fresh database.
+// EachDB runs fn once per engine, as parallel subtests named after the
+// engines, each with its own fresh database.
 func EachDB(t *testing.T, fn func(t *testing.T, db *database.DB)) {
 	t.Helper()
 	EachEngine(t, func(t *testing.T, engine string) { fn(t, OpenDB(t, engine)) })
 }
 
-// EachEngine runs fn once per engine, as a subtest named after the engine;
-// fn opens what it needs with URL or OpenDB.
+// EachEngine runs fn once per engine, as parallel subtests named after the
+// engines (most of their time is spent waiting on servers); fn opens what
+// it needs with URL or OpenDB.
 func EachEngine(t *testing.T, fn func(t *testing.T, engine string)) {
 	t.Helper()
 	for _, engine := range Engines() {
-		t.Run(engine, func(t *testing.T) { fn(t, engine) })
+		t.Run(engine, func(t *testing.T) {
+			t.Parallel()
+			fn(t, engine)
+		})
 	}
 }
 

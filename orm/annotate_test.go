@@ -26,6 +26,7 @@ type Item struct {
 }
 
 func TestAnnotateModels(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Shelf](t), meta[Item](t))
 		ctx := t.Context()

@@ -51,7 +51,7 @@ func BulkCreate[T any](ctx context.Context, db *database.DB, objs []T, conflict 
 		}
 	}
 	returning := autoPK && suffix == "" && d.Features().Returning
-	now := nowFunc().UTC()
+	now := db.Now().UTC()
 	batch := max(1, maxBoundArgs/len(fields))
 	return db.Atomic(ctx, func(ctx context.Context) error {
 		for start := 0; start < len(objs); start += batch {

@@ -17,6 +17,7 @@ type Tag struct {
 }
 
 func TestBulkCreate(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Tag](t))
 		ctx := t.Context()
@@ -67,6 +68,7 @@ func TestBulkCreate(t *testing.T) {
 }
 
 func TestGetOrCreateAndUpdateOrCreate(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Tag](t))
 		ctx := t.Context()

@@ -36,6 +36,7 @@ type TwoKeys struct {
 func (TwoKeys) Meta() orm.Options { return orm.Options{PrimaryKey: []string{"a", "id"}} }
 
 func TestCompositePrimaryKey(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[OrderLine](t))
 		ctx := t.Context()
@@ -84,6 +85,7 @@ func TestCompositePrimaryKey(t *testing.T) {
 }
 
 func TestCompositePrimaryKey_Refused(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	migrate(t, db, meta[OrderLine](t))
 	_, schemaErr := meta[OrderLine](t).TableSchema(db.Dialect())

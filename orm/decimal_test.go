@@ -70,6 +70,7 @@ func labels(t *testing.T, rows []Invoice, err error) string {
 }
 
 func TestDecimal_Queries(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		invoices(t, db)
 		ctx := t.Context()
@@ -124,6 +125,7 @@ func TestDecimal_Queries(t *testing.T) {
 }
 
 func TestDecimal_Aggregates(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		invoices(t, db)
 		ctx := t.Context()
@@ -163,6 +165,7 @@ func TestDecimal_Aggregates(t *testing.T) {
 }
 
 func TestDecimal_Writes(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		invoices(t, db)
 		ctx := t.Context()
@@ -228,6 +231,7 @@ func TestDecimal_Writes(t *testing.T) {
 }
 
 func TestDecimal_FullClean(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	migrate(t, db, meta[Invoice](t))
 	tests := []struct {

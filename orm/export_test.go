@@ -1,15 +1,5 @@
 package orm
 
-import "time"
-
-// SetNow replaces the clock of auto_now and auto_now_add until the
-// returned function restores it.
-func SetNow(now func() time.Time) (restore func()) {
-	prev := nowFunc
-	nowFunc = now
-	return func() { nowFunc = prev }
-}
-
 // The helpers below return the SQL of the statements that run without
 // exposing it, for the golden SQL tests.
 

@@ -48,6 +48,7 @@ func FuzzFilter(f *testing.F) {
 // TestConcurrentQueries runs queries from many goroutines at once, for the
 // race detector: the metadata and select caches are shared.
 func TestConcurrentQueries(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)

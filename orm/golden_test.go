@@ -87,6 +87,7 @@ func (c goldenCase) want(flavour string) (string, []any) {
 }
 
 func TestGoldenSQL(t *testing.T) {
+	t.Parallel()
 	cases := goldenCases()
 	names := map[string]bool{}
 	for _, c := range cases {

@@ -11,12 +11,9 @@ import (
 	"github.com/nuages-go/nuages/database/dialect"
 )
 
-// nowFunc is the clock of auto_now and auto_now_add; tests replace it.
-var nowFunc = time.Now
-
 // Insert adds obj as a new row. An auto-increment primary key left at zero
 // is assigned by the database and written back into obj; auto_now and
-// auto_now_add fields are set to the current time. The save hooks of the
+// auto_now_add fields are set to db.Now(). The save hooks of the
 // registry attached to db run around it, in one transaction.
 func Insert[T any](ctx context.Context, db *database.DB, obj *T) error {
 	m, err := MetaOf[T]()
@@ -66,7 +63,7 @@ func withSaveHooks(ctx context.Context, db *database.DB, m *Meta, v reflect.Valu
 // insert adds the model value v as a row; raw leaves auto_now and
 // auto_now_add fields as they are (fixtures).
 func insert(ctx context.Context, db *database.DB, m *Meta, v reflect.Value, raw bool) error {
-	now := nowFunc().UTC()
+	now := db.Now().UTC()
 	d := db.Dialect()
 	pk := v.FieldByIndex(m.PK.index)
 	autoPK := m.PK.Kind.IsAuto() && pk.IsZero()
@@ -114,7 +111,7 @@ func insertRow(ctx context.Context, db *database.DB, m *Meta, autoPK bool, args 
 
 // Save writes obj: an UPDATE of its row when its primary key is set and the
 // row exists, an Insert otherwise, as Django's save does. auto_now fields
-// are set to the current time. The save hooks run around it, as for Insert.
+// are set to db.Now(). The save hooks run around it, as for Insert.
 func Save[T any](ctx context.Context, db *database.DB, obj *T) error {
 	m, err := MetaOf[T]()
 	if err == nil {
@@ -136,7 +133,7 @@ func save(ctx context.Context, db *database.DB, m *Meta, v reflect.Value, raw bo
 	if pk.IsZero() && m.PK.Kind.IsAuto() {
 		return true, insert(ctx, db, m, v, raw)
 	}
-	now := nowFunc().UTC()
+	now := db.Now().UTC()
 	set := Set{}
 	for _, f := range m.Fields {
 		if m.isKey(f) || (f.AutoNowAdd && !raw) {

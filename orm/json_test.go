@@ -17,6 +17,7 @@ type Doc struct {
 }
 
 func TestJSONKeyLookups(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Doc](t))
 		ctx := t.Context()

@@ -108,6 +108,7 @@ func kitchen(t *testing.T, db *database.DB) (tops map[string]Topping, pizzas map
 }
 
 func TestManyToMany_Lookups(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		tops, _ := kitchen(t, db)
 		ctx := t.Context()
@@ -159,6 +160,7 @@ func TestManyToMany_Lookups(t *testing.T) {
 }
 
 func TestManyToMany_Links(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		tops, pizzas := kitchen(t, db)
 		ctx := t.Context()
@@ -215,6 +217,7 @@ func TestManyToMany_Links(t *testing.T) {
 }
 
 func TestManyToMany_Prefetch(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		kitchen(t, db)
 		ctx := t.Context()
@@ -245,6 +248,7 @@ func TestManyToMany_Prefetch(t *testing.T) {
 }
 
 func TestManyToMany_ThroughAndSelf(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Person](t), meta[Group](t), meta[Membership](t), through(t, meta[Person](t), "friends"))
 		ctx := t.Context()
@@ -352,6 +356,7 @@ type BadTag struct {
 }
 
 func TestManyToMany_Errors(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	ctx := t.Context()
 	migrate(t, db, meta[Topping](t), meta[Pizza](t), through(t, meta[Pizza](t), "toppings"))

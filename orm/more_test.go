@@ -12,6 +12,7 @@ import (
 )
 
 func TestOrderingAndLists(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -98,6 +99,7 @@ func TestOrderingAndLists(t *testing.T) {
 }
 
 func TestOnlyDefer(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -126,6 +128,7 @@ func TestOnlyDefer(t *testing.T) {
 }
 
 func TestSubqueries(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ursula, _ := library(t, db)
 		ctx := t.Context()
@@ -177,6 +180,7 @@ func TestSubqueries(t *testing.T) {
 }
 
 func TestDistinctOn(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		library(t, db)
 		ctx := t.Context()
@@ -202,6 +206,7 @@ func TestDistinctOn(t *testing.T) {
 }
 
 func TestSelectRelatedNullable(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		library(t, db)
 		ctx := t.Context()

@@ -65,6 +65,7 @@ type Memo struct {
 }
 
 func TestMetaOptions_Database(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Seat](t))
 		ctx := t.Context()
@@ -112,6 +113,7 @@ func TestMetaOptions_Database(t *testing.T) {
 }
 
 func TestMetaOptions_Schema(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	schema, err := meta[Seat](t).TableSchema(db.Dialect())
 	if err != nil {
@@ -174,6 +176,7 @@ func (TimeCheck) Meta() orm.Options {
 }
 
 func TestMetaOptions_Errors(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, "sqlite")
 	_, timeErr := meta[TimeCheck](t).TableSchema(db.Dialect())
 	tests := []struct {
@@ -214,6 +217,7 @@ func (t *Ticket) Clean(context.Context) error {
 }
 
 func TestFullClean_ChecksAndClean(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Ticket](t))
 		tests := []struct {

@@ -90,6 +90,7 @@ func texts(qs []Question) string {
 // TestQuery runs one table of queries on every engine and expects the same
 // rows from each.
 func TestQuery(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -167,6 +168,7 @@ func TestQuery(t *testing.T) {
 }
 
 func TestQuery_Terminals(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -229,18 +231,27 @@ func TestQuery_Terminals(t *testing.T) {
 	})
 }
 
+// auto_now_add is set at the insert and auto_now at every save, by the
+// clock of the database handle.
 func TestAutoNow(t *testing.T) {
-	db := nuagestest.OpenDB(t, nuagestest.SQLite)
+	t.Parallel()
+	t1, t2 := day(2024, 1, 1, 9, 0), day(2024, 1, 2, 9, 0)
+	now := t1
+	db, err := database.Open(t.Context(), "default", database.Config{
+		URL: nuagestest.URL(t, nuagestest.SQLite),
+		Now: func() time.Time { return now },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
 	migrate(t, db, meta[Question](t))
 	ctx := t.Context()
-	t1, t2 := day(2024, 1, 1, 9, 0), day(2024, 1, 2, 9, 0)
-	restore := orm.SetNow(func() time.Time { return t1 })
 	q := Question{Text: "Clock?", PubDate: t1}
 	if err := orm.Save(ctx, db, &q); err != nil {
 		t.Fatal(err)
 	}
-	restore()
-	defer orm.SetNow(func() time.Time { return t2 })()
+	now = t2
 	if err := orm.Save(ctx, db, &q); err != nil {
 		t.Fatal(err)
 	}
@@ -251,9 +262,17 @@ func TestAutoNow(t *testing.T) {
 	if !got.Created.Equal(t1) || !got.Updated.Equal(t2) {
 		t.Errorf("created %v, updated %v; want created at the insert (%v), updated at the last save (%v)", got.Created, got.Updated, t1, t2)
 	}
+	objs := []Question{{Text: "Bulk?", PubDate: t1}}
+	if err := orm.BulkCreate(ctx, db, objs); err != nil {
+		t.Fatal(err)
+	}
+	if !objs[0].Created.Equal(t2) || !objs[0].Updated.Equal(t2) {
+		t.Errorf("BulkCreate: created %v, updated %v; want both %v", objs[0].Created, objs[0].Updated, t2)
+	}
 }
 
 func TestInstances(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		ctx := t.Context()
@@ -301,6 +320,7 @@ func TestInstances(t *testing.T) {
 // field names, lookups and orderings are refused before any SQL runs, and
 // crafted values are bound.
 func TestSafety(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, nuagestest.SQLite)
 	migrate(t, db, meta[Question](t))
 	seed(t, db)
@@ -477,6 +497,7 @@ func TestMeta_Errors(t *testing.T) {
 }
 
 func TestCustomPrimaryKeyAndDefaultOrdering(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		m, err := orm.MetaOf[customTable]()
 		if err != nil {
@@ -497,6 +518,7 @@ func TestCustomPrimaryKeyAndDefaultOrdering(t *testing.T) {
 }
 
 func TestNullOrdering_SameOnEveryEngine(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db) // only "What is Go?" has a note
@@ -519,6 +541,7 @@ func TestNullOrdering_SameOnEveryEngine(t *testing.T) {
 }
 
 func TestSelectForUpdate(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -559,6 +582,7 @@ type Profile struct {
 }
 
 func TestJSONAndUUIDFields(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		m := meta[Profile](t)
 		for name, want := range map[string]dialect.Kind{"key": dialect.KindUUID, "backup": dialect.KindUUID, "settings": dialect.KindJSON, "tags": dialect.KindJSON, "address": dialect.KindJSON} {
@@ -616,6 +640,7 @@ type Task struct {
 }
 
 func TestDurationFields(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Task](t))
 		ctx := t.Context()

@@ -15,6 +15,7 @@ import (
 // TestPlans runs queries of one shape with different values, so that all
 // but the first reuse the compiled text, and checks each answer.
 func TestPlans(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -64,6 +65,7 @@ func TestPlans(t *testing.T) {
 // before binding (a duration is stored in microseconds) is compiled every
 // time, so a raw value first does not decide how a later one is bound.
 func TestPlansConvertValues(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Task](t))
 		ctx := t.Context()
@@ -89,6 +91,7 @@ func TestPlansConvertValues(t *testing.T) {
 // TestPlansKeepShapesApart: names that would make the same cache key if
 // the key were only their text joined together are still refused.
 func TestPlansKeepShapesApart(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, nuagestest.SQLite)
 	migrate(t, db, meta[Question](t))
 	seed(t, db)
@@ -113,6 +116,7 @@ func TestPlansKeepShapesApart(t *testing.T) {
 // TestGetByKey: Get reads a key lookup without a LIMIT, and keeps one
 // wherever a join may repeat the row; either way it reads at most two rows.
 func TestGetByKey(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ursula, terry := library(t, db)
 		ctx := t.Context()
@@ -151,6 +155,7 @@ func TestGetByKey(t *testing.T) {
 // TestUpdatePlans runs updates of a few shapes with different values, so
 // that all but the first of each reuse the compiled text.
 func TestUpdatePlans(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t), meta[Task](t))
 		seed(t, db)

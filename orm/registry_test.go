@@ -28,6 +28,7 @@ type NoRule struct {
 }
 
 func TestSaveHooks(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Author](t))
 		ctx := t.Context()
@@ -92,6 +93,7 @@ func TestSaveHooks(t *testing.T) {
 }
 
 func TestDeleteCollector(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ursula, terry := library(t, db)
 		migrate(t, db, meta[Loan](t))
@@ -208,6 +210,7 @@ func TestDeleteCollector(t *testing.T) {
 }
 
 func TestDeleteCollector_SetNull(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		_, terry := library(t, db)
 		ctx := t.Context()

@@ -76,6 +76,7 @@ func titles(bs []Book) string {
 }
 
 func TestRelations(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ursula, terry := library(t, db)
 		ctx := t.Context()
@@ -236,6 +237,7 @@ type onDeleteOnScalar struct {
 }
 
 func TestRelationMeta(t *testing.T) {
+	t.Parallel()
 	m := meta[Book](t)
 	f, _ := m.Field("author")
 	if f.Column != "author_id" || f.Kind != dialect.KindBigInt || !f.Index || f.OnDelete != dialect.Cascade || f.RelatedName != "books" {
@@ -262,6 +264,7 @@ func TestRelationMeta(t *testing.T) {
 }
 
 func TestAggregate(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		library(t, db)
 		ctx := t.Context()
@@ -316,6 +319,7 @@ func TestAggregate(t *testing.T) {
 }
 
 func TestAggregate_Datetime(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Question](t))
 		seed(t, db)
@@ -333,6 +337,7 @@ func TestAggregate_Datetime(t *testing.T) {
 }
 
 func TestValuesAndAnnotate(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		library(t, db)
 		ctx := t.Context()
@@ -358,6 +363,7 @@ func TestValuesAndAnnotate(t *testing.T) {
 }
 
 func TestMoreQueryTools(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ursula, terry := library(t, db)
 		ctx := t.Context()
@@ -417,6 +423,7 @@ func TestMoreQueryTools(t *testing.T) {
 }
 
 func TestSelectAndPrefetchRelated(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		library(t, db)
 		ctx := t.Context()
@@ -482,6 +489,7 @@ type ambiguous struct {
 }
 
 func TestReverseRelations(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ursula, terry := library(t, db)
 		ctx := t.Context()
@@ -546,6 +554,7 @@ func TestReverseRelations(t *testing.T) {
 // under Exclude, rows without related rows when sorting or grouping across
 // a relation, text lookups on numbers, and dates compared with in.
 func TestDjangoSemantics(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		library(t, db)
 		migrate(t, db, meta[Question](t))

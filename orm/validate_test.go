@@ -18,6 +18,7 @@ type Member struct {
 }
 
 func TestFullClean(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		migrate(t, db, meta[Member](t))
 		ctx := t.Context()
@@ -73,6 +74,7 @@ type Contact struct {
 }
 
 func TestFormats(t *testing.T) {
+	t.Parallel()
 	m := meta[Contact](t)
 	for name, want := range map[string]int{"email": 254, "website": 200, "handle": 50} {
 		if f, _ := m.Field(name); f.MaxLength != want {

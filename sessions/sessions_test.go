@@ -130,6 +130,7 @@ func redisCache(t *testing.T) cache.Cache {
 }
 
 func TestSessionLifecycle(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
 		h := sessions.Middleware(sessions.Config{Store: store})(app())
 
@@ -199,6 +200,7 @@ func TestSessionLifecycle(t *testing.T) {
 // Cookies that are tampered with, unknown or malformed give a new empty
 // session, never an error.
 func TestHostileCookies(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
 		h := sessions.Middleware(sessions.Config{Store: store})(app())
 		_, _, set := visit(t, h, "/set?k=a&v=1", "")
@@ -234,6 +236,7 @@ func changeAt(s string, i int) string {
 }
 
 func TestExpiry(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
 		h := sessions.Middleware(sessions.Config{Store: store})(app())
 		if _, _, set := visit(t, h, "/browser", ""); set == nil || set.MaxAge != 0 || !set.Expires.IsZero() {
@@ -259,6 +262,7 @@ func TestExpiry(t *testing.T) {
 
 // An expired row is not loaded, and ClearExpired removes it.
 func TestDBStoreExpired(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		nuagestest.CreateTables(t, db, sessions.Row{})
 		ctx := context.Background()
@@ -291,6 +295,7 @@ func TestDBStoreExpired(t *testing.T) {
 // A session deleted while a request runs (a logout in another tab) is a
 // 400, as Django's SessionInterrupted, not a silent re-creation.
 func TestInterrupted(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		nuagestest.CreateTables(t, db, sessions.Row{})
 		store := sessions.DBStore{DB: db, Key: secret}
@@ -463,6 +468,7 @@ func TestCookieStoreAge(t *testing.T) {
 // which decodes to a nil map - is corrupt: the visitor gets a fresh
 // session, and setting a value works (it used to panic on a nil map).
 func TestNonObjectData(t *testing.T) {
+	t.Parallel()
 	eachStore(t, func(t *testing.T, store sessions.Store, server bool) {
 		h := sessions.Middleware(sessions.Config{Store: store})(app())
 		for _, data := range []string{"null", "[]", "1", `"x"`, "true"} {

@@ -188,6 +188,7 @@ func TestTimestampMaxAge(t *testing.T) {
 }
 
 func TestObjects(t *testing.T) {
+	t.Parallel()
 	type payload struct {
 		User  int      `json:"user"`
 		Perms []string `json:"perms"`

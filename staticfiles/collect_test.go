@@ -91,6 +91,7 @@ func collect(t *testing.T, s *staticfiles.Storage, opts staticfiles.CollectOptio
 }
 
 func TestCollect(t *testing.T) {
+	t.Parallel()
 	root := filepath.Join(t.TempDir(), "static")
 	s := mustNew(t, staticfiles.Options{Dirs: site(), Root: root})
 
@@ -249,6 +250,7 @@ func TestCollect_Verbose(t *testing.T) {
 }
 
 func TestCollect_Options(t *testing.T) {
+	t.Parallel()
 	t.Run("dry_run", func(t *testing.T) {
 		root := filepath.Join(t.TempDir(), "static")
 		s := mustNew(t, staticfiles.Options{Dirs: site(), Root: root})
@@ -297,6 +299,7 @@ func TestCollect_Options(t *testing.T) {
 }
 
 func TestCollect_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name    string
 		dirs    []fs.FS

@@ -64,6 +64,7 @@ func collected(t *testing.T) (s *staticfiles.Storage, root string) {
 }
 
 func TestRootHandler(t *testing.T) {
+	t.Parallel()
 	s, root := collected(t)
 	h := s.Handler()
 	hashedCSS, err := s.URL("css/base.css")
@@ -192,6 +193,7 @@ var traversals = []struct{ name, target string }{
 }
 
 func TestRootHandler_Traversal(t *testing.T) {
+	t.Parallel()
 	s, root := collected(t)
 	// The fixtures are real: read naively, the links do lead out of Root.
 	for _, link := range []string{"secret.txt", "relsecret.txt", "up/secret.txt", "css/parent.link"} {
@@ -210,6 +212,7 @@ func TestRootHandler_Traversal(t *testing.T) {
 // TestRootHandler_TraversalOverTCP sends the traversal requests as raw
 // bytes to a real server, so that no client cleans the paths on the way.
 func TestRootHandler_TraversalOverTCP(t *testing.T) {
+	t.Parallel()
 	s, _ := collected(t)
 	srv := httptest.NewServer(s.Handler())
 	defer srv.Close()

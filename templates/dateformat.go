@@ -214,8 +214,8 @@ func ordinal(day int) string {
 // most two adjacent units ("2 weeks, 3 days"; "1 year, 5 days" cannot
 // happen), with a no-break space inside each, as Django writes it. A time
 // in the future gives "0 minutes"; a value that is not a time gives "".
-func timesince(args ...any) (string, error) {
-	d, other, ok, err := timePair("timesince", args)
+func timesince(now func() time.Time, args ...any) (string, error) {
+	d, other, ok, err := timePair("timesince", now, args)
 	if !ok {
 		return "", err
 	}
@@ -224,8 +224,8 @@ func timesince(args ...any) (string, error) {
 
 // timeuntil is Django's timeuntil: {{.event | timeuntil}} is the time from
 // now to .event, {{.event | timeuntil .from}} from .from to .event.
-func timeuntil(args ...any) (string, error) {
-	d, other, ok, err := timePair("timeuntil", args)
+func timeuntil(now func() time.Time, args ...any) (string, error) {
+	d, other, ok, err := timePair("timeuntil", now, args)
 	if !ok {
 		return "", err
 	}
@@ -233,18 +233,19 @@ func timeuntil(args ...any) (string, error) {
 }
 
 // timePair reads the arguments of timesince and timeuntil: the piped
-// value, and the time to compare it with (now by default); ok is false
+// value, and the time to compare it with (now() by default); ok is false
 // when either is not a time.
-func timePair(name string, args []any) (value, other time.Time, ok bool, err error) {
+func timePair(name string, now func() time.Time, args []any) (value, other time.Time, ok bool, err error) {
 	if len(args) < 1 || len(args) > 2 {
 		return value, other, false, fmt.Errorf("templates: %s takes a time to compare with and a value, got %d arguments", name, len(args))
 	}
 	if value, ok = toTime(args[len(args)-1]); !ok {
 		return value, other, false, nil
 	}
-	other = nowFunc()
 	if len(args) == 2 {
 		other, ok = toTime(args[0])
+	} else {
+		other = now()
 	}
 	return value, other, ok, nil
 }

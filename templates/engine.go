@@ -16,6 +16,7 @@ import (
 	"sync"
 	texttemplate "text/template"
 	"text/template/parse"
+	"time"
 )
 
 // Data is what a view hands a template, merged with what the processors add.
@@ -50,6 +51,9 @@ type Options struct {
 
 	// Processors run, in order, on every Render that has a request.
 	Processors []Processor
+
+	// Now is the clock of timesince and timeuntil; nil means time.Now.
+	Now func() time.Time
 }
 
 // Engine finds, parses, caches and renders templates. It is safe for
@@ -96,7 +100,7 @@ func New(opts Options) *Engine {
 	e := &Engine{
 		dirs:  slices.Clone(opts.Dirs),
 		debug: opts.Debug,
-		funcs: library(),
+		funcs: library(opts.Now),
 		procs: slices.Clone(opts.Processors),
 	}
 	for i, d := range e.dirs {

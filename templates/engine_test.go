@@ -377,6 +377,7 @@ func write(t *testing.T, path, content string, mtime time.Time) {
 }
 
 func TestRender_Reload(t *testing.T) {
+	t.Parallel()
 	then := time.Now().Add(-time.Hour)
 	for _, debug := range []bool{true, false} {
 		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
@@ -444,6 +445,7 @@ func TestRenderText_Reload(t *testing.T) {
 }
 
 func TestRender_Concurrent(t *testing.T) {
+	t.Parallel()
 	for _, debug := range []bool{false, true} {
 		t.Run(fmt.Sprintf("debug=%v", debug), func(t *testing.T) {
 			e := templates.New(templates.Options{Dirs: []fs.FS{project, app, inheritance}, Debug: debug})

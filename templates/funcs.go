@@ -18,11 +18,14 @@ import (
 	"unicode"
 )
 
-// library returns the functions every Engine starts with. Where a Django
-// filter takes an argument, the function takes it first and the piped value
-// last, so that {{.title | truncatechars 20}} reads as Django's
-// {{ title|truncatechars:20 }}.
-func library() template.FuncMap {
+// library returns the functions every Engine starts with; timesince and
+// timeuntil read now (nil: time.Now). Where a Django filter takes an argument, the
+// function takes it first and the piped value last, so that
+// {{.title | truncatechars 20}} reads as Django's {{ title|truncatechars:20 }}.
+func library(now func() time.Time) template.FuncMap {
+	if now == nil {
+		now = time.Now
+	}
 	return template.FuncMap{
 		"url":           func(name string, args ...any) (string, error) { return "", notConfigured("url") },
 		"static":        func(path string) (string, error) { return "", notConfigured("static") },
@@ -30,8 +33,8 @@ func library() template.FuncMap {
 		"csrf_token":    func(args ...any) (string, error) { return "", notConfigured("csrf_token") },
 		"csp_nonce":     func(args ...any) (string, error) { return "", notConfigured("csp_nonce") },
 		"date":          date,
-		"timesince":     timesince,
-		"timeuntil":     timeuntil,
+		"timesince":     func(args ...any) (string, error) { return timesince(now, args...) },
+		"timeuntil":     func(args ...any) (string, error) { return timeuntil(now, args...) },
 		"truncatechars": truncatechars,
 		"truncatewords": truncatewords,
 		"pluralize":     pluralize,
@@ -48,9 +51,6 @@ func library() template.FuncMap {
 func notConfigured(name string) error {
 	return fmt.Errorf("templates: the %s function is not configured (set it in Options.Funcs)", name)
 }
-
-// nowFunc is the clock of timesince and timeuntil; overridden in tests.
-var nowFunc = time.Now
 
 // toString is Django's str(value) for the piped values of string filters.
 func toString(v any) string {

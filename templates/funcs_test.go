@@ -23,9 +23,15 @@ type funcCase struct {
 // functions are called as pipelines call them.
 func runFuncs(t *testing.T, tests []funcCase) {
 	t.Helper()
+	runFuncsAt(t, nil, tests)
+}
+
+// runFuncsAt renders each case with now as the engine's clock.
+func runFuncsAt(t *testing.T, now func() time.Time, tests []funcCase) {
+	t.Helper()
 	for _, tc := range tests {
 		t.Run(tc.src, func(t *testing.T) {
-			e := templates.New(templates.Options{Dirs: []fs.FS{files("t.html", tc.src)}})
+			e := templates.New(templates.Options{Dirs: []fs.FS{files("t.html", tc.src)}, Now: now})
 			r := httptest.NewRequest("GET", "/list?color=red&size=S&size=M", nil)
 			if got := render(t, e, r, "t.html", tc.data); got != tc.want {
 				t.Errorf("got %q, want %q", got, tc.want)
@@ -108,6 +114,7 @@ func TestFuncs_Text(t *testing.T) {
 }
 
 func TestFuncs_Numbers(t *testing.T) {
+	t.Parallel()
 	f := func(v any) templates.Data { return templates.Data{"v": v} }
 	runFuncs(t, []funcCase{
 		// Django's floatformat table.
@@ -239,7 +246,6 @@ func TestFuncs_Date(t *testing.T) {
 
 func TestFuncs_Timesince(t *testing.T) {
 	now := time.Date(2024, time.March, 31, 12, 0, 0, 0, time.UTC)
-	defer templates.SetNow(func() time.Time { return now })()
 	at := func(y int, mo time.Month, d, h, mi, s int) time.Time {
 		return time.Date(y, mo, d, h, mi, s, 0, time.UTC)
 	}
@@ -261,7 +267,7 @@ func TestFuncs_Timesince(t *testing.T) {
 		"other":    time.Date(2024, time.March, 31, 14, 0, 0, 0, time.FixedZone("X", 2*3600)).Add(-2 * time.Hour),
 	}
 	nb := "\u00a0"
-	runFuncs(t, []funcCase{
+	runFuncsAt(t, func() time.Time { return now }, []funcCase{
 		{`{{.blog | timesince .comment}}`, v, "8" + nb + "hours"},
 		{`{{.comment | timeuntil .blog}}`, v, "8" + nb + "hours"},
 		{`{{.secs | timesince}}`, v, "0" + nb + "minutes"},

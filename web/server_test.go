@@ -101,6 +101,7 @@ func TestServer_GracefulShutdown(t *testing.T) {
 // TestServer_ShutdownTimeout: a request that never ends is cut off after
 // ShutdownTimeout, and Serve says so.
 func TestServer_ShutdownTimeout(t *testing.T) {
+	t.Parallel()
 	started, release := make(chan struct{}), make(chan struct{})
 	defer close(release)
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -154,6 +155,7 @@ func TestServer_Errors(t *testing.T) {
 // TestServer_Timeouts: a client that sends its headers too slowly is cut
 // off (the defaults are production's; here a short one).
 func TestServer_Timeouts(t *testing.T) {
+	t.Parallel()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	addr, _ := serve(t, ctx, &web.Server{Handler: http.NotFoundHandler(), Logger: quiet, ReadHeaderTimeout: 50 * time.Millisecond})

@@ -329,17 +329,20 @@ func testGetOrSet(t *testing.T, e *env) {
 
 func testGetOrSetConcurrent(t *testing.T, e *env) {
 	c, ctx := e.cache(t), t.Context()
+	const workers = 16
 	var calls atomic.Int32
+	var arrived sync.WaitGroup // every worker has started its GetOrSet
+	arrived.Add(workers)
 	compute := func(context.Context) ([]byte, error) {
 		calls.Add(1)
-		time.Sleep(20 * time.Millisecond) // let the others pile up
+		arrived.Wait() // the others pile up meanwhile
 		return []byte("once"), nil
 	}
-	const workers = 16
 	var wg sync.WaitGroup
 	results := make(chan string, workers)
 	for range workers {
 		wg.Go(func() {
+			arrived.Done()
 			v, err := c.GetOrSet(ctx, "k", cache.DefaultTTL, compute)
 			if err != nil {
 				results <- "error: " + err.Error()

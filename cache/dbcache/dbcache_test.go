@@ -31,6 +31,7 @@ func open(t *testing.T, db *database.DB, opts dbcache.Options) *dbcache.Cache {
 // TestSuite runs the behaviour suite on SQLite, and on PostgreSQL and
 // MariaDB/MySQL when NUAGES_TEST_POSTGRES and NUAGES_TEST_MYSQL are set.
 func TestSuite(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		cachetest.Run(t, cachetest.Suite{
 			New: func(t *testing.T, opts cache.Options) cache.Cache {
@@ -45,6 +46,7 @@ func TestSuite(t *testing.T) {
 }
 
 func TestCreateTable(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		c, err := dbcache.New(db, dbcache.Options{Table: "my_cache"})
 		if err != nil {
@@ -60,6 +62,7 @@ func TestCreateTable(t *testing.T) {
 }
 
 func TestNewRejectsBadTableNames(t *testing.T) {
+	t.Parallel()
 	db := nuagestest.OpenDB(t, nuagestest.SQLite)
 	for _, name := range []string{"a b", "x; DROP TABLE y", "1abc", `q"uote`} {
 		if _, err := dbcache.New(db, dbcache.Options{Table: name}); err == nil {
@@ -69,6 +72,7 @@ func TestNewRejectsBadTableNames(t *testing.T) {
 }
 
 func TestCull(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		clock := cachetest.NewClock()
@@ -122,6 +126,7 @@ func TestCull(t *testing.T) {
 // engines with concurrent writers; SQLite's single writer makes it join the
 // transaction instead (as Django's database cache always does).
 func TestCallersTransaction(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		c := open(t, db, dbcache.Options{})
 		ctx := t.Context()
@@ -152,6 +157,7 @@ func TestCallersTransaction(t *testing.T) {
 // TestMigration creates and drops the table from a migration, the
 // alternative to createcachetable shown in docs/cache.md.
 func TestMigration(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		m := &migrate.Migration{App: "site", Name: "0001_cache_table", Operations: []migrate.Operation{

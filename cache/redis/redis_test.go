@@ -38,6 +38,7 @@ func serverURL(t *testing.T) string {
 }
 
 func TestSuite(t *testing.T) {
+	t.Parallel()
 	u := serverURL(t)
 	cachetest.Run(t, cachetest.Suite{RealTime: true, New: func(t *testing.T, opts cache.Options) cache.Cache {
 		// The suite's prefixes are unique per run, so tests never touch
@@ -55,6 +56,7 @@ func TestSuite(t *testing.T) {
 }
 
 func TestOpenRejectsBadURLs(t *testing.T) {
+	t.Parallel()
 	for _, u := range []string{"", "http://localhost:6379", "redis://:secret@host:port/x"} {
 		_, err := redis.Open(redis.Options{URL: u})
 		if err == nil {
@@ -78,6 +80,7 @@ func closedPort(t *testing.T) string {
 }
 
 func TestOutageMissesAndDropsWrites(t *testing.T) {
+	t.Parallel()
 	var logs bytes.Buffer
 	c, err := redis.Open(redis.Options{
 		URL:    "redis://" + closedPort(t) + "/0",
@@ -129,6 +132,7 @@ func TestOutageMissesAndDropsWrites(t *testing.T) {
 }
 
 func TestOutageStrict(t *testing.T) {
+	t.Parallel()
 	c, err := redis.Open(redis.Options{URL: "redis://" + closedPort(t) + "/0", Strict: true, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)
@@ -197,6 +201,7 @@ func (p *proxy) stop() {
 }
 
 func TestRecoversAfterOutage(t *testing.T) {
+	t.Parallel()
 	u := serverURL(t)
 	parsed, err := url.Parse(u)
 	if err != nil {
@@ -254,6 +259,7 @@ func TestRecoversAfterOutage(t *testing.T) {
 // TestClearEscapesGlob shows that Clear on a prefix with glob characters
 // deletes only its own keys.
 func TestClearEscapesGlob(t *testing.T) {
+	t.Parallel()
 	u := serverURL(t)
 	run := time.Now().Format("150405.000000000")
 	open := func(prefix string) *redis.Cache {
@@ -285,6 +291,7 @@ func TestClearEscapesGlob(t *testing.T) {
 // TestSiteKeepsAnswering serves pages through the site cache on a Redis
 // that is down: every request is answered, none waits for Redis.
 func TestSiteKeepsAnswering(t *testing.T) {
+	t.Parallel()
 	c, err := redis.Open(redis.Options{URL: "redis://" + closedPort(t) + "/0", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
 	if err != nil {
 		t.Fatal(err)

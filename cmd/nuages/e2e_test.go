@@ -204,20 +204,54 @@ func isWelcome(r response) bool {
 }
 
 // startproject -> build -> runserver -> GET / answers the welcome page,
-// and SIGTERM stops the server with exit code 0.
+// and SIGTERM stops the server with exit code 0; runserver on an address
+// already in use says so and exits with a failure, with or without
+// autoreload, as Django's does.
 func TestEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir, env := newProject(t)
-	goRun(t, dir, env, "build", "./...")
+	// One build of every package (go build ./...) that keeps the binary:
+	// linking is most of a build's time.
+	goRun(t, dir, env, "build", "-o", "bin/", "./...")
 	goRun(t, dir, env, "vet", "./...")
 	goRun(t, dir, env, "test", "-count=1", "./...")
-	goRun(t, dir, env, "build", "-o", "mysite", ".")
+	bin := filepath.Join(dir, "bin", "mysite")
 
 	addr := freeAddr(t)
-	s := startServer(t, dir, env, filepath.Join(dir, "mysite"), "runserver", addr, "-noreload")
+	s := startServer(t, dir, env, bin, "runserver", addr, "-noreload")
 	waitFor(t, s, 30*time.Second, "http://"+addr+"/", "the welcome page", isWelcome)
 	s.stop(t)
 	if !strings.Contains(s.out.String(), "Starting development server at http://"+addr+"/") {
 		t.Errorf("runserver did not say where it serves:\n%s", s.out)
+	}
+
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	for _, tt := range []struct {
+		name string
+		args []string
+	}{
+		{"address_in_use_noreload", []string{"runserver", ln.Addr().String(), "-noreload"}},
+		{"address_in_use_autoreload", []string{"runserver", ln.Addr().String()}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := startServer(t, dir, env, bin, tt.args...)
+			select {
+			case err := <-s.done:
+				var exit *exec.ExitError
+				if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+					t.Errorf("runserver exited with %v, want exit status 1", err)
+				}
+				if !strings.Contains(s.out.String(), "address already in use") {
+					t.Errorf("runserver did not say the address is in use:\n%s", s.out)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatalf("runserver still runs 5 s after failing to listen:\n%s", s.out)
+			}
+		})
 	}
 }
 
@@ -225,6 +259,7 @@ func TestEndToEnd(t *testing.T) {
 // rebuild, a build error is shown in the browser until it is fixed, and
 // SIGTERM stops the reloader and its child.
 func TestEndToEnd_Autoreload(t *testing.T) {
+	t.Parallel()
 	dir, env := newProject(t)
 	goRun(t, dir, env, "build", "-o", "mysite", ".")
 	addr := freeAddr(t)
@@ -308,46 +343,11 @@ func urls(p *nuages.Project) ([]web.Pattern, error) {
 	}
 }
 
-// runserver on an address already in use says so and exits with a
-// failure, with or without autoreload, as Django's does.
-func TestEndToEnd_AddressInUse(t *testing.T) {
-	dir, env := newProject(t)
-	goRun(t, dir, env, "build", "-o", "mysite", ".")
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	addr := ln.Addr().String()
-	for _, tt := range []struct {
-		name string
-		args []string
-	}{
-		{"noreload", []string{"runserver", addr, "-noreload"}},
-		{"autoreload", []string{"runserver", addr}},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			s := startServer(t, dir, env, filepath.Join(dir, "mysite"), tt.args...)
-			select {
-			case err := <-s.done:
-				var exit *exec.ExitError
-				if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-					t.Errorf("runserver exited with %v, want exit status 1", err)
-				}
-				if !strings.Contains(s.out.String(), "address already in use") {
-					t.Errorf("runserver did not say the address is in use:\n%s", s.out)
-				}
-			case <-time.After(5 * time.Second):
-				t.Fatalf("runserver still runs 5 s after failing to listen:\n%s", s.out)
-			}
-		})
-	}
-}
-
 // An app made by startapp takes its first model as Django's does:
 // makemigrations adds to the migrations index startapp wrote, migrate
 // applies the migration, and then nothing is left to detect.
 func TestEndToEnd_Migrations(t *testing.T) {
+	t.Parallel()
 	dir, env := newProject(t)
 	installPolls(t, dir)
 	model := `package polls

@@ -84,6 +84,7 @@ func TestCheckName(t *testing.T) {
 
 // The list of standard library packages is the go command's.
 func TestStdPackages(t *testing.T) {
+	t.Parallel()
 	goCmd := goCommand(t)
 	out, err := exec.Command(goCmd, "list", "std").Output()
 	if err != nil {

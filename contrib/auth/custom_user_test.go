@@ -88,6 +88,10 @@ func customSite(t *testing.T, engine string) (*nuages.Project, *auth.App) {
 // address, the permission checks, the password reset by e-mail and
 // createsuperuser all work on it.
 func TestCustomUserModel(t *testing.T) {
+	// createsuperuser reads the environment: set it once for the engines,
+	// which run in parallel (a flag overrides BORN_IN below).
+	t.Setenv("NUAGES_SUPERUSER_PASSWORD", "a long enough passphrase")
+	t.Setenv("NUAGES_SUPERUSER_BORN_IN", "1970")
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
 		p, app := customSite(t, engine)
 		db, err := p.DB(t.Context(), database.DefaultAlias)
@@ -169,17 +173,13 @@ func TestCustomUserModel(t *testing.T) {
 		}
 
 		// createsuperuser asks for the login field and the required ones.
-		t.Setenv("NUAGES_SUPERUSER_PASSWORD", "a long enough passphrase")
 		if out, code := run(t, p, "", "createsuperuser", "-noinput", "-email", "root@example.com"); code == 0 || !strings.Contains(out, "full_name") {
 			t.Errorf("createsuperuser without the full name: %d %s", code, out)
 		}
-		t.Setenv("NUAGES_SUPERUSER_FULL_NAME", "Root")
-		t.Setenv("NUAGES_SUPERUSER_BORN_IN", "nineteen")
-		if out, code := run(t, p, "", "createsuperuser", "-noinput", "-email", "root@example.com"); code == 0 || !strings.Contains(out, `born_in "nineteen": Enter a whole number.`) {
+		if out, code := run(t, p, "", "createsuperuser", "-noinput", "-email", "root@example.com", "-full_name", "Root", "-born_in", "nineteen"); code == 0 || !strings.Contains(out, `born_in "nineteen": Enter a whole number.`) {
 			t.Errorf("createsuperuser with a year that is not a number: %d %s", code, out)
 		}
-		t.Setenv("NUAGES_SUPERUSER_BORN_IN", "1970")
-		if out, code := run(t, p, "", "createsuperuser", "-noinput", "-email", "root@example.com"); code != 0 {
+		if out, code := run(t, p, "", "createsuperuser", "-noinput", "-email", "root@example.com", "-full_name", "Root"); code != 0 {
 			t.Fatalf("createsuperuser: %d %s", code, out)
 		}
 		root, err := app.Authenticate(t.Context(), "root@example.com", "a long enough passphrase")

@@ -54,6 +54,7 @@ func TestConfig(t *testing.T) {
 }
 
 func TestConfig_Errors(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ url, want string }{
 		{"mysql://app:hunter2@db/shop?charset=latin1", `mysql: charset="latin1": Nuages always connects in utf8mb4, the only MySQL character set holding every Unicode character`},
 		{"mysql://app:hunter2@db/shop?sslmode=disable", `mysql: unknown option "sslmode": the options are charset, socket, timeout, tls`},
@@ -82,6 +83,7 @@ func TestConfig_Errors(t *testing.T) {
 }
 
 func TestOpen_UnreachableServer_HidesThePassword(t *testing.T) {
+	t.Parallel()
 	tests := []struct{ name, url string }{
 		{"closed_port", "mysql://app:hunter2@127.0.0.1:1/shop?timeout=2s"},
 		{"no_socket", "mysql://app:hunter2@/shop?socket=/nonexistent/mysqld.sock"},

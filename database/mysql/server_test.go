@@ -128,6 +128,7 @@ func classified(t *testing.T, d *Dialect, err error, kind error) (*dialect.Error
 }
 
 func TestServer_SessionSettings(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	var mode, tz, charset, collation string
 	err := db.QueryRowContext(t.Context(), "SELECT @@SESSION.sql_mode, @@SESSION.time_zone, @@character_set_connection, @@collation_connection").Scan(&mode, &tz, &charset, &collation)
@@ -156,6 +157,7 @@ func TestServer_SessionSettings(t *testing.T) {
 }
 
 func TestServer_StrictMode(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	createTable(t, db, d, dialect.Table{Name: "strict", Columns: []dialect.Column{
 		{Name: "s", Kind: dialect.KindChar, MaxLength: 5, Null: true},
@@ -216,6 +218,7 @@ func everyKind() dialect.Table {
 }
 
 func TestServer_EveryKind(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	createTable(t, db, d, everyKind())
 	ctx := t.Context()
@@ -274,6 +277,7 @@ func TestServer_EveryKind(t *testing.T) {
 }
 
 func TestServer_SchemaChanges(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, everyKind())
@@ -325,6 +329,7 @@ func TestServer_SchemaChanges(t *testing.T) {
 }
 
 func TestServer_ForeignKeyActions(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{Name: "parent", Columns: []dialect.Column{{Name: "id", Kind: dialect.KindBigAuto, PrimaryKey: true}}})
@@ -368,6 +373,7 @@ func TestServer_ForeignKeyActions(t *testing.T) {
 }
 
 func TestServer_ConstraintViolations(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{Name: "author", Columns: []dialect.Column{{Name: "id", Kind: dialect.KindBigAuto, PrimaryKey: true}}})
@@ -422,6 +428,7 @@ func TestServer_ConstraintViolations(t *testing.T) {
 }
 
 func TestServer_Deadlock(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{Name: "acct", Columns: []dialect.Column{{Name: "id", Kind: dialect.KindInt, PrimaryKey: true}, {Name: "n", Kind: dialect.KindInt}}})
@@ -438,10 +445,11 @@ func TestServer_Deadlock(t *testing.T) {
 		tx *sql.Tx
 		id int
 	}{{tx1, 2}, {tx2, 1}} {
+		// In either order, the second lock wait closes the cycle that
+		// InnoDB detects: exactly one of the two is chosen as the victim.
 		wg.Go(func() {
 			_, errs[i] = step.tx.ExecContext(ctx, "UPDATE acct SET n = n + 1 WHERE id = ?", step.id)
 		})
-		time.Sleep(100 * time.Millisecond) // let the first one wait for its lock
 	}
 	wg.Wait()
 	var deadlocks int
@@ -461,6 +469,7 @@ func TestServer_Deadlock(t *testing.T) {
 }
 
 func TestServer_ConnectionLost(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	tx := must[*sql.Tx](t)(db.BeginTx(ctx, nil))
@@ -469,9 +478,10 @@ func TestServer_ConnectionLost(t *testing.T) {
 	if err := tx.QueryRowContext(ctx, "SELECT CONNECTION_ID()").Scan(&id); err != nil {
 		t.Fatal(err)
 	}
-	// From another connection of the pool, end this one.
+	// From another connection of the pool, end this one, and wait until
+	// the server has closed it.
 	execAll(t, db, fmt.Sprintf("KILL %d", id))
-	time.Sleep(100 * time.Millisecond)
+	waitGone(t, db, id)
 	_, err := tx.ExecContext(ctx, "SELECT 1")
 	if err == nil {
 		t.Fatal("a killed connection answered")
@@ -484,7 +494,27 @@ func TestServer_ConnectionLost(t *testing.T) {
 	}
 }
 
+// waitGone polls until the server's thread of connection id has ended:
+// KILL only marks it.
+func waitGone(t *testing.T, db *sql.DB, id int64) {
+	t.Helper()
+	for i := 0; ; i++ {
+		var n int
+		if err := db.QueryRowContext(t.Context(), "SELECT COUNT(*) FROM information_schema.PROCESSLIST WHERE ID = ?", id).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n == 0 {
+			return
+		}
+		if i == 500 {
+			t.Fatalf("connection %d still runs 5 s after KILL", id)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
 func TestServer_TimesAreUTC(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{Name: "ev", Columns: []dialect.Column{{Name: "at", Kind: dialect.KindDateTime}, {Name: "s", Kind: dialect.KindChar, MaxLength: 5}}})
@@ -515,6 +545,7 @@ func TestServer_TimesAreUTC(t *testing.T) {
 }
 
 func TestServer_Match(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	createTable(t, db, d, dialect.Table{Name: "w", Columns: []dialect.Column{{Name: "s", Kind: dialect.KindChar, MaxLength: 50}}})
 	for _, s := range []string{"Hello World", "hello world", "50%_off", "50 percent off", "Élan", "elan", `back\slash`, "abc123"} {
@@ -561,6 +592,7 @@ func TestServer_Match(t *testing.T) {
 }
 
 func TestServer_Extract(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{Name: "ev", Columns: []dialect.Column{{Name: "at", Kind: dialect.KindDateTime}, {Name: "day", Kind: dialect.KindDate}}})
@@ -618,6 +650,7 @@ func TestServer_Extract(t *testing.T) {
 }
 
 func TestServer_Upsert(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{
@@ -662,6 +695,7 @@ func TestServer_Upsert(t *testing.T) {
 }
 
 func TestServer_Returning(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	if !d.Features().Returning {
 		t.Skipf("%s has no RETURNING; callers use LastInsertId", d.version)
@@ -679,6 +713,7 @@ func TestServer_Returning(t *testing.T) {
 }
 
 func TestServer_RowLocks(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{Name: "q", Columns: []dialect.Column{{Name: "id", Kind: dialect.KindInt, PrimaryKey: true}}})
@@ -716,6 +751,7 @@ func TestServer_RowLocks(t *testing.T) {
 }
 
 func TestServer_SavepointsAndLimits(t *testing.T) {
+	t.Parallel()
 	db, d := openDB(t)
 	ctx := t.Context()
 	createTable(t, db, d, dialect.Table{Name: "s", Columns: []dialect.Column{{Name: "id", Kind: dialect.KindInt, PrimaryKey: true}}})
@@ -749,6 +785,7 @@ func TestServer_SavepointsAndLimits(t *testing.T) {
 }
 
 func TestOpen_WrongPassword_HidesIt(t *testing.T) {
+	t.Parallel()
 	u := serverURL(t)
 	u.User = url.UserPassword(u.User.Username(), "hunter2-wrong")
 	db, _, err := Engine{}.Open(t.Context(), u)

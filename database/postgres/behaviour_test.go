@@ -55,6 +55,7 @@ func columnInfo(t *testing.T, db *sql.DB, table, column string) string {
 }
 
 func TestServer_AlterColumn(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, must{t}.stmts(d.CreateTable(dialect.Table{Name: "t", Columns: []dialect.Column{
@@ -157,6 +158,7 @@ func TestServer_AlterColumn(t *testing.T) {
 var errAny = errors.New("any error")
 
 func TestServer_Violations(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, must{t}.stmts(d.CreateTable(dialect.Table{Name: "author", Columns: []dialect.Column{
@@ -227,6 +229,7 @@ func TestServer_Violations(t *testing.T) {
 }
 
 func TestServer_Deadlock(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, `CREATE TABLE acct (id int PRIMARY KEY, balance int)`, `INSERT INTO acct VALUES (1, 0), (2, 0)`)
@@ -275,6 +278,7 @@ func TestServer_Deadlock(t *testing.T) {
 }
 
 func TestServer_Serialization(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, `CREATE TABLE counter (id int PRIMARY KEY, n int)`, `INSERT INTO counter VALUES (1, 0)`)
@@ -305,6 +309,7 @@ func TestServer_Serialization(t *testing.T) {
 }
 
 func TestServer_ConnectionLost(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	conn, err := db.Conn(ctx)
@@ -363,6 +368,7 @@ func folds(t *testing.T, db *sql.DB) bool {
 }
 
 func TestServer_Match(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, `CREATE TABLE m (id serial PRIMARY KEY, s text NOT NULL, n int)`)
@@ -424,6 +430,7 @@ func TestServer_Match(t *testing.T) {
 }
 
 func TestServer_Extract(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, `CREATE TABLE e (at timestamptz, day date, tod time)`)
@@ -488,6 +495,7 @@ func TestServer_Extract(t *testing.T) {
 }
 
 func TestServer_UpsertAndReturning(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, must{t}.stmts(d.CreateTable(dialect.Table{Name: "kv", Columns: []dialect.Column{
@@ -550,6 +558,7 @@ func TestServer_UpsertAndReturning(t *testing.T) {
 }
 
 func TestServer_ForUpdate(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, `CREATE TABLE job (id int PRIMARY KEY, owner_id int)`, `CREATE TABLE owner (id int PRIMARY KEY)`,
@@ -602,6 +611,7 @@ func TestServer_ForUpdate(t *testing.T) {
 }
 
 func TestServer_Savepoints(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, `CREATE TABLE s (v int)`)

@@ -18,6 +18,7 @@ import (
 const secret = "s3cr3t-Pa55"
 
 func TestOpen_ErrorsHideThePassword(t *testing.T) {
+	t.Parallel()
 	closed := listenAndClose(t)
 	tests := []struct {
 		name string
@@ -62,6 +63,7 @@ func TestOpen_ErrorsHideThePassword(t *testing.T) {
 }
 
 func TestOpen_HonoursContext(t *testing.T) {
+	t.Parallel()
 	// A server that accepts connections and never answers: Open must give
 	// up when its context does, well before the connect timeout.
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -97,6 +97,7 @@ func (m must) stmt(s string, err error) string {
 }
 
 func TestServer_Open(t *testing.T) {
+	t.Parallel()
 	db, d, u := newTestDBURL(t)
 	ctx := t.Context()
 
@@ -173,6 +174,7 @@ func everyKind() []dialect.Column {
 }
 
 func TestServer_DDL(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 
@@ -285,6 +287,7 @@ func TestServer_DDL(t *testing.T) {
 // TestServer_ForeignKeys checks every ON DELETE action and that a
 // deferrable foreign key is checked at commit, not at the statement.
 func TestServer_ForeignKeys(t *testing.T) {
+	t.Parallel()
 	db, d := newTestDB(t)
 	ctx := t.Context()
 	execAll(t, db, must{t}.stmts(d.CreateTable(dialect.Table{Name: "author", Columns: []dialect.Column{{Name: "id", Kind: dialect.KindBigAuto, PrimaryKey: true}}}))...)

@@ -8,6 +8,7 @@ import (
 )
 
 func TestDecimalFunctions(t *testing.T) {
+	t.Parallel()
 	db, _, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: memory})
 	if err != nil {
 		t.Fatal(err)

@@ -38,6 +38,7 @@ func ints(t *testing.T, db *sql.DB, query string, args ...any) []int64 {
 }
 
 func TestForeignKeyActions(t *testing.T) {
+	t.Parallel()
 	db, dl := open(t, "")
 	tests := []struct {
 		name     string
@@ -157,6 +158,7 @@ func TestForeignKeyDeferred(t *testing.T) {
 }
 
 func TestClassify_Busy(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "busy.db")
 	db, dl, err := Engine{}.Open(t.Context(), &url.URL{Scheme: "sqlite", Path: path, RawQuery: "busy_timeout=0"})
 	if err != nil {

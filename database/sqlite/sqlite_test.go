@@ -37,6 +37,7 @@ func exec(t *testing.T, db *sql.DB, stmts ...string) {
 }
 
 func TestOpen_Pragmas(t *testing.T) {
+	t.Parallel()
 	tests := []struct {
 		name, path, query string
 		want              map[string]string
@@ -80,6 +81,7 @@ func TestOpen_Pragmas(t *testing.T) {
 }
 
 func TestDDL_EveryKind(t *testing.T) {
+	t.Parallel()
 	db, dl := open(t, "")
 	var cols []dialect.Column
 	for _, k := range dialect.Kinds() {

@@ -34,6 +34,7 @@ func authorNames(t *testing.T, db *database.DB) []string {
 }
 
 func TestFormSet(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		nuagestest.CreateTables(t, db, Author{}, Tag{}, Book{})

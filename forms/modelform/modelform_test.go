@@ -94,6 +94,7 @@ func TestNew_FieldsFromModel(t *testing.T) {
 }
 
 func TestModelForm(t *testing.T) {
+	t.Parallel()
 	nuagestest.EachDB(t, func(t *testing.T, db *database.DB) {
 		ctx := t.Context()
 		nuagestest.CreateTables(t, db, Author{}, Tag{}, Book{})

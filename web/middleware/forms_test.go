@@ -80,7 +80,7 @@ func TestForms(t *testing.T) {
 // once the response is sent.
 func TestFormsTemporaryFilesRemoved(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("TMPDIR", dir)
+	t.Setenv("TMPDIR", dir) // multipart writes to os.TempDir: cannot be parallel
 	var during []os.DirEntry
 	h := middleware.Forms(middleware.FormLimits{MaxFileMemory: 10})(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		during, _ = os.ReadDir(dir)

@@ -14,6 +14,7 @@ import (
 )
 
 func TestGzip(t *testing.T) {
+	t.Parallel()
 	long := strings.Repeat("Nuages, Django's batteries in Go. ", 20) // 680 bytes
 	short := "hello"
 	cases := []struct {

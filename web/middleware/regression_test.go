@@ -25,7 +25,7 @@ import (
 // defer r.MultipartForm.RemoveAll().
 func TestReviewFormsTemporaryFilesLeakBehindRequestID(t *testing.T) {
 	dir := t.TempDir()
-	t.Setenv("TMPDIR", dir)
+	t.Setenv("TMPDIR", dir) // multipart writes to os.TempDir: cannot be parallel
 	h := middleware.Chain(middleware.RequestID, middleware.Forms(middleware.FormLimits{MaxFileMemory: 10}))(
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "ok") }))
 	srv := httptest.NewServer(h)

@@ -149,16 +149,19 @@ func (b bcryptHasher) mustUpdate(encoded string) bool {
 }
 
 // hardenRuntime spends what a hash at the current cost takes beyond one at
-// encoded's: 2^(difference) - 1 more hashes at encoded's cost, as Django.
-func (b bcryptHasher) hardenRuntime(password, encoded string) {
+// encoded's: 2^(difference) - 1 more hashes at encoded's cost, as Django,
+// and returns how many it ran (for the tests).
+func (b bcryptHasher) hardenRuntime(password, encoded string) (hashes int) {
 	data, cost, err := b.data(encoded)
 	diff := b.costOrDefault() - cost
 	if err != nil || diff <= 0 || diff > 30 {
-		return
+		return 0
 	}
 	in := b.input(password)
 	in = in[:min(len(in), bcryptMaxPassword)]
 	for range 1<<diff - 1 {
 		_ = bcrypt.CompareHashAndPassword([]byte(data), in)
+		hashes++
 	}
+	return hashes
 }

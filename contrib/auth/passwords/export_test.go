@@ -1,6 +1,7 @@
 package passwords
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/nuages-go/nuages/internal/randtext"
@@ -47,3 +48,19 @@ func QuickRatio(a, b string) float64 { return quickRatio([]rune(a), []rune(b)) }
 var SplitNonWord = splitNonWord
 
 func CommonPasswordsGz() []byte { return commonPasswordsGz }
+
+// HardenRuntimeWork runs h's HardenRuntime and returns the work it did:
+// PBKDF2 iterations, or bcrypt hashes.
+func HardenRuntimeWork(h RuntimeHardener, password, encoded string) int {
+	switch h := h.(type) {
+	case PBKDF2SHA256:
+		return h.kdf().hardenRuntime(password, encoded, h.Iterations)
+	case PBKDF2SHA1:
+		return h.kdf().hardenRuntime(password, encoded, h.Iterations)
+	case BCryptSHA256:
+		return h.b().hardenRuntime(password, encoded)
+	case BCrypt:
+		return h.b().hardenRuntime(password, encoded)
+	}
+	panic(fmt.Sprintf("HardenRuntimeWork: %T is not a hardener of this package", h))
+}

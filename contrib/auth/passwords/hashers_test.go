@@ -357,19 +357,37 @@ func TestCheck_hardenRuntime(t *testing.T) {
 	}
 }
 
-// TestHardenRuntime_real runs the real hardeners: a wrong password against
-// a cheaper stored hash must not fail, change, or verify anything.
+// TestHardenRuntime_real runs the real hardeners on a wrong password: each
+// does the work a hash at its current parameters costs beyond the stored
+// hash's, as Django's harden_runtime (N - n PBKDF2 iterations, 2^(c - s) - 1
+// bcrypt hashes), and none for a stored hash as dear or a malformed one.
 func TestHardenRuntime_real(t *testing.T) {
-	for _, tt := range []struct {
+	const (
+		pbkdf2At10 = "pbkdf2_sha256$10$seasalt$VbSPqS8BdRSyZf3o3EFw4JIgQ7e+0T7vCqysXj34iII="
+		bcrypt256  = "bcrypt_sha256$$2b$04$loD1Oy7/AbadSnsHq/Ghv.rcfT9xZimIieauOVK/094xHZH/WvMra"
+		bcryptAt4  = "bcrypt$$2b$04$tMAzDk6ppUqIo16ZO/rxge2eYQM.mP01.gETIZRvwKqx793sRkjIm"
+	)
+	tests := []struct {
+		name    string
 		h       passwords.RuntimeHardener
 		encoded string
+		want    int
 	}{
-		{passwords.PBKDF2SHA256{Iterations: 20}, "pbkdf2_sha256$10$seasalt$VbSPqS8BdRSyZf3o3EFw4JIgQ7e+0T7vCqysXj34iII="},
-		{passwords.BCryptSHA256{Cost: 5}, "bcrypt_sha256$$2b$04$loD1Oy7/AbadSnsHq/Ghv.rcfT9xZimIieauOVK/094xHZH/WvMra"},
-		{passwords.BCrypt{Cost: 5}, "bcrypt$$2b$04$tMAzDk6ppUqIo16ZO/rxge2eYQM.mP01.gETIZRvwKqx793sRkjIm"},
-		{passwords.PBKDF2SHA256{}, "pbkdf2_sha256$x"}, // malformed: nothing to do
-	} {
-		tt.h.HardenRuntime("wrong", tt.encoded)
+		{"pbkdf2 10 to 25 iterations", passwords.PBKDF2SHA256{Iterations: 25}, pbkdf2At10, 15},
+		{"pbkdf2 same count", passwords.PBKDF2SHA256{Iterations: 10}, pbkdf2At10, 0},
+		{"pbkdf2 stored dearer", passwords.PBKDF2SHA256{Iterations: 5}, pbkdf2At10, 0},
+		{"pbkdf2 malformed", passwords.PBKDF2SHA256{}, "pbkdf2_sha256$x", 0},
+		{"bcrypt_sha256 cost 4 to 5", passwords.BCryptSHA256{Cost: 5}, bcrypt256, 1},
+		{"bcrypt cost 4 to 6", passwords.BCrypt{Cost: 6}, bcryptAt4, 3},
+		{"bcrypt same cost", passwords.BCrypt{Cost: 4}, bcryptAt4, 0},
+		{"bcrypt other algorithm", passwords.BCrypt{Cost: 6}, bcrypt256, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := passwords.HardenRuntimeWork(tt.h, "wrong", tt.encoded); got != tt.want {
+				t.Errorf("HardenRuntime did %d units of work; want %d", got, tt.want)
+			}
+		})
 	}
 }
 

@@ -147,16 +147,18 @@ func (k pbkdf2Hasher) mustUpdate(encoded string, iterations int) bool {
 }
 
 // hardenRuntime runs the iterations a hash with the current count would
-// take beyond encoded's own.
-func (k pbkdf2Hasher) hardenRuntime(password, encoded string, iterations int) {
+// take beyond encoded's own, and returns how many (for the tests).
+func (k pbkdf2Hasher) hardenRuntime(password, encoded string, iterations int) (extra int) {
 	if iterations == 0 {
 		iterations = DefaultPBKDF2Iterations
 	}
 	d, err := k.decode(encoded)
 	if err != nil {
-		return
+		return 0
 	}
-	if extra := iterations - d.iterations; extra > 0 {
-		_, _ = k.encode(password, d.salt, extra)
+	if extra = iterations - d.iterations; extra <= 0 {
+		return 0
 	}
+	_, _ = k.encode(password, d.salt, extra)
+	return extra
 }
