@@ -275,3 +275,21 @@ func splitMethod(route string) (method, rest string) {
 	}
 	return "", route
 }
+
+// Marked reports whether h is a marker of type M (a handler type that
+// flags a view, as csrf.Exempt and auth.LoginNotRequired do), or wraps
+// one through handlers with an Unwrap() http.Handler method: so markers
+// keep each other's marks in any order, as Django's decorators do.
+func Marked[M http.Handler](h http.Handler) bool {
+	for h != nil {
+		if _, ok := h.(M); ok {
+			return true
+		}
+		u, ok := h.(interface{ Unwrap() http.Handler })
+		if !ok {
+			return false
+		}
+		h = u.Unwrap()
+	}
+	return false
+}

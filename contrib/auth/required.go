@@ -3,6 +3,8 @@ package auth
 import (
 	"net/http"
 	"strings"
+
+	"github.com/nuages-go/nuages/web"
 )
 
 // loginNotRequired marks a view open to visitors when the app requires a
@@ -20,19 +22,7 @@ func (h loginNotRequired) Unwrap() http.Handler { return h.Handler }
 
 // isOpen reports whether h, or a handler below markers that unwrap, was
 // made by LoginNotRequired.
-func isOpen(h http.Handler) bool {
-	for h != nil {
-		if _, ok := h.(loginNotRequired); ok {
-			return true
-		}
-		u, ok := h.(interface{ Unwrap() http.Handler })
-		if !ok {
-			return false
-		}
-		h = u.Unwrap()
-	}
-	return false
-}
+func isOpen(h http.Handler) bool { return web.Marked[loginNotRequired](h) }
 
 // requireLogin is the middleware of App.LoginRequiredByDefault, Django's
 // LoginRequiredMiddleware: a visitor who is not logged in is sent to the

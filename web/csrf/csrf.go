@@ -139,19 +139,7 @@ func (h exemptHandler) Unwrap() http.Handler { return h.Handler }
 // has) a handler made by Exempt: as Django's decorators keep each other's
 // marks, csrf.Exempt(auth.LoginNotRequired(h)) and the other way round
 // both hold.
-func IsExempt(h http.Handler) bool {
-	for h != nil {
-		if _, ok := h.(exemptHandler); ok {
-			return true
-		}
-		u, ok := h.(interface{ Unwrap() http.Handler })
-		if !ok {
-			return false
-		}
-		h = u.Unwrap()
-	}
-	return false
-}
+func IsExempt(h http.Handler) bool { return web.Marked[exemptHandler](h) }
 
 type skipKey struct{}
 
