@@ -38,7 +38,6 @@ func settings(withURLs bool) nuages.Settings {
 func TestNew_MigratedAndFresh(t *testing.T) {
 	t.Parallel()
 	nuagestest.EachEngine(t, func(t *testing.T, engine string) {
-		t.Parallel()
 		app := &auth.App{}
 		p := nuagestest.NewOn(t, engine, settings(false), app)
 		authtest.CreateUser(t, app, "ada", "correct horse")
