@@ -56,9 +56,10 @@ type CacheConfig struct {
 	// Strict makes a Redis cache return errors while Redis is down,
 	// instead of missing on reads and dropping writes.
 	Strict bool
-	// Clock is a memory cache's clock (nil: time.Now): tests move it to
-	// expire keys, such as the login throttle's counts, without sleeping.
-	// A Redis or database cache keeps the time of its server.
+	// Clock is a memory cache's clock (nil: Settings.Now, the project's
+	// clock): tests move it to expire keys, such as the login throttle's
+	// counts, without sleeping. A Redis or database cache keeps the time
+	// of its server.
 	Clock func() time.Time
 }
 
@@ -230,6 +231,9 @@ func (p *Project) openCache(cfg CacheConfig) (cache.Cache, error) {
 		return cache.NewDummy(opts), nil
 	}
 	opts.Clock = cfg.Clock
+	if opts.Clock == nil {
+		opts.Clock = p.settings.Now
+	}
 	return cache.NewMemory(cache.MemoryOptions{Options: opts, MaxEntries: cfg.MaxEntries, MaxBytes: cfg.MaxBytes}), nil
 }
 

@@ -161,7 +161,7 @@ func TestLoginThrottling(t *testing.T) {
 		PerAccount: 3, PerAddress: 5, Window: time.Minute,
 		ClientAddress: func(r *http.Request) string { return r.Header.Get("X-Test-Address") },
 	}}
-	// The counts live in the cache: its clock ends the window.
+	// The counts live in the cache: the project's clock ends the window.
 	var mu sync.Mutex
 	now := time.Now()
 	clock := func() time.Time {
@@ -170,7 +170,7 @@ func TestLoginThrottling(t *testing.T) {
 		return now
 	}
 	s := viewsSettings(app)
-	s.Caches = map[string]nuages.CacheConfig{"default": {Clock: clock}}
+	s.Now = clock
 	p := nuagestest.New(t, s, app)
 	for _, name := range []string{"alice", "bob", "carol"} {
 		authtest.CreateUser(t, app, name, "correct horse")
