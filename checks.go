@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/nuages-go/nuages/internal/unwrap"
 )
 
 // Level is the severity of a check message, as in Django.
@@ -155,20 +157,7 @@ func deployOnly(c Check) bool {
 
 // checkAbility returns the first check of c's Unwrap chain that has the
 // ability T.
-func checkAbility[T any](c Check) (T, bool) {
-	for c != nil {
-		if t, ok := c.(T); ok {
-			return t, true
-		}
-		w, ok := c.(interface{ Unwrap() Check })
-		if !ok {
-			break
-		}
-		c = w.Unwrap()
-	}
-	var zero T
-	return zero, false
-}
+func checkAbility[T any](c Check) (T, bool) { return unwrap.As[T](c) }
 
 // CheckInput is what a check inspects.
 type CheckInput struct {

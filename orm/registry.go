@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"github.com/nuages-go/nuages/database"
+	"github.com/nuages-go/nuages/internal/unwrap"
 )
 
 // Registry is a project's set of models and their hooks: what Django keeps
@@ -244,15 +245,8 @@ type referrer struct {
 // opsOf returns the ops h runs at: those of the first OpsHook of its
 // Unwrap chain, or all.
 func opsOf[T any](h Hook[T]) Op {
-	for h != nil {
-		if o, ok := h.(OpsHook); ok {
-			return o.Ops() & allOps
-		}
-		w, ok := h.(interface{ Unwrap() Hook[T] })
-		if !ok {
-			break
-		}
-		h = w.Unwrap()
+	if o, ok := unwrap.As[OpsHook](h); ok {
+		return o.Ops() & allOps
 	}
 	return allOps
 }

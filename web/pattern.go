@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"regexp/syntax"
 	"strings"
+
+	"github.com/nuages-go/nuages/internal/unwrap"
 )
 
 // Pattern is one entry of a URL configuration, made by Path or Include:
@@ -281,15 +283,6 @@ func splitMethod(route string) (method, rest string) {
 // one through handlers with an Unwrap() http.Handler method: so markers
 // keep each other's marks in any order, as Django's decorators do.
 func Marked[M http.Handler](h http.Handler) bool {
-	for h != nil {
-		if _, ok := h.(M); ok {
-			return true
-		}
-		u, ok := h.(interface{ Unwrap() http.Handler })
-		if !ok {
-			return false
-		}
-		h = u.Unwrap()
-	}
-	return false
+	_, ok := unwrap.As[M](h)
+	return ok
 }

@@ -8,6 +8,7 @@ import (
 	"reflect"
 	"slices"
 
+	"github.com/nuages-go/nuages/internal/unwrap"
 	"github.com/nuages-go/nuages/orm"
 )
 
@@ -72,20 +73,7 @@ func (n named) Unwrap() Backend { return n.b }
 
 // ability returns the first backend of b's Unwrap chain that has the
 // ability T: b itself, or a backend it wraps.
-func ability[T any](b Backend) (T, bool) {
-	for b != nil {
-		if t, ok := b.(T); ok {
-			return t, true
-		}
-		w, ok := b.(interface{ Unwrap() Backend })
-		if !ok {
-			break
-		}
-		b = w.Unwrap()
-	}
-	var zero T
-	return zero, false
-}
+func ability[T any](b Backend) (T, bool) { return unwrap.As[T](b) }
 
 // backendName is b's name in sessions: its NamedBackend name, or the Go
 // type of the backend it wraps last; "" for a function or a type without
